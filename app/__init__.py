@@ -1,0 +1,1 @@
+"""Cuedesk: a self-hosted console for live-tweeting an event."""

@@ -1,0 +1,77 @@
+"""Settings, read from the environment (prefix ``CUEDESK_``) and validated at start-up."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("data")
+DEVELOPMENT_SECRET = "cuedesk-development-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CUEDESK_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = DEFAULT_DATA_DIR
+    # Empty means "an SQLite file in data_dir"; resolved by ``database_url_resolved``.
+    database_url: str = ""
+    broker_url: str = "memory://"
+    secret_key: str = DEVELOPMENT_SECRET
+    allowed_origins: list[str] = Field(default_factory=list)
+    session_max_age_seconds: int = 12 * 3600
+    cookie_secure: bool = False
+    # Run pending migrations when the server starts (``cuedesk db upgrade`` does it by hand).
+    migrate_on_start: bool = True
+    # Ingest batching: a batch is written when it holds this many mentions or is this old.
+    ingest_batch_size: int = Field(default=1000, ge=1, le=20000)
+    ingest_batch_max_delay_ms: int = Field(default=5, ge=0, le=1000)
+    # Sources push into a bounded queue; when it is full they wait (back-pressure), never drop.
+    ingest_queue_size: int = Field(default=50000, ge=100)
+    max_mentions_per_request: int = Field(default=5000, ge=1)
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_secret(self) -> Settings:
+        if self.environment == "production":
+            if self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32:
+                raise ValueError(
+                    "CUEDESK_SECRET_KEY must be set to a random string of at least 32 characters "
+                    "outside development (for example: python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(48))')"
+                )
+        if not (self.broker_url.startswith("memory://") or self.broker_url.startswith("redis")):
+            raise ValueError(
+                f"CUEDESK_BROKER_URL must start with memory:// or redis://, not {self.broker_url!r}"
+            )
+        return self
+
+    @property
+    def database_url_resolved(self) -> str:
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'cuedesk.db').resolve()}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the plain URLs people copy from elsewhere and pick our async drivers."""
+    for plain, driver in (
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    if url.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
+        return url
+    raise ValueError(
+        f"CUEDESK_DATABASE_URL must be an sqlite:// or postgresql:// URL, not {url.split(':')[0]!r}"
+    )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

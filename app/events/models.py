@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from app.common.time import UTCDateTime, utcnow
+
+
+class EventStatus(StrEnum):
+    scheduled = "scheduled"
+    live = "live"
+    ended = "ended"
+
+
+class Network(StrEnum):
+    x = "x"
+    mastodon = "mastodon"
+    bluesky = "bluesky"
+
+
+class Event(SQLModel, table=True):
+    __tablename__ = "event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    hashtags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    networks: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    starts_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status: str = Field(default=EventStatus.scheduled.value, max_length=16)
+    # The journal's counter: the seq of the event's latest journal entry. Taking the next
+    # numbers locks this row, which is what keeps seq gap-free under concurrent writers.
+    last_seq: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,143 @@
+"""The journal: the append-only, gap-free log of everything that happens in an event.
+
+Every write takes the event's counter row first (``SELECT ... FOR UPDATE`` on PostgreSQL;
+SQLite's single writer holds the database lock already). Writers of one event therefore
+run one after another, so ``seq`` numbers are assigned and committed in order, without
+gaps, and a rollback gives the numbers back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.common.errors import NotFound
+from app.common.time import isoformat_z, utcnow
+from app.db import PENDING_ENTRIES_KEY
+from app.events.models import Event
+from app.journal.models import JournalEntry
+
+journal_table = JournalEntry.__table__  # type: ignore[attr-defined]
+event_table = Event.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(slots=True)
+class NewEntry:
+    type: str
+    data: dict[str, Any]
+    actor: str | None = None
+    at: datetime | None = None
+
+
+async def lock_counter(session: AsyncSession, event_id: int) -> int:
+    """Lock the event's journal counter for this transaction and return its last seq."""
+    result = await session.execute(
+        select(event_table.c.last_seq).where(event_table.c.id == event_id).with_for_update()
+    )
+    last_seq = result.scalar_one_or_none()
+    if last_seq is None:
+        raise NotFound(f"Event {event_id} does not exist.", event_id=event_id)
+    return int(last_seq)
+
+
+def entry_dict(seq: int, entry: NewEntry, at: datetime) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "type": entry.type,
+        "at": isoformat_z(at),
+        "actor": entry.actor,
+        "data": entry.data,
+    }
+
+
+async def write(
+    session: AsyncSession, event_id: int, last_seq: int, entries: list[NewEntry]
+) -> list[dict[str, Any]]:
+    """Append ``entries`` after ``last_seq`` (from :func:`lock_counter` in this transaction).
+
+    Returns the entries as the public format; they are published after the commit.
+    """
+    if not entries:
+        return []
+    now = utcnow()
+    rows = []
+    published = []
+    for offset, entry in enumerate(entries, start=1):
+        at = entry.at or now
+        rows.append(
+            {
+                "event_id": event_id,
+                "seq": last_seq + offset,
+                "type": entry.type,
+                "at": at,
+                "actor": entry.actor,
+                "data": orjson.dumps(entry.data).decode(),
+            }
+        )
+        published.append(entry_dict(last_seq + offset, entry, at))
+    await session.execute(insert(journal_table), rows)
+    await session.execute(
+        update(event_table)
+        .where(event_table.c.id == event_id)
+        .values(last_seq=last_seq + len(entries))
+    )
+    pending = session.info.setdefault(PENDING_ENTRIES_KEY, [])
+    for item in published:
+        pending.append({"event_id": event_id, **item})
+    return published
+
+
+async def append(
+    session: AsyncSession,
+    event_id: int,
+    type: str,
+    data: dict[str, Any],
+    actor: str | None = None,
+) -> dict[str, Any]:
+    """Lock, number and write one entry in the caller's transaction."""
+    last_seq = await lock_counter(session, event_id)
+    (entry,) = await write(session, event_id, last_seq, [NewEntry(type, data, actor)])
+    return entry
+
+
+async def read(
+    session: AsyncSession, event_id: int, after_seq: int = 0, limit: int = 1000
+) -> list[dict[str, Any]]:
+    """Entries after ``after_seq``, in order, at most ``limit``."""
+    result = await session.execute(
+        select(
+            journal_table.c.seq,
+            journal_table.c.type,
+            journal_table.c.at,
+            journal_table.c.actor,
+            journal_table.c.data,
+        )
+        .where(journal_table.c.event_id == event_id, journal_table.c.seq > after_seq)
+        .order_by(journal_table.c.seq)
+        .limit(limit)
+    )
+    return [
+        {
+            "seq": row.seq,
+            "type": row.type,
+            "at": isoformat_z(row.at),
+            "actor": row.actor,
+            "data": orjson.loads(row.data),
+        }
+        for row in result
+    ]
+
+
+async def last_seq(session: AsyncSession, event_id: int) -> int:
+    result = await session.execute(
+        select(event_table.c.last_seq).where(event_table.c.id == event_id)
+    )
+    value = result.scalar_one_or_none()
+    if value is None:
+        raise NotFound(f"Event {event_id} does not exist.", event_id=event_id)
+    return int(value)

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from app.common.time import as_utc
+from app.events.models import Network
+from app.mentions.models import MentionState
+
+ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
+
+
+class AuthorIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    handle: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+    name: Annotated[str, StringConstraints(max_length=256)] = ""
+    followers: Annotated[int, Field(ge=0, le=10**12)] = 0
+    verified: bool = False
+    avatar_url: AnyHttpUrl | None = None
+
+
+class MentionIn(BaseModel):
+    """One normalised mention, as sources and scripts send it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    network: Network
+    external_id: ExternalId
+    author: AuthorIn
+    text: Annotated[str, StringConstraints(max_length=25000)]
+    created_at: datetime
+    lang: Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)] | None = None
+    url: AnyHttpUrl | None = None
+    reply_to_id: ExternalId | None = None
+    repost_of_id: ExternalId | None = None
+    quote_of_id: ExternalId | None = None
+
+    @field_validator("created_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return as_utc(value)
+
+
+class AuthorPublic(BaseModel):
+    handle: str
+    name: str
+    followers: int
+    verified: bool
+    avatar_url: str | None
+
+
+class MentionPublic(BaseModel):
+    id: int
+    event_id: int
+    seq: int
+    network: str
+    external_id: str
+    author: AuthorPublic
+    text: str
+    created_at: datetime
+    received_at: datetime
+    lang: str | None
+    url: str | None
+    reply_to_id: str | None
+    repost_of_id: str | None
+    quote_of_id: str | None
+    state: MentionState
+
+
+class IngestResult(BaseModel):
+    accepted: int
+    duplicates: int
+
+
+class MentionPage(BaseModel):
+    items: list[MentionPublic]
+    has_more: bool

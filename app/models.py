@@ -1,0 +1,9 @@
+"""Every table, imported in one place so that Alembic and the tests see the whole schema."""
+
+from app.auth.models import ApiToken, User, UserSession
+from app.events.models import Event
+from app.ingest.models import Source
+from app.journal.models import JournalEntry
+from app.mentions.models import Mention
+
+__all__ = ["ApiToken", "Event", "JournalEntry", "Mention", "Source", "User", "UserSession"]

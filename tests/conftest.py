@@ -1,0 +1,177 @@
+"""Shared fixtures.
+
+Storage tests take the ``database_url`` fixture and run on SQLite, and again on PostgreSQL
+when ``CUEDESK_TEST_POSTGRES_URL`` is set (``.ci/run`` sets it). Each SQLite test gets its
+own migrated file; PostgreSQL tests share one migrated database, emptied before each test.
+If the URL is set but the server cannot be reached, the tests fail: they never skip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from app import migrate
+from app.config import Settings, normalise_database_url
+from app.db import Database, metadata, null_pool_engine
+from app.main import create_app
+
+POSTGRES_URL = os.environ.get("CUEDESK_TEST_POSTGRES_URL", "")
+REDIS_URL = os.environ.get("CUEDESK_TEST_REDIS_URL", "")
+
+DATABASE_BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+BROKER_BACKENDS = ["memory"] + (["redis"] if REDIS_URL else [])
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    asyncio.run(migrate.upgrade(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A database of our own on the PostgreSQL server, migrated once for the session."""
+    admin_url = normalise_database_url(POSTGRES_URL)
+    name = f"cuedesk_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+
+    async def admin(statement: str) -> None:
+        engine = null_pool_engine(admin_url)
+        try:
+            async with engine.connect() as conn:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                await conn.execute(text(statement))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
+    asyncio.run(migrate.upgrade(url))
+    yield url
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _truncate_postgres(url: str) -> None:
+    engine = null_pool_engine(url)
+    try:
+        async with engine.begin() as conn:
+            tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(params=DATABASE_BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "cuedesk.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite+aiosqlite:///{path}"
+    url: str = request.getfixturevalue("postgres_database")
+    asyncio.run(_truncate_postgres(url))
+    return url
+
+
+@pytest.fixture(params=BROKER_BACKENDS)
+def broker_url(request: pytest.FixtureRequest) -> str:
+    return "memory://" if request.param == "memory" else REDIS_URL
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=database_url,
+        data_dir=tmp_path,
+        broker_url="memory://",
+        migrate_on_start=False,
+        allowed_origins=["http://testserver"],
+    )
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    """A Database of our own, beside the app's, for arranging and checking stored state."""
+    database = Database(settings.database_url_resolved)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Any]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def anon(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """A client with no login."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+async def make_user(
+    db: Database, username: str, role: str = "operator", password: str = PASSWORD
+) -> Any:
+    from app.auth import service as auth
+
+    async with db.transaction() as session:
+        return await auth.create_user(session, username=username, password=password, role=role)
+
+
+async def make_token(db: Database, username: str, role: str) -> str:
+    from app.auth import service as auth
+
+    async with db.transaction() as session:
+        user = await auth.create_user(session, username=username, password=PASSWORD, role=role)
+        _token_row, token = await auth.create_api_token(session, user, name="tests")
+        return token
+
+
+@pytest.fixture
+async def client_as(app: Any, db: Database) -> AsyncIterator[Any]:
+    """``await client_as("producer")`` → a client authenticated by an API token of that role."""
+    clients: list[httpx.AsyncClient] = []
+
+    async def _make(role: str, username: str | None = None) -> httpx.AsyncClient:
+        token = await make_token(db, username or f"{role}-{uuid.uuid4().hex[:6]}", role)
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://testserver",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        clients.append(client)
+        return client
+
+    yield _make
+    for client in clients:
+        await client.aclose()
+
+
+@pytest.fixture
+async def producer(client_as: Any) -> httpx.AsyncClient:
+    client: httpx.AsyncClient = await client_as("producer", "pat")
+    return client
+
+
+@pytest.fixture
+async def event_id(producer: httpx.AsyncClient) -> int:
+    response = await producer.post(
+        "/api/events", json={"name": "Cup Final", "hashtags": ["#CupFinal"]}
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
