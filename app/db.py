@@ -142,5 +142,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the transaction commits when the endpoint returns, before the response
+# is sent, so a failed commit can never be reported to the client as a success.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 DatabaseDep = Annotated[Database, Depends(get_database)]

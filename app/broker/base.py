@@ -18,7 +18,9 @@ class Broker(Protocol):
     async def connect(self) -> None: ...
     async def disconnect(self) -> None: ...
     async def publish(self, channel: str, message: Any) -> None: ...
-    def subscribe(self, channel: str) -> contextlib.AbstractAsyncContextManager[asyncio.Queue[Any]]: ...
+    def subscribe(
+        self, channel: str
+    ) -> contextlib.AbstractAsyncContextManager[asyncio.Queue[Any]]: ...
 
 
 class MemoryBroker:
@@ -40,7 +42,7 @@ class MemoryBroker:
             try:
                 queue.put_nowait(message)
             except asyncio.QueueFull:
-                logger.debug("subscriber of %s is lagging; it will catch up from the journal", channel)
+                logger.debug("a subscriber of %s lags; it catches up from the journal", channel)
 
     @contextlib.asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[asyncio.Queue[Any]]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import PlainSerializer
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -44,3 +45,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return as_utc(value)
+
+
+# A datetime that the API sends exactly as the journal does: ``2026-02-08T23:41:05.123Z``.
+UtcTime = Annotated[datetime, PlainSerializer(isoformat_z, return_type=str, when_used="json")]

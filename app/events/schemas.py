@@ -5,9 +5,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from app.common.time import UtcTime
 from app.events.models import EventStatus, Network
 
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 def _clean_hashtags(values: list[str]) -> list[str]:
@@ -25,7 +27,7 @@ def _clean_hashtags(values: list[str]) -> list[str]:
 class EventCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name: Name
     hashtags: list[Tag] = Field(default_factory=list, max_length=50)
     keywords: list[Tag] = Field(default_factory=list, max_length=50)
     networks: list[Network] = Field(default_factory=lambda: list(Network), max_length=10)
@@ -47,7 +49,7 @@ class EventUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None
+    name: Name | None = None
     hashtags: list[Tag] | None = Field(default=None, max_length=50)
     keywords: list[Tag] | None = Field(default=None, max_length=50)
     networks: list[Network] | None = Field(default=None, max_length=10)
@@ -79,9 +81,9 @@ class EventPublic(BaseModel):
     hashtags: list[str]
     keywords: list[str]
     networks: list[str]
-    starts_at: datetime | None
-    ends_at: datetime | None
+    starts_at: UtcTime | None
+    ends_at: UtcTime | None
     status: EventStatus
     last_seq: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcTime
+    updated_at: UtcTime

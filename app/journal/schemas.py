@@ -1,15 +1,16 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
+
+from app.common.time import UtcTime
 
 
 class JournalEntryPublic(BaseModel):
     seq: int
     type: str
-    at: datetime
+    at: UtcTime
     actor: str | None
     data: dict[str, Any]
 

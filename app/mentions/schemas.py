@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from app.common.time import as_utc
+from app.common.time import UtcTime, as_utc
 from app.events.models import Network
 from app.mentions.models import MentionState
 
@@ -60,8 +60,8 @@ class MentionPublic(BaseModel):
     external_id: str
     author: AuthorPublic
     text: str
-    created_at: datetime
-    received_at: datetime
+    created_at: UtcTime
+    received_at: UtcTime
     lang: str | None
     url: str | None
     reply_to_id: str | None

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import httpx
+
+from tests.factories import mention_payload
+
+
+async def seed(client: httpx.AsyncClient, event_id: int) -> None:
+    batch = [
+        mention_payload(1, text="Kickoff! #CupFinal"),
+        mention_payload(2, network="mastodon", text="Is the ref blind?? #CupFinal"),
+        mention_payload(3, network="bluesky", text="50% of me wants extra time"),
+        mention_payload(4, text="GOAL GOAL GOAL", author={"handle": "bigclub", "followers": 9}),
+    ]
+    response = await client.post(f"/api/events/{event_id}/mentions", json=batch)
+    assert response.status_code == 200, response.text
+
+
+async def test_list_is_newest_first_by_default(producer: httpx.AsyncClient, event_id: int) -> None:
+    await seed(producer, event_id)
+    items = (await producer.get(f"/api/events/{event_id}/mentions")).json()["items"]
+    assert [m["external_id"] for m in items] == ["4", "3", "2", "1"]
+
+
+async def test_filter_by_network_and_state(producer: httpx.AsyncClient, event_id: int) -> None:
+    await seed(producer, event_id)
+    url = f"/api/events/{event_id}/mentions"
+    mastodon = (await producer.get(url, params={"network": "mastodon"})).json()["items"]
+    assert [m["external_id"] for m in mastodon] == ["2"]
+    new = (await producer.get(url, params={"state": "new"})).json()["items"]
+    assert len(new) == 4
+    assert (await producer.get(url, params={"state": "replied"})).json()["items"] == []
+
+
+async def test_text_search_is_case_insensitive_and_literal(
+    producer: httpx.AsyncClient, event_id: int
+) -> None:
+    await seed(producer, event_id)
+    url = f"/api/events/{event_id}/mentions"
+    goal = (await producer.get(url, params={"q": "goal"})).json()["items"]
+    assert [m["external_id"] for m in goal] == ["4"]
+    percent = (await producer.get(url, params={"q": "50%"})).json()["items"]
+    assert [m["external_id"] for m in percent] == ["3"]
+    by_handle = (await producer.get(url, params={"q": "BIGCLUB"})).json()["items"]
+    assert [m["external_id"] for m in by_handle] == ["4"]
+
+
+async def test_after_seq_pages_forward_in_arrival_order(
+    producer: httpx.AsyncClient, event_id: int
+) -> None:
+    await seed(producer, event_id)
+    url = f"/api/events/{event_id}/mentions"
+    first = (await producer.get(url, params={"order": "asc", "limit": 2})).json()
+    assert [m["external_id"] for m in first["items"]] == ["1", "2"]
+    assert first["has_more"] is True
+    after = first["items"][-1]["seq"]
+    rest = (await producer.get(url, params={"order": "asc", "after_seq": after})).json()
+    assert [m["external_id"] for m in rest["items"]] == ["3", "4"]
+    assert rest["has_more"] is False
+
+
+async def test_before_seq_pages_backwards(producer: httpx.AsyncClient, event_id: int) -> None:
+    await seed(producer, event_id)
+    url = f"/api/events/{event_id}/mentions"
+    newest = (await producer.get(url, params={"limit": 3})).json()
+    older = (await producer.get(url, params={"before_seq": newest["items"][-1]["seq"]})).json()[
+        "items"
+    ]
+    assert [m["external_id"] for m in older] == ["1"]
+
+
+async def test_bad_filters_are_refused(producer: httpx.AsyncClient, event_id: int) -> None:
+    url = f"/api/events/{event_id}/mentions"
+    for params in ({"state": "lost"}, {"network": "fax"}, {"limit": 0}, {"after_seq": -1}):
+        response = await producer.get(url, params=params)
+        assert response.status_code == 422, params
+    assert (await producer.get("/api/events/999/mentions")).status_code == 404
