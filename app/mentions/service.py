@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.common.time import isoformat_z, utcnow
@@ -17,31 +20,12 @@ from app.mentions.schemas import MentionIn
 
 mention_table = Mention.__table__  # type: ignore[attr-defined]
 
-# Keeps IN (...) lists well under SQLite's and asyncpg's bound-parameter limits.
-_LOOKUP_CHUNK = 400
-
 
 @dataclass(slots=True)
 class IngestOutcome:
     accepted: int = 0
     duplicates: int = 0
     entries: list[dict[str, Any]] = field(default_factory=list)
-
-
-async def _existing_keys(
-    session: AsyncSession, event_id: int, keys: Sequence[tuple[str, str]]
-) -> set[tuple[str, str]]:
-    found: set[tuple[str, str]] = set()
-    for start in range(0, len(keys), _LOOKUP_CHUNK):
-        chunk = keys[start : start + _LOOKUP_CHUNK]
-        result = await session.execute(
-            select(mention_table.c.network, mention_table.c.external_id).where(
-                mention_table.c.event_id == event_id,
-                tuple_(mention_table.c.network, mention_table.c.external_id).in_(chunk),
-            )
-        )
-        found.update((row.network, row.external_id) for row in result)
-    return found
 
 
 def public_dict(row: dict[str, Any]) -> dict[str, Any]:
@@ -71,6 +55,38 @@ def public_dict(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _insert_for(session: AsyncSession) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(mention_table)
+
+
+def _row(
+    event_id: int, seq: int, item: MentionIn, received_at: datetime, source_id: int | None
+) -> dict[str, Any]:
+    author = item.author
+    return {
+        "event_id": event_id,
+        "seq": seq,
+        "network": item.network.value,
+        "external_id": item.external_id,
+        "author_handle": author.handle,
+        "author_name": author.name,
+        "author_followers": author.followers,
+        "author_verified": author.verified,
+        "author_avatar_url": str(author.avatar_url) if author.avatar_url else None,
+        "text": item.text,
+        "created_at": item.created_at,
+        "received_at": received_at,
+        "lang": item.lang,
+        "url": str(item.url) if item.url else None,
+        "reply_to_id": item.reply_to_id,
+        "repost_of_id": item.repost_of_id,
+        "quote_of_id": item.quote_of_id,
+        "state": MentionState.new.value,
+        "source_id": source_id,
+    }
+
+
 async def ingest(
     session: AsyncSession,
     event_id: int,
@@ -90,45 +106,52 @@ async def ingest(
     fresh: dict[tuple[str, str], MentionIn] = {}
     for item in items:
         fresh.setdefault((item.network.value, item.external_id), item)
-    existing = await _existing_keys(session, event_id, list(fresh))
-    new_items = [item for key, item in fresh.items() if key not in existing]
-    outcome = IngestOutcome(duplicates=len(items) - len(new_items))
-    if not new_items:
-        return outcome
+    if not fresh:
+        return IngestOutcome()
 
     received_at = utcnow()
-    rows = []
-    for offset, item in enumerate(new_items, start=1):
-        author = item.author
-        rows.append(
-            {
-                "event_id": event_id,
-                "seq": last_seq + offset,
-                "network": item.network.value,
-                "external_id": item.external_id,
-                "author_handle": author.handle,
-                "author_name": author.name,
-                "author_followers": author.followers,
-                "author_verified": author.verified,
-                "author_avatar_url": str(author.avatar_url) if author.avatar_url else None,
-                "text": item.text,
-                "created_at": item.created_at,
-                "received_at": received_at,
-                "lang": item.lang,
-                "url": str(item.url) if item.url else None,
-                "reply_to_id": item.reply_to_id,
-                "repost_of_id": item.repost_of_id,
-                "quote_of_id": item.quote_of_id,
-                "state": MentionState.new.value,
-                "source_id": source_id,
-            }
-        )
-    result = await session.execute(
-        insert(mention_table).returning(mention_table.c.id, sort_by_parameter_order=True),
-        rows,
+    rows = [
+        _row(event_id, last_seq + n, item, received_at, source_id)
+        for n, item in enumerate(fresh.values(), start=1)
+    ]
+    # Insert all with tentative seqs and let the unique index skip what is already stored.
+    # (A SELECT of the known ids first would have to trust the planner, and on a fresh
+    # PostgreSQL table without statistics it scans the whole event for every batch.)
+    insert_rows = _insert_for(session).on_conflict_do_nothing(
+        index_elements=["event_id", "network", "external_id"]
     )
-    for row, mention_id in zip(rows, result.scalars(), strict=True):
-        row["id"] = mention_id
+    await session.execute(insert_rows, rows)
+    # Under the counter lock nobody else writes this event, so the rows holding the
+    # tentative seqs are exactly the ones just stored. Plain executemany plus this read is
+    # much faster than INSERT ... RETURNING, which SQLite runs one row at a time.
+    stored = await session.execute(
+        select(mention_table.c.seq, mention_table.c.id)
+        .where(
+            mention_table.c.event_id == event_id,
+            mention_table.c.seq.between(last_seq + 1, last_seq + len(rows)),
+        )
+        .order_by(mention_table.c.seq)
+    )
+    id_by_seq: dict[int, int] = {seq: mention_id for seq, mention_id in stored}
+    outcome = IngestOutcome(duplicates=len(items) - len(id_by_seq))
+    if not id_by_seq:
+        return outcome
+    kept = [row for row in rows if row["seq"] in id_by_seq]
+    renumbered = []
+    for final_seq, row in enumerate(kept, start=last_seq + 1):
+        row["id"] = id_by_seq[row["seq"]]
+        if row["seq"] != final_seq:
+            row["seq"] = final_seq
+            renumbered.append({"row_id": row["id"], "final_seq": final_seq})
+    if renumbered:
+        # Duplicates left holes in the tentative numbering; close them, keeping order.
+        await session.execute(
+            update(mention_table)
+            .where(mention_table.c.id == bindparam("row_id"))
+            .values(seq=bindparam("final_seq")),
+            renumbered,
+        )
+    rows = kept
     outcome.entries = await journal.write(
         session,
         event_id,

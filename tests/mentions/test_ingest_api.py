@@ -176,3 +176,18 @@ async def test_concurrent_http_ingests_of_overlapping_batches(
     assert all(r.status_code == 200 for r in responses)
     assert sum(r.json()["accepted"] for r in responses) == 80
     assert await stored_count(producer, event_id) == 80
+
+
+async def test_partly_known_batch_keeps_seq_gap_free_and_in_order(
+    producer: httpx.AsyncClient, event_id: int
+) -> None:
+    url = f"/api/events/{event_id}/mentions"
+    await producer.post(url, json=[mention_payload(i) for i in (2, 4)])
+    response = await producer.post(url, json=[mention_payload(i) for i in range(1, 7)])
+    assert response.json() == {"accepted": 4, "duplicates": 2}
+    listed = (await producer.get(url, params={"order": "asc"})).json()["items"]
+    assert [m["external_id"] for m in listed] == ["2", "4", "1", "3", "5", "6"]
+    assert [m["seq"] for m in listed] == [2, 3, 4, 5, 6, 7]
+    journal = (await producer.get(f"/api/events/{event_id}/journal")).json()["entries"]
+    received = {e["seq"]: e["data"]["external_id"] for e in journal[1:]}
+    assert received == {m["seq"]: m["external_id"] for m in listed}
