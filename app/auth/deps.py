@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request, status
 
@@ -15,6 +16,50 @@ SESSION_COOKIE = "cuedesk_session"
 
 WRITER_ROLES = frozenset({Role.admin, Role.producer, Role.operator})
 PRODUCER_ROLES = frozenset({Role.admin, Role.producer})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CROSS_SITE_REFUSED = "Cross-site request refused."
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _normalise_origin(value: str) -> str | None:
+    """``scheme://host[:port]`` in lower case without a default port; None if unusable."""
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = parts.hostname
+    if ":" in host:
+        host = f"[{host}]"
+    if port is not None and port != _DEFAULT_PORTS[parts.scheme]:
+        host = f"{host}:{port}"
+    return f"{parts.scheme}://{host}"
+
+
+def request_origin_allowed(request: Request) -> bool | None:
+    """Whether the page that sent this request may act here: None when the request names no
+    origin (no ``Origin``, no ``Referer``), else whether it is an allowed origin or our own."""
+    claimed = request.headers.get("origin") or request.headers.get("referer")
+    if not claimed:
+        return None
+    origin = _normalise_origin(claimed)
+    if origin is None:
+        # Covers "Origin: null" from sandboxed frames and file:// pages.
+        return False
+    allowed: Iterable[str] = request.app.state.settings.allowed_origins
+    trusted = {_normalise_origin(o) for o in allowed}
+    host = request.headers.get("host")
+    if host:
+        trusted.add(_normalise_origin(f"{request.url.scheme}://{host}"))
+    return origin in trusted
+
+
+def refuse_cross_site(request: Request, *, require_origin: bool) -> None:
+    allowed = request_origin_allowed(request)
+    if allowed is False or (allowed is None and require_origin):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, CROSS_SITE_REFUSED)
 
 
 async def current_user(request: Request, session: SessionDep) -> User:
@@ -30,6 +75,10 @@ async def current_user(request: Request, session: SessionDep) -> User:
             )
         user = await service.user_for_api_token(session, token.strip())
     elif cookie := request.cookies.get(SESSION_COOKIE):
+        # Browsers attach the cookie to requests other sites trigger; SameSite=Lax covers
+        # most of that, and checking where a state-changing request came from covers the rest.
+        if request.method not in SAFE_METHODS:
+            refuse_cross_site(request, require_origin=True)
         user = await service.user_for_session_token(session, cookie)
     if user is None:
         raise HTTPException(
