@@ -10,12 +10,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from app import migrate
 from app.auth.router import router as auth_router
 from app.broker import create_broker
 from app.common.errors import CuedeskError
 from app.config import Settings, get_settings
+from app.console.router import FRONTEND_DIR
 from app.console.router import router as console_router
 from app.db import Database
 from app.events.router import router as events_router
@@ -24,6 +26,8 @@ from app.ingest.router import router as sources_router
 from app.journal.router import router as journal_router
 from app.mentions.router import router as mentions_router
 from app.ops.router import router as ops_router
+from app.stream.router import hub_registry
+from app.stream.router import router as stream_router
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         db = Database(url, publisher=publish)
         sources = SourceManager(db, settings)
+        hubs = hub_registry(settings, db, broker)
+        app.state.hubs = hubs
         app.state.settings = settings
         app.state.db = db
         app.state.broker = broker
@@ -59,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await sources.stop()
+            await hubs.stop()
             await broker.disconnect()
             await db.dispose()
 
@@ -86,7 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(journal_router)
     app.include_router(sources_router)
     app.include_router(ops_router)
+    app.include_router(stream_router)
     app.include_router(console_router)
+    app.mount("/static", StaticFiles(directory=FRONTEND_DIR / "static"), name="static")
     return app
 
 

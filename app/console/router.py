@@ -1,3 +1,142 @@
-from fastapi import APIRouter
+"""The browser console: server-rendered pages and the static files they load.
 
-router = APIRouter()
+Pages only render the shell; the data beyond the first paint comes from the public API,
+so the console never has a private path to the database that scripts do not have.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from app.auth import service as auth
+from app.auth.deps import SESSION_COOKIE
+from app.auth.models import User
+from app.common.errors import NotFound
+from app.common.time import isoformat_z
+from app.db import SessionDep
+from app.events import service as events
+
+FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
+
+templates = Jinja2Templates(directory=FRONTEND_DIR / "templates")
+
+router = APIRouter(include_in_schema=False)
+
+# Mention text is untrusted; even if a rendering bug let markup through, the browser must
+# refuse to run it. Avatars come from any network's CDN, hence the https: images.
+_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' https: data:; object-src 'none'; "
+        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    # Pages name the logged-in user; a shared console must not show them from cache.
+    "Cache-Control": "no-store",
+}
+
+
+def safe_next(value: str | None) -> str:
+    """Where to go after login: a path on this site, never another origin."""
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
+        return "/"
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or any(ord(char) < 0x20 for char in value):
+        return "/"
+    return value
+
+
+async def _page_user(request: Request, session: SessionDep) -> User | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    return await auth.user_for_session_token(session, token)
+
+
+def _login_redirect(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(
+        f"/login?next={quote(target, safe='/')}", status_code=status.HTTP_303_SEE_OTHER
+    )
+
+
+def _render(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request, template, context, status_code=status_code, headers=_SECURITY_HEADERS
+    )
+
+
+def _user_context(user: User) -> dict[str, Any]:
+    return {"user_name": user.display_name or user.username, "user_role": user.role}
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_page(
+    request: Request,
+    session: SessionDep,
+    next_path: Annotated[str | None, Query(alias="next")] = None,
+) -> Response:
+    target = safe_next(next_path)
+    if await _page_user(request, session) is not None:
+        return RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
+    return _render(request, "login.html", {"next": target})
+
+
+@router.get("/", response_class=HTMLResponse)
+async def event_list_page(request: Request, session: SessionDep) -> Response:
+    user = await _page_user(request, session)
+    if user is None:
+        return _login_redirect(request)
+    rows = [
+        {
+            "id": event.id,
+            "name": event.name,
+            "hashtags": event.hashtags,
+            "status": event.status,
+            "starts_at": isoformat_z(event.starts_at) if event.starts_at else None,
+        }
+        for event in await events.list_all(session)
+    ]
+    return _render(request, "events.html", {**_user_context(user), "events": rows})
+
+
+@router.get("/events/{event_id}", response_class=HTMLResponse)
+async def event_page(request: Request, event_id: str, session: SessionDep) -> Response:
+    user = await _page_user(request, session)
+    if user is None:
+        return _login_redirect(request)
+    try:
+        # /events/abc is a page that does not exist, not a validation error; the length cap
+        # keeps the id within a 64-bit integer column.
+        known = event_id.isascii() and event_id.isdigit() and len(event_id) <= 18
+        event = await events.get_or_raise(session, int(event_id)) if known else None
+    except NotFound:
+        event = None
+    if event is None:
+        return _render(
+            request,
+            "not_found.html",
+            {**_user_context(user), "what": f"Event {event_id}"},
+            status_code=status.HTTP_404_NOT_FOUND,
+        )
+    return _render(
+        request,
+        "event.html",
+        {
+            **_user_context(user),
+            "event": {
+                "id": event.id,
+                "name": event.name,
+                "hashtags": event.hashtags,
+                "status": event.status,
+            },
+        },
+    )

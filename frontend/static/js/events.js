@@ -1,0 +1,5 @@
+// The event list (and the not-found page): only the shared header behaviour.
+
+import { startShell } from "./lib/shell.js";
+
+startShell();
