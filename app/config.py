@@ -33,6 +33,18 @@ class Settings(BaseSettings):
     # Sources push into a bounded queue; when it is full they wait (back-pressure), never drop.
     ingest_queue_size: int = Field(default=50000, ge=100)
     max_mentions_per_request: int = Field(default=5000, ge=1)
+    # The live stream (see docs/stream.md).
+    stream_tick_ms: int = Field(default=15, ge=1, le=1000)
+    stream_replay_limit: int = Field(default=20000, ge=100)
+    stream_ring_size: int = Field(default=20000, ge=100)
+    stream_max_frame_entries: int = Field(default=500, ge=1, le=5000)
+    stream_send_timeout_seconds: float = Field(default=5.0, gt=0)
+    stream_heartbeat_seconds: float = Field(default=10.0, gt=0)
+    stream_idle_timeout_seconds: float = Field(default=45.0, gt=0)
+    stream_poll_seconds: float = Field(default=1.0, gt=0)
+    stream_max_message_bytes: int = Field(default=4096, ge=64)
+    stream_messages_per_second: float = Field(default=10.0, gt=0)
+    stream_message_burst: int = Field(default=30, ge=1)
 
     @model_validator(mode="after")
     def _refuse_unsafe_secret(self) -> Settings:

@@ -7,6 +7,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request, status
+from starlette.requests import HTTPConnection
 
 from app.auth import service
 from app.auth.models import Role, User
@@ -38,7 +39,7 @@ def _normalise_origin(value: str) -> str | None:
     return f"{parts.scheme}://{host}"
 
 
-def request_origin_allowed(request: Request) -> bool | None:
+def request_origin_allowed(request: HTTPConnection) -> bool | None:
     """Whether the page that sent this request may act here: None when the request names no
     origin (no ``Origin``, no ``Referer``), else whether it is an allowed origin or our own."""
     claimed = request.headers.get("origin") or request.headers.get("referer")
@@ -52,7 +53,9 @@ def request_origin_allowed(request: Request) -> bool | None:
     trusted = {_normalise_origin(o) for o in allowed}
     host = request.headers.get("host")
     if host:
-        trusted.add(_normalise_origin(f"{request.url.scheme}://{host}"))
+        # A websocket handshake arrives as ws:// or wss://; the page it came from is http(s).
+        scheme = {"ws": "http", "wss": "https"}.get(request.url.scheme, request.url.scheme)
+        trusted.add(_normalise_origin(f"{scheme}://{host}"))
     return origin in trusted
 
 

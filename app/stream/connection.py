@@ -1,0 +1,257 @@
+"""One console's socket: the journal from where it left off, then the live tail.
+
+A writer task sends; a reader task takes the console's few messages (heartbeat, what it is
+looking at). The writer follows a cursor: the seq of the last entry sent. Frames come from
+the hub's memory when it still holds what follows the cursor, else from the journal, so
+the console gets every entry once, in order, whatever it reconnects from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from app.auth.models import User
+from app.journal import service as journal
+from app.stream.hub import EventHub, encode_entry, entries_frame
+
+logger = logging.getLogger(__name__)
+
+# Close codes a console acts on (documented in docs/stream.md).
+CLOSE_GOING_AWAY = 1001
+CLOSE_POLICY = 1008
+CLOSE_IDLE = 4000
+CLOSE_TOO_SLOW = 4008
+
+
+@dataclass(frozen=True, slots=True)
+class StreamLimits:
+    replay_limit: int
+    max_lag: int
+    max_frame_entries: int
+    send_timeout: float
+    heartbeat: float
+    idle_timeout: float
+    max_message_bytes: int
+    messages_per_second: float
+    message_burst: int
+
+
+class ConsoleClosed(Exception):
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class Connection:
+    def __init__(
+        self,
+        websocket: WebSocket,
+        hub: EventHub,
+        user: User,
+        limits: StreamLimits,
+        after_seq: int | None,
+    ) -> None:
+        self.id = uuid.uuid4().hex[:12]
+        self._ws = websocket
+        self._hub = hub
+        self._user = user
+        self._limits = limits
+        self._after_seq = after_seq
+        self._wake = asyncio.Event()
+        self._outbox: deque[str] = deque()
+        self._last_heard = time.monotonic()
+        self._tokens = float(limits.message_burst)
+        self._tokens_at = time.monotonic()
+        self._viewing: str | None = None
+
+    async def run(self) -> None:
+        self._hub.add_listener(self._wake)
+        self._publish_presence()
+        tasks = [
+            asyncio.create_task(self._write_loop(), name=f"ws-write-{self.id}"),
+            asyncio.create_task(self._read_loop(), name=f"ws-read-{self.id}"),
+        ]
+        close: ConsoleClosed | None = None
+        try:
+            done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                error = task.exception()
+                if isinstance(error, ConsoleClosed):
+                    close = error
+                elif error is not None and not isinstance(error, WebSocketDisconnect):
+                    logger.error("console socket %s failed", self.id, exc_info=error)
+                    close = ConsoleClosed(1011, "internal error")
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            self._hub.remove_listener(self._wake)
+            self._hub.presence.remove(self.id)
+        if close is not None and self._ws.client_state == WebSocketState.CONNECTED:
+            with contextlib.suppress(Exception):
+                await self._ws.close(code=close.code, reason=close.reason)
+
+    def _publish_presence(self) -> None:
+        self._hub.presence.set(
+            self.id,
+            {
+                "username": self._user.username,
+                "display_name": self._user.display_name or self._user.username,
+                "role": self._user.role,
+                "viewing": self._viewing,
+            },
+        )
+
+    # -- sending ---------------------------------------------------------------------------
+
+    async def _send(self, frame: str) -> None:
+        try:
+            await asyncio.wait_for(self._ws.send_text(frame), self._limits.send_timeout)
+        except TimeoutError:
+            raise ConsoleClosed(CLOSE_TOO_SLOW, "console too slow; reconnect to resume") from None
+
+    async def _reset(self, reason: str, to_seq: int) -> None:
+        await self._send(
+            orjson.dumps({"type": "reset", "reason": reason, "last_seq": to_seq}).decode()
+        )
+
+    async def _write_loop(self) -> None:
+        hub = self._hub
+        cursor = self._after_seq if self._after_seq is not None else hub.visible_seq
+        await self._send(
+            orjson.dumps(
+                {
+                    "type": "hello",
+                    "connection_id": self.id,
+                    "event_id": hub.event_id,
+                    "last_seq": hub.visible_seq,
+                    "replay_limit": self._limits.replay_limit,
+                }
+            ).decode()
+        )
+        if cursor > hub.received_seq:
+            # Ahead of the journal: the console saw another database (a reset demo, say).
+            cursor = hub.visible_seq
+            await self._reset("unknown position", cursor)
+        elif hub.visible_seq - cursor > self._limits.replay_limit:
+            cursor = hub.visible_seq
+            await self._reset("too far behind to replay", cursor)
+        presence_sent = -1
+        while True:
+            self._wake.clear()
+            if hub.presence.version != presence_sent:
+                presence_sent = hub.presence.version
+                await self._send(hub.presence.frame)
+            while self._outbox:
+                await self._send(self._outbox.popleft())
+            if cursor < hub.visible_seq:
+                if hub.visible_seq - cursor > self._limits.max_lag:
+                    cursor = hub.visible_seq
+                    await self._reset("fell behind the live stream", cursor)
+                    continue
+                frame = hub.frame_after(cursor) or await self._frame_from_journal(cursor)
+                if frame is not None:
+                    await self._send(frame[0])
+                    cursor = frame[1]
+                    continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._limits.heartbeat)
+            if not self._wake.is_set():
+                if time.monotonic() - self._last_heard > self._limits.idle_timeout:
+                    raise ConsoleClosed(CLOSE_IDLE, "no heartbeat from the console")
+                await self._send('{"type":"ping"}')
+
+    async def _frame_from_journal(self, cursor: int) -> tuple[str, int] | None:
+        async with self._hub.db.read_session() as session:
+            rows = await journal.read(
+                session,
+                self._hub.event_id,
+                after_seq=cursor,
+                limit=min(self._limits.max_frame_entries, self._hub.visible_seq - cursor),
+            )
+        if not rows:
+            return None
+        return entries_frame(encode_entry(row) for row in rows), rows[-1]["seq"]
+
+    # -- receiving -------------------------------------------------------------------------
+
+    def _reply(self, message: dict[str, Any]) -> None:
+        if len(self._outbox) >= 32:
+            raise ConsoleClosed(CLOSE_POLICY, "too many messages")
+        self._outbox.append(orjson.dumps(message).decode())
+        self._wake.set()
+
+    def _take_token(self) -> bool:
+        now = time.monotonic()
+        rate, burst = self._limits.messages_per_second, self._limits.message_burst
+        self._tokens = min(float(burst), self._tokens + (now - self._tokens_at) * rate)
+        self._tokens_at = now
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
+
+    async def _read_loop(self) -> None:
+        while True:
+            message = await self._ws.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            self._last_heard = time.monotonic()
+            if not self._take_token():
+                raise ConsoleClosed(CLOSE_POLICY, "too many messages; slow down")
+            text = message.get("text")
+            if text is None:
+                self._reply({"type": "error", "message": "send JSON text frames"})
+                continue
+            if len(text) > self._limits.max_message_bytes:
+                self._reply(
+                    {
+                        "type": "error",
+                        "message": f"message too large (at most "
+                        f"{self._limits.max_message_bytes} bytes)",
+                    }
+                )
+                continue
+            self._handle(text)
+
+    def _handle(self, text: str) -> None:
+        try:
+            message = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            self._reply({"type": "error", "message": "not valid JSON"})
+            return
+        kind = message.get("type") if isinstance(message, dict) else None
+        if kind == "ping":
+            self._reply({"type": "pong"})
+        elif kind == "pong":
+            return
+        elif kind == "view":
+            viewing = message.get("viewing")
+            if viewing is not None and (not isinstance(viewing, str) or len(viewing) > 100):
+                self._reply(
+                    {"type": "error", "message": "viewing must be a string of at most 100 chars"}
+                )
+                return
+            self._viewing = viewing or None
+            self._publish_presence()
+        else:
+            self._reply(
+                {
+                    "type": "error",
+                    "message": "unknown message; expected a JSON object with type "
+                    "'ping' or 'view' (actions go through the HTTP API)",
+                }
+            )

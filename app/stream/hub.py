@@ -1,0 +1,227 @@
+"""One hub per event per process: the journal's live tail, kept in order, shared by sockets.
+
+The hub listens to the broker, but trusts only the journal: an entry that arrives with a
+gap before it makes the hub read the missing ones from the database, and while consoles are
+connected it also polls the event's last seq, so a broker message that never came costs at
+most a poll interval. Entries become visible to sockets on a short tick, so that every
+socket that is up to date gets the very same frame (built once) with everything new.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+
+from app.broker import Broker
+from app.db import Database
+from app.journal import service as journal
+from app.stream.presence import PresenceBoard
+
+logger = logging.getLogger(__name__)
+
+
+def encode_entry(entry: dict[str, Any]) -> str:
+    public = {k: entry[k] for k in ("seq", "type", "at", "actor", "data")}
+    return orjson.dumps(public).decode()
+
+
+def entries_frame(encoded: Iterable[str]) -> str:
+    return '{"type":"entries","entries":[' + ",".join(encoded) + "]}"
+
+
+class EventHub:
+    def __init__(
+        self,
+        event_id: int,
+        db: Database,
+        broker: Broker,
+        *,
+        ring_size: int,
+        tick_seconds: float,
+        poll_seconds: float,
+        max_frame_entries: int,
+        process_id: str,
+    ) -> None:
+        self.event_id = event_id
+        self.db = db
+        self._broker = broker
+        self._ring: deque[tuple[int, str]] = deque(maxlen=ring_size)
+        self._tick = tick_seconds
+        self._poll = poll_seconds
+        self._max_frame = max_frame_entries
+        # Highest seq held contiguously in the ring (or known from the database at start).
+        self.received_seq = 0
+        # Highest seq that sockets may send: advanced on each tick.
+        self.visible_seq = 0
+        # One wake-up event per socket of this hub, set on every tick that shows something.
+        self._listeners: set[asyncio.Event] = set()
+        self._arrived = asyncio.Event()
+        self._frame_cache: tuple[int, int, str, int] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._ready = asyncio.Event()
+        self.sockets = 0
+        self.presence = PresenceBoard(event_id, broker, process_id, on_change=self.wake_all)
+
+    async def start(self) -> None:
+        await self.presence.start()
+        subscribed = asyncio.Event()
+        self._tasks.append(
+            asyncio.create_task(self._listen(subscribed), name=f"hub-{self.event_id}")
+        )
+        await subscribed.wait()
+        # Subscribed first, then read the position: anything committed after this read
+        # reaches us through the broker or the poll.
+        async with self.db.read_session() as session:
+            self.received_seq = self.visible_seq = await journal.last_seq(session, self.event_id)
+        self._tasks.append(asyncio.create_task(self._ticker(), name=f"hub-tick-{self.event_id}"))
+        self._tasks.append(asyncio.create_task(self._poller(), name=f"hub-poll-{self.event_id}"))
+        self._ready.set()
+
+    async def stop(self) -> None:
+        await self.presence.stop()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self.wake_all()
+
+    def add_listener(self, wake: asyncio.Event) -> None:
+        self._listeners.add(wake)
+
+    def remove_listener(self, wake: asyncio.Event) -> None:
+        self._listeners.discard(wake)
+
+    def wake_all(self) -> None:
+        for wake in self._listeners:
+            wake.set()
+
+    async def _listen(self, subscribed: asyncio.Event) -> None:
+        async with self._broker.subscribe(f"event:{self.event_id}") as queue:
+            subscribed.set()
+            await self._ready.wait()
+            while True:
+                entries: list[dict[str, Any]] = await queue.get()
+                try:
+                    await self._accept(entries)
+                except Exception:
+                    logger.exception("event %s: could not take in journal entries", self.event_id)
+
+    async def _accept(self, entries: list[dict[str, Any]]) -> None:
+        for entry in entries:
+            seq = entry["seq"]
+            if seq <= self.received_seq:
+                continue
+            if seq > self.received_seq + 1:
+                await self._fill_from_journal(up_to=seq - 1)
+            self._append(seq, entry)
+        self._arrived.set()
+
+    def _append(self, seq: int, entry: dict[str, Any]) -> None:
+        # Only the next seq goes in, so the ring is always contiguous; anything else is
+        # either known already or caught up from the journal by the next fill or poll.
+        if seq == self.received_seq + 1:
+            self._ring.append((seq, encode_entry(entry)))
+            self.received_seq = seq
+
+    async def _fill_from_journal(self, up_to: int | None = None) -> None:
+        """Read what the broker did not bring (lost, late or out of order) from the journal."""
+        while up_to is None or self.received_seq < up_to:
+            async with self.db.read_session() as session:
+                rows = await journal.read(
+                    session, self.event_id, after_seq=self.received_seq, limit=self._max_frame * 4
+                )
+            if up_to is not None:
+                rows = [row for row in rows if row["seq"] <= up_to]
+            if not rows:
+                break
+            before = self.received_seq
+            for row in rows:
+                self._append(row["seq"], row)
+            if self.received_seq == before:
+                break
+        self._arrived.set()
+
+    async def _ticker(self) -> None:
+        while True:
+            await self._arrived.wait()
+            await asyncio.sleep(self._tick)
+            self._arrived.clear()
+            if self.received_seq > self.visible_seq:
+                self.visible_seq = self.received_seq
+                self.wake_all()
+
+    async def _poller(self) -> None:
+        while True:
+            await asyncio.sleep(self._poll)
+            try:
+                async with self.db.read_session() as session:
+                    latest = await journal.last_seq(session, self.event_id)
+                if latest > self.received_seq:
+                    await self._fill_from_journal(up_to=latest)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("event %s: polling the journal failed", self.event_id)
+
+    def frame_after(self, seq: int) -> tuple[str, int] | None:
+        """The next frame for a socket at ``seq`` and the seq it ends at, from memory;
+        None when the ring no longer holds what comes after ``seq`` (read the journal)."""
+        visible = self.visible_seq
+        if seq >= visible:
+            return None
+        cache = self._frame_cache
+        if cache is not None and cache[0] == seq and cache[1] == visible:
+            return cache[2], cache[3]
+        if not self._ring or self._ring[0][0] > seq + 1:
+            return None
+        start = seq + 1 - self._ring[0][0]
+        end_seq = min(visible, seq + self._max_frame)
+        chunk = [self._ring[i][1] for i in range(start, start + end_seq - seq)]
+        frame = entries_frame(chunk)
+        self._frame_cache = (seq, visible, frame, end_seq)
+        return frame, end_seq
+
+
+class HubRegistry:
+    """The hubs of this process, started with the first socket of an event and stopped
+    when its last socket leaves."""
+
+    def __init__(self, db: Database, broker: Broker, **hub_options: Any) -> None:
+        self.db = db
+        self._broker = broker
+        self._options = {"process_id": uuid.uuid4().hex, **hub_options}
+        self._hubs: dict[int, EventHub] = {}
+        self._lock = asyncio.Lock()
+
+    @contextlib.asynccontextmanager
+    async def attach(self, event_id: int) -> Any:
+        async with self._lock:
+            hub = self._hubs.get(event_id)
+            if hub is None:
+                hub = EventHub(event_id, self.db, self._broker, **self._options)
+                await hub.start()
+                self._hubs[event_id] = hub
+            hub.sockets += 1
+        try:
+            yield hub
+        finally:
+            async with self._lock:
+                hub.sockets -= 1
+                if hub.sockets == 0 and self._hubs.get(event_id) is hub:
+                    del self._hubs[event_id]
+                    await hub.stop()
+
+    async def stop(self) -> None:
+        async with self._lock:
+            hubs = list(self._hubs.values())
+            self._hubs.clear()
+        for hub in hubs:
+            await hub.stop()

@@ -1,0 +1,143 @@
+"""Who is connected to an event and what each one is looking at, across server processes.
+
+Each process publishes a snapshot of its own connections on the event's presence channel
+whenever they change and every few seconds; every process merges the snapshots it hears and
+forgets a process that has been silent too long (it crashed). The merged view is what the
+consoles are sent as ``{"type": "presence", ...}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from app.broker import Broker
+
+logger = logging.getLogger(__name__)
+
+REPUBLISH_SECONDS = 5.0
+EXPIRE_SECONDS = 15.0
+DEBOUNCE_SECONDS = 0.05
+
+
+class PresenceBoard:
+    def __init__(
+        self, event_id: int, broker: Broker, process_id: str, on_change: Callable[[], None]
+    ) -> None:
+        self.event_id = event_id
+        self._broker = broker
+        self._process_id = process_id
+        self._on_change = on_change
+        self._channel = f"presence:{event_id}"
+        self._local: dict[str, dict[str, Any]] = {}
+        self._snapshots: dict[str, tuple[float, list[dict[str, Any]]]] = {}
+        self._publish_soon = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self.version = 0
+        self.frame = '{"type":"presence","users":[]}'
+
+    async def start(self) -> None:
+        subscribed = asyncio.Event()
+        self._tasks = [
+            asyncio.create_task(self._listen(subscribed), name=f"presence-{self.event_id}"),
+            asyncio.create_task(self._publisher(), name=f"presence-pub-{self.event_id}"),
+        ]
+        await subscribed.wait()
+
+    async def stop(self) -> None:
+        self._local.clear()
+        with contextlib.suppress(Exception):
+            await self._publish()  # tell the other processes our people left
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    def set(self, connection_id: str, info: dict[str, Any]) -> None:
+        self._local[connection_id] = info
+        self._publish_soon.set()
+
+    def remove(self, connection_id: str) -> None:
+        if self._local.pop(connection_id, None) is not None:
+            self._publish_soon.set()
+
+    async def _publish(self) -> None:
+        await self._broker.publish(
+            self._channel,
+            {"process": self._process_id, "connections": list(self._local.values())},
+        )
+
+    async def _publisher(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._publish_soon.wait(), REPUBLISH_SECONDS)
+                await asyncio.sleep(DEBOUNCE_SECONDS)  # one message for a burst of changes
+            self._publish_soon.clear()
+            try:
+                await self._publish()
+            except Exception:
+                logger.exception("event %s: publishing presence failed", self.event_id)
+            self._expire()
+
+    async def _listen(self, subscribed: asyncio.Event) -> None:
+        async with self._broker.subscribe(self._channel) as queue:
+            subscribed.set()
+            while True:
+                message = await queue.get()
+                try:
+                    process = str(message["process"])
+                    connections = list(message["connections"])
+                except (KeyError, TypeError):
+                    logger.warning("event %s: ignoring a malformed presence message", self.event_id)
+                    continue
+                if connections:
+                    self._snapshots[process] = (time.monotonic() + EXPIRE_SECONDS, connections)
+                else:
+                    self._snapshots.pop(process, None)
+                self._rebuild()
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        expired = [p for p, (until, _c) in self._snapshots.items() if until < now]
+        for process in expired:
+            del self._snapshots[process]
+        if expired:
+            self._rebuild()
+
+    def users(self) -> list[dict[str, Any]]:
+        by_user: dict[str, dict[str, Any]] = {}
+        for _until, connections in self._snapshots.values():
+            for connection in connections:
+                user = by_user.setdefault(
+                    connection["username"],
+                    {
+                        "username": connection["username"],
+                        "display_name": connection.get("display_name") or connection["username"],
+                        "role": connection.get("role"),
+                        "connections": 0,
+                        "viewing": set(),
+                    },
+                )
+                user["connections"] += 1
+                if connection.get("viewing"):
+                    user["viewing"].add(connection["viewing"])
+        users = sorted(
+            by_user.values(), key=lambda u: (u["display_name"].casefold(), u["username"])
+        )
+        for user in users:
+            user["viewing"] = sorted(user["viewing"])
+        return users
+
+    def _rebuild(self) -> None:
+        frame = orjson.dumps({"type": "presence", "users": self.users()}).decode()
+        if frame != self.frame:
+            self.frame = frame
+            self.version += 1
+            self._on_change()
