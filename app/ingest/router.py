@@ -1,3 +1,77 @@
-from fastapi import APIRouter
+"""Sources of an event: start one, list them, stop one."""
 
-router = APIRouter()
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from app.auth.deps import CurrentUser, ProducerUser
+from app.db import SessionDep
+from app.ingest import service
+from app.ingest.manager import SourceManager
+from app.ingest.models import Source
+from app.ingest.schemas import SourceCreate, SourcePublic
+from app.ingest.sources import UnknownKind, parse_config
+
+router = APIRouter(prefix="/api/events", tags=["sources"])
+
+
+def _manager(request: Request) -> SourceManager:
+    manager: SourceManager = request.app.state.sources
+    return manager
+
+
+def _parse(data: SourceCreate) -> Any:
+    """The kind's validated config, or a 422 shaped like every other validation error."""
+    try:
+        return parse_config(data.kind, data.config)
+    except UnknownKind as exc:
+        raise RequestValidationError(
+            [{"type": "value_error", "loc": ("body", "kind"), "msg": str(exc), "input": data.kind}]
+        ) from None
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [
+                {**error, "loc": ("body", "config", *error["loc"])}
+                for error in exc.errors(include_url=False, include_context=False)
+            ]
+        ) from None
+
+
+@router.post(
+    "/{event_id}/sources", status_code=status.HTTP_201_CREATED, response_model=SourcePublic
+)
+async def start_source(
+    event_id: int, data: SourceCreate, request: Request, session: SessionDep, user: ProducerUser
+) -> Source:
+    """Start a source of mentions for the event (``kind`` ``simulator`` by default). A
+    running source resumes when the server restarts, until it is stopped."""
+    config = _parse(data)
+    return await _manager(request).create(session, event_id, data.kind, config, actor=user.username)
+
+
+@router.get("/{event_id}/sources", response_model=list[SourcePublic])
+async def list_sources(
+    event_id: int, request: Request, session: SessionDep, _user: CurrentUser
+) -> list[Source]:
+    """The event's sources, running or not, oldest first."""
+    return await _manager(request).list_for_event(session, event_id)
+
+
+@router.get("/{event_id}/sources/{source_id}", response_model=SourcePublic)
+async def get_source(
+    event_id: int, source_id: int, session: SessionDep, _user: CurrentUser
+) -> Source:
+    return await service.get_or_raise(session, event_id, source_id)
+
+
+@router.delete("/{event_id}/sources/{source_id}", response_model=SourcePublic)
+async def stop_source(
+    event_id: int, source_id: int, request: Request, session: SessionDep, user: ProducerUser
+) -> Source:
+    """Stop a source; answers it as stopped. Stopping one that already ended changes nothing.
+    Mentions it produced before the stop are still stored."""
+    return await _manager(request).stop_source(session, event_id, source_id, actor=user.username)

@@ -1,0 +1,33 @@
+"""What the sources API takes and answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.common.time import UtcTime
+from app.ingest.models import SourceStatus
+
+
+class SourceCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(default="simulator", description="What produces the mentions.")
+    config: dict[str, Any] = Field(
+        default_factory=dict, description="Settings for that kind; unknown keys are refused."
+    )
+
+
+class SourcePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    event_id: int
+    kind: str
+    config: dict[str, Any]
+    status: SourceStatus
+    error: str | None
+    created_at: UtcTime
+    started_at: UtcTime | None
+    stopped_at: UtcTime | None

@@ -1,0 +1,340 @@
+"""Ingest benchmark: how many mentions a second a real server stores.
+
+Starts ``uvicorn app.main:create_app`` in a subprocess on a fresh database (SQLite, and
+PostgreSQL with ``--postgres``), then measures, each for ``--duration`` seconds:
+
+* ``http``: clients POSTing batches of ``--batch`` mentions to /api/events/{id}/mentions;
+* ``simulator``: the built-in simulator at a steady 5,000 mentions/s;
+* ``simulator max``: the simulator in a goal spike (demand ~35,000/s): what the batcher
+  sustains when it cannot keep up.
+
+"Stored" counts journal entries (``last_seq``) read back over the API, so a mention counts
+only once it is committed, numbered and readable. ``cpu`` is the server process's CPU time
+over the window (100% = one core); ``lag`` is received_at - created_at of the newest
+mention at the end (how far the pipeline trails the simulator's clock).
+
+    python bench/ingest.py
+    python bench/ingest.py --postgres postgresql://postgres@127.0.0.1:5432/postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+import uuid
+from asyncio.subprocess import Process
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app import migrate  # noqa: E402
+from app.auth import service as auth  # noqa: E402
+from app.config import normalise_database_url  # noqa: E402
+from app.db import Database, null_pool_engine  # noqa: E402
+
+PASSWORD = "bench password, not a secret"
+# The goal spike of the default two-hour show (see app/ingest/sources/simulator/script.py).
+GOAL_MINUTE = 0.24 * 120 + 0.1
+
+
+@dataclass
+class Result:
+    backend: str
+    path: str
+    batch: str
+    per_second: float
+    seconds: float
+    cpu_percent: float | None = None
+    lag_ms: float | None = None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process, from /proc (Linux only)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_share(before: float | None, after: float | None, elapsed: float) -> float | None:
+    """Percent of one core used between two readings."""
+    if before is None or after is None:
+        return None
+    return 100 * (after - before) / elapsed
+
+
+async def admin_sql(url: str, statement: str) -> None:
+    engine = null_pool_engine(normalise_database_url(url))
+    try:
+        async with engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def fresh_database(backend: str, postgres_url: str | None) -> AsyncIterator[tuple[str, Path]]:
+    data_dir = Path(tempfile.mkdtemp(prefix="cuedesk-bench-"))
+    name = f"cuedesk_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    if backend == "sqlite":
+        url = f"sqlite:///{data_dir / 'cuedesk.db'}"
+    else:
+        assert postgres_url
+        await admin_sql(postgres_url, f'CREATE DATABASE "{name}"')
+        url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url, data_dir
+    finally:
+        if backend != "sqlite" and postgres_url:
+            await admin_sql(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+async def prepare(url: str) -> str:
+    """Migrate, then create a producer and an API token straight in the database."""
+    database_url = normalise_database_url(url)
+    await migrate.upgrade(database_url)
+    db = Database(database_url)
+    try:
+        async with db.transaction() as session:
+            user = await auth.create_user(
+                session, username="bench", password=PASSWORD, role="producer"
+            )
+            _row, token = await auth.create_api_token(session, user, name="bench")
+    finally:
+        await db.dispose()
+    return token
+
+
+@contextlib.asynccontextmanager
+async def server(url: str, data_dir: Path) -> AsyncIterator[tuple[str, Process]]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "CUEDESK_DATABASE_URL": url,
+        "CUEDESK_DATA_DIR": str(data_dir),
+        "CUEDESK_ENVIRONMENT": "development",
+    }
+    command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base) as client:
+            for _ in range(300):
+                if process.returncode is not None:
+                    raise RuntimeError(f"the server exited with {process.returncode}")
+                with contextlib.suppress(httpx.TransportError):
+                    if (await client.get("/healthz")).status_code == 200:
+                        break
+                await asyncio.sleep(0.1)
+            else:
+                raise RuntimeError("the server did not answer /healthz within 30 s")
+        yield base, process
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            await asyncio.wait_for(process.wait(), timeout=30)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+
+
+async def new_event(client: httpx.AsyncClient, name: str) -> int:
+    response = await client.post(
+        "/api/events", json={"name": name, "hashtags": ["CupFinal"], "keywords": ["cup final"]}
+    )
+    response.raise_for_status()
+    return int(response.json()["id"])
+
+
+async def last_seq(client: httpx.AsyncClient, event_id: int) -> int:
+    response = await client.get(f"/api/events/{event_id}/journal", params={"limit": 1})
+    response.raise_for_status()
+    return int(response.json()["last_seq"])
+
+
+async def bench_http(
+    client: httpx.AsyncClient,
+    process: Process,
+    backend: str,
+    batch: int,
+    clients: int,
+    duration: float,
+) -> Result:
+    event_id = await new_event(client, "Bench: HTTP ingest")
+    now = datetime.now(UTC).isoformat()
+    counter = iter(range(10**12))
+
+    def body() -> bytes:
+        return orjson.dumps(
+            [
+                {
+                    "network": "x",
+                    "external_id": str(1_900_000_000_000_000_000 + next(counter)),
+                    "author": {"handle": "bench_fan", "name": "Bench Fan", "followers": 120},
+                    "text": "What a goal! #CupFinal",
+                    "created_at": now,
+                    "lang": "en",
+                }
+                for _ in range(batch)
+            ]
+        )
+
+    async def worker(deadline: float) -> int:
+        accepted = 0
+        while time.monotonic() < deadline:
+            response = await client.post(
+                f"/api/events/{event_id}/mentions",
+                content=body(),
+                headers={"content-type": "application/json"},
+            )
+            response.raise_for_status()
+            accepted += int(response.json()["accepted"])
+        return accepted
+
+    started, cpu_before = time.monotonic(), cpu_seconds(process.pid)
+    accepted = sum(await asyncio.gather(*(worker(started + duration) for _ in range(clients))))
+    elapsed, cpu_after = time.monotonic() - started, cpu_seconds(process.pid)
+    stored = await last_seq(client, event_id) - 1  # less the event.created entry
+    assert stored == accepted, (stored, accepted)
+    path = f"http ({clients} clients)"
+    return Result(
+        backend,
+        path,
+        str(batch),
+        stored / elapsed,
+        elapsed,
+        cpu_share(cpu_before, cpu_after, elapsed),
+    )
+
+
+async def bench_simulator(
+    client: httpx.AsyncClient,
+    process: Process,
+    backend: str,
+    label: str,
+    config: dict[str, Any],
+    duration: float,
+) -> Result:
+    event_id = await new_event(client, f"Bench: {label}")
+    response = await client.post(
+        f"/api/events/{event_id}/sources", json={"kind": "simulator", "config": config}
+    )
+    response.raise_for_status()
+    source_id = response.json()["id"]
+    await asyncio.sleep(2.0)  # warm up: the generator builds its audience, the queue fills
+
+    seq_before, cpu_before, started = (
+        await last_seq(client, event_id),
+        cpu_seconds(process.pid),
+        time.monotonic(),
+    )
+    await asyncio.sleep(duration)
+    seq_after, cpu_after, elapsed = (
+        await last_seq(client, event_id),
+        cpu_seconds(process.pid),
+        time.monotonic() - started,
+    )
+    newest = (await client.get(f"/api/events/{event_id}/mentions", params={"limit": 1})).json()
+    (await client.delete(f"/api/events/{event_id}/sources/{source_id}")).raise_for_status()
+
+    cpu = cpu_share(cpu_before, cpu_after, elapsed)
+    lag = None
+    if newest["items"]:
+        item = newest["items"][0]
+        received = datetime.fromisoformat(item["received_at"].replace("Z", "+00:00"))
+        created = datetime.fromisoformat(item["created_at"].replace("Z", "+00:00"))
+        lag = (received - created).total_seconds() * 1000
+    return Result(backend, label, "batcher", (seq_after - seq_before) / elapsed, elapsed, cpu, lag)
+
+
+async def run_backend(backend: str, args: argparse.Namespace) -> list[Result]:
+    results = []
+    async with fresh_database(backend, args.postgres) as (url, data_dir):
+        token = await prepare(url)
+        async with server(url, data_dir) as (base, process):
+            headers = {"Authorization": f"Bearer {token}"}
+            timeout = httpx.Timeout(60.0)
+            async with httpx.AsyncClient(base_url=base, headers=headers, timeout=timeout) as client:
+                results.append(
+                    await bench_http(
+                        client, process, backend, args.batch, args.clients, args.duration
+                    )
+                )
+                steady = {"seed": 1, "rate": 5000, "spikes": False}
+                results.append(
+                    await bench_simulator(
+                        client, process, backend, "simulator 5000/s", steady, args.duration
+                    )
+                )
+                spike = {"seed": 1, "rate": 5000, "start_minute": GOAL_MINUTE}
+                results.append(
+                    await bench_simulator(
+                        client, process, backend, "simulator max (spike)", spike, args.duration
+                    )
+                )
+    return results
+
+
+def print_table(results: list[Result]) -> None:
+    header = ("backend", "path", "batch", "mentions/s", "duration s", "server cpu", "lag ms")
+    rows = [
+        (
+            r.backend,
+            r.path,
+            r.batch,
+            f"{r.per_second:,.0f}",
+            f"{r.seconds:.1f}",
+            "n/a" if r.cpu_percent is None else f"{r.cpu_percent:.0f}%",
+            "" if r.lag_ms is None else f"{r.lag_ms:,.0f}",
+        )
+        for r in results
+    ]
+    widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
+    for row in (header, tuple("-" * w for w in widths), *rows):
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres", metavar="URL", help="also run on this PostgreSQL server")
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds per run")
+    parser.add_argument("--batch", type=int, default=500, help="mentions per HTTP request")
+    parser.add_argument("--clients", type=int, default=2, help="concurrent HTTP clients")
+    args = parser.parse_args()
+
+    results: list[Result] = []
+    for backend in ["sqlite"] + (["postgresql"] if args.postgres else []):
+        print(f"running on {backend}...", file=sys.stderr)
+        results += await run_backend(backend, args)
+    print_table(results)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
