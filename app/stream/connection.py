@@ -20,7 +20,6 @@ from typing import Any
 import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from app.auth.models import User
 from app.journal import service as journal
 from app.stream.hub import EventHub, encode_entry, entries_frame
 
@@ -31,6 +30,8 @@ CLOSE_GOING_AWAY = 1001
 CLOSE_POLICY = 1008
 CLOSE_IDLE = 4000
 CLOSE_TOO_SLOW = 4008
+# How long a close frame may wait behind unsent data before the socket is simply dropped.
+CLOSE_GRACE_SECONDS = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,13 @@ class StreamLimits:
     message_burst: int
 
 
+@dataclass(frozen=True, slots=True)
+class ConsoleUser:
+    username: str
+    display_name: str
+    role: str
+
+
 class ConsoleClosed(Exception):
     def __init__(self, code: int, reason: str) -> None:
         super().__init__(reason)
@@ -58,7 +66,7 @@ class Connection:
         self,
         websocket: WebSocket,
         hub: EventHub,
-        user: User,
+        user: ConsoleUser,
         limits: StreamLimits,
         after_seq: int | None,
     ) -> None:
@@ -101,15 +109,18 @@ class Connection:
             self._hub.remove_listener(self._wake)
             self._hub.presence.remove(self.id)
         if close is not None and self._ws.client_state == WebSocketState.CONNECTED:
+            # The close frame waits behind unsent data; a console that reads nothing must
+            # not hold this task for ever, so after a grace period the server drops it.
             with contextlib.suppress(Exception):
-                await self._ws.close(code=close.code, reason=close.reason)
+                async with asyncio.timeout(CLOSE_GRACE_SECONDS):
+                    await self._ws.close(code=close.code, reason=close.reason)
 
     def _publish_presence(self) -> None:
         self._hub.presence.set(
             self.id,
             {
                 "username": self._user.username,
-                "display_name": self._user.display_name or self._user.username,
+                "display_name": self._user.display_name,
                 "role": self._user.role,
                 "viewing": self._viewing,
             },
@@ -119,7 +130,10 @@ class Connection:
 
     async def _send(self, frame: str) -> None:
         try:
-            await asyncio.wait_for(self._ws.send_text(frame), self._limits.send_timeout)
+            # asyncio.timeout rather than wait_for, which on Python 3.11 can swallow the
+            # cancellation that stops this task.
+            async with asyncio.timeout(self._limits.send_timeout):
+                await self._ws.send_text(frame)
         except TimeoutError:
             raise ConsoleClosed(CLOSE_TOO_SLOW, "console too slow; reconnect to resume") from None
 
@@ -168,7 +182,8 @@ class Connection:
                     cursor = frame[1]
                     continue
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._limits.heartbeat)
+                async with asyncio.timeout(self._limits.heartbeat):
+                    await self._wake.wait()
             if not self._wake.is_set():
                 if time.monotonic() - self._last_heard > self._limits.idle_timeout:
                     raise ConsoleClosed(CLOSE_IDLE, "no heartbeat from the console")

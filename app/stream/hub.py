@@ -63,8 +63,13 @@ class EventHub:
         # One wake-up event per socket of this hub, set on every tick that shows something.
         self._listeners: set[asyncio.Event] = set()
         self._arrived = asyncio.Event()
+        # The poller does every journal read; poking it makes it read now. Stopping is a
+        # flag it checks, so that no query is ever cancelled half-way.
+        self._poke = asyncio.Event()
+        self._stopping = asyncio.Event()
         self._frame_cache: tuple[int, int, str, int] | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._poller_task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
         self.sockets = 0
         self.presence = PresenceBoard(event_id, broker, process_id, on_change=self.wake_all)
@@ -81,16 +86,22 @@ class EventHub:
         async with self.db.read_session() as session:
             self.received_seq = self.visible_seq = await journal.last_seq(session, self.event_id)
         self._tasks.append(asyncio.create_task(self._ticker(), name=f"hub-tick-{self.event_id}"))
-        self._tasks.append(asyncio.create_task(self._poller(), name=f"hub-poll-{self.event_id}"))
+        self._poller_task = asyncio.create_task(self._poller(), name=f"hub-poll-{self.event_id}")
         self._ready.set()
 
     async def stop(self) -> None:
         await self.presence.stop()
+        self._stopping.set()
+        self._poke.set()
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        tasks = [*self._tasks, *([self._poller_task] if self._poller_task else [])]
+        if not tasks:
+            return
+        _done, pending = await asyncio.wait(tasks, timeout=5)
+        for task in pending:
+            logger.warning("event %s: hub task %s did not stop in time", self.event_id, task)
+            task.cancel()
         self.wake_all()
 
     def add_listener(self, wake: asyncio.Event) -> None:
@@ -110,17 +121,20 @@ class EventHub:
             while True:
                 entries: list[dict[str, Any]] = await queue.get()
                 try:
-                    await self._accept(entries)
+                    self._accept(entries)
                 except Exception:
                     logger.exception("event %s: could not take in journal entries", self.event_id)
 
-    async def _accept(self, entries: list[dict[str, Any]]) -> None:
+    def _accept(self, entries: list[dict[str, Any]]) -> None:
         for entry in entries:
             seq = entry["seq"]
             if seq <= self.received_seq:
                 continue
             if seq > self.received_seq + 1:
-                await self._fill_from_journal(up_to=seq - 1)
+                # Something before it is missing (lost, or late from another process):
+                # the poller reads the journal from where we are, this one included.
+                self._poke.set()
+                break
             self._append(seq, entry)
         self._arrived.set()
 
@@ -159,15 +173,18 @@ class EventHub:
                 self.wake_all()
 
     async def _poller(self) -> None:
-        while True:
-            await asyncio.sleep(self._poll)
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._poll):
+                    await self._poke.wait()
+            self._poke.clear()
+            if self._stopping.is_set():
+                return
             try:
                 async with self.db.read_session() as session:
                     latest = await journal.last_seq(session, self.event_id)
                 if latest > self.received_seq:
                     await self._fill_from_journal(up_to=latest)
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 logger.exception("event %s: polling the journal failed", self.event_id)
 
@@ -215,9 +232,11 @@ class HubRegistry:
         finally:
             async with self._lock:
                 hub.sockets -= 1
-                if hub.sockets == 0 and self._hubs.get(event_id) is hub:
+                last = hub.sockets == 0 and self._hubs.get(event_id) is hub
+                if last:
                     del self._hubs[event_id]
-                    await hub.stop()
+            if last:
+                await hub.stop()
 
     async def stop(self) -> None:
         async with self._lock:

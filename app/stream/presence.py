@@ -76,8 +76,11 @@ class PresenceBoard:
 
     async def _publisher(self) -> None:
         while True:
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+            # cancellation that arrives as the event is set, and the task never stops.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._publish_soon.wait(), REPUBLISH_SECONDS)
+                async with asyncio.timeout(REPUBLISH_SECONDS):
+                    await self._publish_soon.wait()
                 await asyncio.sleep(DEBOUNCE_SECONDS)  # one message for a burst of changes
             self._publish_soon.clear()
             try:

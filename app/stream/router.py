@@ -13,7 +13,7 @@ from app.broker import Broker
 from app.config import Settings
 from app.db import Database
 from app.events.models import Event
-from app.stream.connection import CLOSE_POLICY, Connection, StreamLimits
+from app.stream.connection import CLOSE_POLICY, Connection, ConsoleUser, StreamLimits
 from app.stream.hub import HubRegistry
 
 logger = logging.getLogger(__name__)
@@ -49,19 +49,22 @@ def hub_registry(settings: Settings, db: Database, broker: Broker) -> HubRegistr
     )
 
 
-async def _socket_user(websocket: WebSocket) -> User | None:
+async def _socket_user(websocket: WebSocket) -> ConsoleUser | None:
     """The cookie, or an API token as ``Authorization: Bearer`` or ``?token=`` (scripts)."""
     authorization = websocket.headers.get("authorization", "")
     token = websocket.query_params.get("token")
     if authorization.lower().startswith("bearer "):
         token = authorization[7:].strip()
+    cookie = websocket.cookies.get(SESSION_COOKIE)
     async with websocket.app.state.db.read_session() as session:
+        user: User | None = None
         if token:
-            return await auth.user_for_api_token(session, token)
-        cookie = websocket.cookies.get(SESSION_COOKIE)
-        if cookie:
-            return await auth.user_for_session_token(session, cookie)
-    return None
+            user = await auth.user_for_api_token(session, token)
+        elif cookie:
+            user = await auth.user_for_session_token(session, cookie)
+        if user is None:
+            return None
+        return ConsoleUser(user.username, user.display_name or user.username, user.role)
 
 
 @router.websocket("/ws/events/{event_id}")
