@@ -1,0 +1,112 @@
+"""The command line: migrations, users, and the demo set-up."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app import cli, migrate
+from app.auth import service as auth
+from app.config import get_settings
+from app.db import Database
+from app.demo import DEMO_PASSWORD, DEMO_USERNAME, prepare_demo
+from app.events.models import Event
+from app.ingest.models import Source
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CUEDESK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CUEDESK_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    yield tmp_path / "data"
+    get_settings.cache_clear()
+
+
+def test_db_upgrade_creates_the_schema_in_the_data_folder(data_dir: Path) -> None:
+    assert cli.main(["db", "upgrade"]) == 0
+    url = get_settings().database_url_resolved
+    assert (data_dir / "cuedesk.db").exists()
+    assert asyncio.run(migrate.current_revision(url)) is not None
+
+
+def test_user_create_reads_the_password_from_stdin(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert cli.main(["user", "create", "ada", "--role", "admin", "--password-stdin"]) == 0
+    assert "Created admin 'ada'" in capsys.readouterr().out
+
+    async def login() -> str | None:
+        db = Database(get_settings().database_url_resolved)
+        try:
+            async with db.transaction() as session:
+                user = await auth.authenticate(session, "ada", "a long enough password")
+                return user.role if user else None
+        finally:
+            await db.dispose()
+
+    assert asyncio.run(login()) == "admin"
+
+
+def test_user_create_refuses_a_short_password_and_a_taken_name(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert cli.main(["user", "create", "bo", "--role", "operator", "--password-stdin"]) == 1
+    assert "password" in capsys.readouterr().err.lower()
+    for expected in (0, 1):
+        monkeypatch.setattr("sys.stdin", io.StringIO("long enough password\n"))
+        code = cli.main(["user", "create", "bo", "--role", "operator", "--password-stdin"])
+        assert code == expected
+
+
+def test_user_create_refuses_an_unknown_role(data_dir: Path) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["user", "create", "cy", "--role", "boss", "--password-stdin"])
+
+
+def test_demo_prepares_a_login_an_event_and_one_running_simulator(data_dir: Path) -> None:
+    settings = get_settings()
+    first = asyncio.run(prepare_demo(settings, rate=20))
+    again = asyncio.run(prepare_demo(settings, rate=20))
+    assert first.event_id == again.event_id
+    assert (first.username, first.password) == (DEMO_USERNAME, DEMO_PASSWORD)
+
+    async def counts() -> tuple[int, int, str | None]:
+        db = Database(settings.database_url_resolved)
+        try:
+            async with db.transaction() as session:
+                events = (await session.execute(select(func.count()).select_from(Event))).scalar()
+                running = (
+                    await session.execute(
+                        select(func.count()).select_from(Source).where(Source.status == "running")  # type: ignore[arg-type]
+                    )
+                ).scalar()
+                user = await auth.authenticate(session, DEMO_USERNAME, DEMO_PASSWORD)
+                return int(events or 0), int(running or 0), user.role if user else None
+        finally:
+            await db.dispose()
+
+    assert asyncio.run(counts()) == (1, 1, "producer")
+
+
+def test_demo_is_refused_in_production(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CUEDESK_ENVIRONMENT", "production")
+    monkeypatch.setenv("CUEDESK_SECRET_KEY", "x" * 40)
+    get_settings.cache_clear()
+    with pytest.raises(SystemExit, match="refused in production"):
+        cli.main(["demo"])
+
+
+def test_bad_settings_are_reported_not_traced(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CUEDESK_BROKER_URL", "kafka://nope")
+    get_settings.cache_clear()
+    with pytest.raises(SystemExit, match="invalid settings"):
+        cli.main(["db", "upgrade"])

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from app.config import DEVELOPMENT_SECRET, Settings, normalise_database_url
+
+
+def test_production_refuses_the_development_secret() -> None:
+    with pytest.raises(ValidationError, match="CUEDESK_SECRET_KEY"):
+        Settings(environment="production", secret_key=DEVELOPMENT_SECRET)
+    with pytest.raises(ValidationError, match="CUEDESK_SECRET_KEY"):
+        Settings(environment="production", secret_key="short")
+    assert Settings(environment="production", secret_key="k" * 40).environment == "production"
+
+
+def test_plain_database_urls_get_the_async_drivers() -> None:
+    assert normalise_database_url("postgres://u@h/db") == "postgresql+asyncpg://u@h/db"
+    assert normalise_database_url("postgresql://u@h/db") == "postgresql+asyncpg://u@h/db"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite+aiosqlite:///x.db"
+    with pytest.raises(ValueError, match="mysql"):
+        normalise_database_url("mysql://u@h/db")
+
+
+def test_default_database_is_an_sqlite_file_in_the_data_folder(tmp_path: object) -> None:
+    settings = Settings(data_dir=tmp_path)  # type: ignore[arg-type]
+    assert settings.database_url_resolved.startswith("sqlite+aiosqlite:///")
+    assert settings.database_url_resolved.endswith("cuedesk.db")
+
+
+def test_unknown_broker_is_refused() -> None:
+    with pytest.raises(ValidationError, match="BROKER_URL"):
+        Settings(broker_url="kafka://x")
