@@ -1,0 +1,130 @@
+"""Two server processes sharing PostgreSQL and Redis: a mention ingested through one
+reaches a console connected to the other. Collected only when both URLs are set, as .ci/run sets them (see conftest.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.config import Settings
+from app.db import Database
+from tests.conftest import REDIS_URL, _truncate_postgres, make_token
+from tests.factories import mention_payload
+from tests.stream.conftest import LiveServer, open_console, serve
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def shared_database(request: pytest.FixtureRequest) -> str:
+    url: str = request.getfixturevalue("postgres_database")
+    asyncio.run(_truncate_postgres(url))
+    return url
+
+
+@pytest.fixture
+def second_process(shared_database: str, tmp_path: Path) -> Iterator[str]:
+    """Server B: a real second process, started the way production starts one."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "CUEDESK_DATABASE_URL": shared_database,
+        "CUEDESK_BROKER_URL": REDIS_URL,
+        "CUEDESK_ENVIRONMENT": "test",
+        "CUEDESK_DATA_DIR": str(tmp_path),
+        "CUEDESK_MIGRATE_ON_START": "false",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            if process.poll() is not None:
+                raise AssertionError(f"server B exited with {process.returncode}")
+            try:
+                if httpx.get(f"{base}/readyz", timeout=0.5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        else:
+            raise AssertionError("server B did not become ready")
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+async def first_process(shared_database: str, tmp_path: Path) -> AsyncIterator[LiveServer]:
+    settings = Settings(
+        environment="test",
+        database_url=shared_database,
+        data_dir=tmp_path,
+        broker_url=REDIS_URL,
+        migrate_on_start=False,
+        stream_poll_seconds=30,  # long: delivery must come through Redis, not the poll
+    )
+    async with serve(settings) as server:
+        yield server
+
+
+async def test_a_mention_ingested_on_one_process_reaches_a_console_on_the_other(
+    first_process: LiveServer, second_process: str, shared_database: str
+) -> None:
+    db = Database(shared_database)
+    try:
+        token = await make_token(db, "pat", "producer")
+    finally:
+        await db.dispose()
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=first_process.http, headers=headers) as api:
+        event = (await api.post("/api/events", json={"name": "Two processes"})).json()
+        url = f"ws://{second_process}/ws/events/{event['id']}?after_seq=1"
+        async with open_console(url, token) as console:
+            await console.receive_type("hello")
+            started = asyncio.get_running_loop().time()
+            response = await api.post(
+                f"/api/events/{event['id']}/mentions",
+                json=[mention_payload(i) for i in range(3)],
+            )
+            assert response.json() == {"accepted": 3, "duplicates": 0}
+            await console.until_seq(4, timeout=5)
+            elapsed = asyncio.get_running_loop().time() - started
+    assert console.seqs == [2, 3, 4]
+    assert [e["data"]["external_id"] for e in console.entries] == ["0", "1", "2"]
+    assert elapsed < 2  # through Redis, well before server B's own journal poll
