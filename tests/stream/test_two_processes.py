@@ -1,5 +1,6 @@
 """Two server processes sharing PostgreSQL and Redis: a mention ingested through one
-reaches a console connected to the other. Collected only when both URLs are set, as .ci/run sets them (see conftest.py)."""
+reaches a console connected to the other. Collected only when both URLs are set, as
+.ci/run sets them (see conftest.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from app.db import Database
 from tests.conftest import REDIS_URL, _truncate_postgres, make_token
 from tests.factories import mention_payload
 from tests.stream.conftest import LiveServer, open_console, serve
-
 
 ROOT = Path(__file__).resolve().parents[2]
 
