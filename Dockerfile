@@ -11,6 +11,14 @@ COPY pyproject.toml README.md ./
 COPY app ./app
 RUN /opt/cuedesk/bin/pip install --upgrade pip && /opt/cuedesk/bin/pip install .
 
+FROM node:22-slim AS frontend
+WORKDIR /src/frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY frontend/tsconfig.json frontend/vite.config.ts ./
+COPY frontend/src ./src
+RUN npm run build
+
 FROM python:3.11-slim AS run
 RUN useradd --create-home --uid 10001 cuedesk
 COPY --from=build /opt/cuedesk /opt/cuedesk
@@ -19,7 +27,9 @@ WORKDIR /srv/cuedesk
 # source tree (first on PYTHONPATH) is what runs; the venv brings the dependencies.
 COPY --chown=cuedesk alembic.ini ./
 COPY --chown=cuedesk migrations ./migrations
-COPY --chown=cuedesk frontend ./frontend
+COPY --chown=cuedesk frontend/templates ./frontend/templates
+COPY --chown=cuedesk frontend/static ./frontend/static
+COPY --from=frontend --chown=cuedesk /src/frontend/dist ./frontend/dist
 COPY --chown=cuedesk app ./app
 ENV PATH="/opt/cuedesk/bin:$PATH" \
     PYTHONUNBUFFERED=1 \

@@ -1,7 +1,8 @@
 """The browser console: server-rendered pages and the static files they load.
 
 Pages only render the shell; the data beyond the first paint comes from the public API,
-so the console never has a private path to the database that scripts do not have.
+so the console never has a private path to the database that scripts do not have. The
+pages' scripts are built by Vite (``scripts/build-frontend``) and served from ``/assets``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Query, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from app.auth import service as auth
@@ -19,12 +20,20 @@ from app.auth.deps import SESSION_COOKIE
 from app.auth.models import User
 from app.common.errors import NotFound
 from app.common.time import isoformat_z
+from app.console.assets import ASSET_NAME, BUILD_COMMAND, Manifest
 from app.db import SessionDep
 from app.events import service as events
+from app.events.models import Network
 
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
 
 templates = Jinja2Templates(directory=FRONTEND_DIR / "templates")
+manifest = Manifest(FRONTEND_DIR / "dist")
+
+LOGIN_ENTRY = "src/pages/login.ts"
+EVENTS_ENTRY = "src/pages/events.ts"
+EVENT_ENTRY = "src/pages/event.ts"
+NETWORK_LABELS = {Network.x: "X", Network.mastodon: "Mastodon", Network.bluesky: "Bluesky"}
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,6 +49,12 @@ _SECURITY_HEADERS = {
     # Pages name the logged-in user; a shared console must not show them from cache.
     "Cache-Control": "no-store",
 }
+# Built files are named by their content hash: a new build is a new URL, so cache for good.
+_ASSET_HEADERS = {
+    "Cache-Control": "public, max-age=31536000, immutable",
+    "X-Content-Type-Options": "nosniff",
+}
+_ASSET_TYPES = {".js": "text/javascript", ".css": "text/css", ".map": "application/json"}
 
 
 def safe_next(value: str | None) -> str:
@@ -67,10 +82,23 @@ def _login_redirect(request: Request) -> RedirectResponse:
 
 
 def _render(
-    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+    *,
+    entry: str,
 ) -> HTMLResponse:
+    assets = manifest.entry(entry)
+    if assets is None:
+        # Say so on the page rather than serve a console that silently does nothing.
+        status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     return templates.TemplateResponse(
-        request, template, context, status_code=status_code, headers=_SECURITY_HEADERS
+        request,
+        template,
+        {**context, "assets": assets, "build_command": BUILD_COMMAND},
+        status_code=status_code,
+        headers=_SECURITY_HEADERS,
     )
 
 
@@ -87,7 +115,7 @@ async def login_page(
     target = safe_next(next_path)
     if await _page_user(request, session) is not None:
         return RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
-    return _render(request, "login.html", {"next": target})
+    return _render(request, "login.html", {"next": target}, entry=LOGIN_ENTRY)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -105,7 +133,9 @@ async def event_list_page(request: Request, session: SessionDep) -> Response:
         }
         for event in await events.list_all(session)
     ]
-    return _render(request, "events.html", {**_user_context(user), "events": rows})
+    return _render(
+        request, "events.html", {**_user_context(user), "events": rows}, entry=EVENTS_ENTRY
+    )
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
@@ -126,6 +156,7 @@ async def event_page(request: Request, event_id: str, session: SessionDep) -> Re
             "not_found.html",
             {**_user_context(user), "what": f"Event {event_id}"},
             status_code=status.HTTP_404_NOT_FOUND,
+            entry=EVENTS_ENTRY,
         )
     return _render(
         request,
@@ -138,5 +169,20 @@ async def event_page(request: Request, event_id: str, session: SessionDep) -> Re
                 "hashtags": event.hashtags,
                 "status": event.status,
             },
+            "username": user.username,
+            "networks": [(network.value, label) for network, label in NETWORK_LABELS.items()],
+            # Browser tests drive the page through a small hook; no other deployment has it.
+            "test_hooks": request.app.state.settings.environment == "test",
         },
+        entry=EVENT_ENTRY,
     )
+
+
+@router.get("/assets/{name}")
+async def built_asset(name: str) -> Response:
+    """The console's built scripts and styles (``frontend/dist/assets``)."""
+    path = manifest.assets_dir / name
+    if not ASSET_NAME.fullmatch(name) or ".." in name or not path.is_file():
+        return Response(status_code=status.HTTP_404_NOT_FOUND)
+    media_type = _ASSET_TYPES.get(path.suffix)
+    return FileResponse(path, media_type=media_type, headers=_ASSET_HEADERS)

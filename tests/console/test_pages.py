@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -11,6 +13,8 @@ import pytest
 
 from app.auth import service as auth
 from app.auth.deps import SESSION_COOKIE
+from app.console import router as console
+from app.console.assets import Manifest
 from app.console.router import safe_next
 from app.db import Database
 from tests.conftest import make_user
@@ -86,7 +90,7 @@ async def test_login_page_renders_the_form(anon: httpx.AsyncClient) -> None:
     assert 'autocomplete="username"' in html and "autofocus" in html
     assert 'type="password"' in html
     assert 'role="alert"' in html
-    assert '<script type="module" src="/static/js/login.js">' in html
+    assert re.search(r'<script type="module" src="/assets/login-[\w-]+\.js">', html)
     assert "default-src 'self'" in response.headers["content-security-policy"]
     assert response.headers["cache-control"] == "no-store"
 
@@ -185,7 +189,24 @@ async def test_event_page_renders_the_header_and_the_feed(
     assert "<li>#CupFinal</li>" in html
     assert 'id="event-status" class="status status-live"' in html
     assert 'role="feed"' in html and f'data-event-id="{event_id}"' in html
-    assert '<script type="module" src="/static/js/feed.js">' in html
+    assert 'data-username="operator-' in html
+    assert 'value="mastodon"' in html and 'id="filter-q"' in html and 'id="pause"' in html
+    # The entry, its stylesheet and the chunks it imports, all from the Vite manifest.
+    assert re.search(r'<script type="module" src="/assets/event-[\w-]+\.js">', html)
+    assert re.search(r'<link rel="stylesheet" href="/assets/event-[\w-]+\.css">', html)
+    assert re.search(r'<link rel="modulepreload" href="/assets/[\w-]+\.js">', html)
+    assert "not built" not in html
+
+
+async def test_the_test_hook_is_only_on_test_servers(
+    app: Any, logged_in: LoggedIn, producer: httpx.AsyncClient
+) -> None:
+    event_id = await make_event(producer, "Cup Final")
+    client = await logged_in()
+
+    assert " data-test" in (await client.get(f"/events/{event_id}")).text
+    app.state.settings.environment = "development"
+    assert " data-test" not in (await client.get(f"/events/{event_id}")).text
 
 
 @pytest.mark.parametrize("path", ["/events/999", "/events/abc", "/events/99999999999999999999"])
@@ -212,27 +233,92 @@ async def test_event_names_are_escaped(logged_in: LoggedIn, producer: httpx.Asyn
         assert "#&lt;b&gt;tag&lt;/b&gt;" in html, path
 
 
-@pytest.mark.parametrize(
-    ("path", "content_type"),
-    [
-        ("/static/css/console.css", "text/css"),
-        ("/static/css/feed.css", "text/css"),
-        ("/static/js/login.js", "text/javascript"),
-        ("/static/js/events.js", "text/javascript"),
-        ("/static/js/feed.js", "text/javascript"),
-        ("/static/js/lib/mention-view.js", "text/javascript"),
-    ],
-)
-async def test_static_files_are_served(
-    anon: httpx.AsyncClient, path: str, content_type: str
-) -> None:
-    response = await anon.get(path)
+async def test_static_files_are_served(anon: httpx.AsyncClient) -> None:
+    response = await anon.get("/static/css/console.css")
 
     assert response.status_code == 200
-    assert response.headers["content-type"].startswith(content_type)
+    assert response.headers["content-type"].startswith("text/css")
 
 
 async def test_static_files_stay_inside_the_folder(anon: httpx.AsyncClient) -> None:
     response = await anon.get("/static/%2e%2e/%2e%2e/app/config.py")
 
     assert response.status_code == 404
+
+
+async def test_built_assets_are_served_for_good(
+    logged_in: LoggedIn, producer: httpx.AsyncClient
+) -> None:
+    event_id = await make_event(producer, "Cup Final")
+    client = await logged_in()
+    html = (await client.get(f"/events/{event_id}")).text
+    urls = re.findall(r'(?:src|href)="(/assets/[^"]+)"', html)
+
+    assert len(urls) >= 3
+    for url in urls:
+        response = await client.get(url)
+        assert response.status_code == 200, url
+        kind = "text/css" if url.endswith(".css") else "text/javascript"
+        assert response.headers["content-type"].startswith(kind), url
+        # Hashed names: a new build is a new URL, so the browser may keep these for good.
+        assert "immutable" in response.headers["cache-control"], url
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/assets/nope.js",
+        "/assets/..%2F.vite%2Fmanifest.json",
+        "/assets/%2e%2e/%2e%2e/app/config.py",
+        "/assets/.vite",
+        "/assets/",
+    ],
+)
+async def test_only_built_files_are_served_from_assets(anon: httpx.AsyncClient, path: str) -> None:
+    response = await anon.get(path)
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/login", "/", "/events/1", "/events/999"])
+async def test_pages_say_how_to_build_the_console_when_it_is_not_built(
+    logged_in: LoggedIn,
+    producer: httpx.AsyncClient,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    path: str,
+) -> None:
+    await make_event(producer, "Cup Final")
+    client = await logged_in()
+    monkeypatch.setattr(console, "manifest", Manifest(tmp_path / "dist"))
+
+    response = await client.get(path, follow_redirects=False)
+    if path == "/login":  # a logged-in user is sent on; log out to see the page
+        client.cookies.clear()
+        response = await client.get(path)
+
+    assert response.status_code == 503
+    assert "The console's scripts are not built." in response.text
+    assert "Run <code>scripts/build-frontend</code>" in response.text
+    assert "<script" not in response.text
+
+
+def test_the_manifest_is_read_again_after_a_rebuild(tmp_path: Path) -> None:
+    manifest_file = tmp_path / ".vite" / "manifest.json"
+    manifest_file.parent.mkdir()
+    manifest_file.write_text(
+        '{"src/pages/login.ts": {"file": "assets/login-1.js", "imports": ["_api.js"]},'
+        ' "_api.js": {"file": "assets/api-1.js", "css": ["assets/api-1.css"]}}'
+    )
+    manifest = Manifest(tmp_path)
+
+    first = manifest.entry("src/pages/login.ts")
+    manifest_file.write_text('{"src/pages/login.ts": {"file": "assets/login-22.js"}}')
+
+    assert first is not None
+    assert first.script == "/assets/login-1.js"
+    assert first.preloads == ("/assets/api-1.js",)
+    assert first.styles == ("/assets/api-1.css",)
+    second = manifest.entry("src/pages/login.ts")
+    assert second is not None and second.script == "/assets/login-22.js"
+    assert manifest.entry("src/pages/other.ts") is None

@@ -1,5 +1,5 @@
 // The event list (and the not-found page): only the shared header behaviour.
 
-import { startShell } from "./lib/shell.js";
+import { startShell } from "../lib/shell";
 
 startShell();

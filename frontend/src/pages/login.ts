@@ -1,13 +1,16 @@
 // The login page: POST the credentials as JSON, then go where the user was heading.
 
-import { postJSON } from "./lib/api.js";
+import { postJSON } from "../lib/api";
+import { byId } from "../lib/dom";
 
-const form = document.getElementById("login-form");
-const errorBox = document.getElementById("login-error");
-const submit = form.querySelector("button[type=submit]");
+const form = byId<HTMLFormElement>("login-form");
+const errorBox = byId("login-error");
+const username = byId<HTMLInputElement>("username");
+const password = byId<HTMLInputElement>("password");
+const submit = form.querySelector<HTMLButtonElement>("button[type=submit]");
 
 /** Only a path on this site: an open redirect would make our login page a phishing aid. */
-function localPath(value) {
+function localPath(value: string | undefined): string {
   if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
     return "/";
   }
@@ -17,20 +20,20 @@ function localPath(value) {
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   errorBox.textContent = "";
-  submit.disabled = true;
+  if (submit) submit.disabled = true;
   form.setAttribute("aria-busy", "true");
   try {
     await postJSON("/api/auth/login", {
-      username: form.elements.username.value.trim(),
-      password: form.elements.password.value,
+      username: username.value.trim(),
+      password: password.value,
     });
     window.location.assign(localPath(form.dataset.next));
   } catch (error) {
-    errorBox.textContent = error.message;
-    submit.disabled = false;
+    errorBox.textContent = error instanceof Error ? error.message : String(error);
+    if (submit) submit.disabled = false;
     form.removeAttribute("aria-busy");
     // Keep the username; the password is what usually needs retyping.
-    form.elements.password.focus();
-    form.elements.password.select();
+    password.focus();
+    password.select();
   }
 });

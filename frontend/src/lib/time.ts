@@ -17,5 +17,5 @@ const dateTime = new Intl.DateTimeFormat(undefined, {
   hourCycle: "h23",
 });
 
-export const formatClock = (date) => clock.format(date);
-export const formatDateTime = (date) => dateTime.format(date);
+export const formatClock = (date: Date): string => clock.format(date);
+export const formatDateTime = (date: Date): string => dateTime.format(date);

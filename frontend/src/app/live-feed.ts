@@ -1,0 +1,325 @@
+// The event page's live feed: loads the state as of a position from the HTTP API, follows
+// the socket from there, and applies what arrives once per animation frame.
+
+import { ApiError, exchange, getJSON } from "../lib/api";
+import { goToLogin } from "../lib/shell";
+import { type Filters, NO_FILTERS, compileFilter, isFiltering } from "../feed/filters";
+import { PauseState } from "../feed/pause";
+import { RateMeter } from "../feed/rate";
+import { MentionStore } from "../feed/store";
+import { type EventInfo, type Mention, type MentionPage, isMention } from "../feed/types";
+import { StreamClient } from "../stream/client";
+import { backoffDelay } from "../stream/policy";
+import type { JournalEntry, PresenceUser } from "../stream/protocol";
+import { FeedView } from "../ui/feed-view";
+import { FilterBar } from "../ui/filter-bar";
+import { ConnectionIndicator, EventHeader, RateDisplay } from "../ui/header";
+import { renderPresence, viewersByMention } from "../ui/presence";
+import type { DeskElements } from "./elements";
+import { FrameScheduler } from "./frame";
+
+// What a first load or a reset reads back: a screenful and more, one request.
+const SNAPSHOT_SIZE = 200;
+// Rows on screen: enough to scroll back through a burst, few enough to stay smooth.
+const VISIBLE_ROWS = 300;
+// Held in memory for filters to search: a few seconds of a storm, an hour of a quiet night.
+const STORE_CAPACITY = 5_000;
+
+export class LiveFeed {
+  readonly stream: StreamClient;
+  private readonly store = new MentionStore(STORE_CAPACITY);
+  private readonly pause = new PauseState();
+  private readonly rate = new RateMeter();
+  private readonly view: FeedView;
+  private readonly header: EventHeader;
+  private readonly indicator: ConnectionIndicator;
+  private readonly rateDisplay: RateDisplay;
+  private readonly filterBar: FilterBar;
+  private readonly frame = new FrameScheduler(() => this.flush());
+  private readonly base: string;
+  private filters: Filters = NO_FILTERS;
+  private match = compileFilter(NO_FILTERS);
+  private tracked: Set<string>;
+  private incoming: Mention[] = [];
+  private snapshot: { items: Mention[]; asOf: number } | null = null;
+  private snapshotRound = 0;
+  private catchUp = false;
+  /** Set by an explicit resume under the pointer; cleared when the pointer leaves the list. */
+  private hoverWaived = false;
+  private shownCount = -1;
+
+  constructor(
+    eventId: number,
+    private readonly me: string,
+    private readonly ui: DeskElements,
+    tracked: Set<string>,
+  ) {
+    this.base = `/api/events/${eventId}`;
+    this.tracked = tracked;
+    this.view = new FeedView(ui.list, VISIBLE_ROWS, (mention) => this.selected(mention));
+    this.header = new EventHeader(ui.name, ui.hashtags, ui.status);
+    this.indicator = new ConnectionIndicator(ui.state, ui.stateText, ui.stateDetail);
+    this.rateDisplay = new RateDisplay(ui.rateValue, ui.rateSpark);
+    this.filterBar = new FilterBar(ui.filters, (filters) => this.setFilters(filters));
+    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    this.stream = new StreamClient({
+      url: (afterSeq) =>
+        `${scheme}//${window.location.host}/ws/events/${eventId}?after_seq=${afterSeq}`,
+      callbacks: {
+        onEntries: (entries) => this.received(entries),
+        onPresence: (users) => this.presence(users),
+        onReset: (lastSeq) => void this.reloadAsOf(lastSeq),
+        onState: (state) => this.indicator.show(state),
+        probe: () => this.probe(),
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    this.wire();
+    setInterval(() => this.tick(), 1_000);
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        // Position first, then what came before it: a mention arriving between the two
+        // calls has a higher seq and comes over the socket, so none is missed.
+        const event = await this.loadEvent(true);
+        const page = await this.loadSnapshot(event.last_seq);
+        this.snapshot = { items: page, asOf: event.last_seq };
+        for (const mention of page) this.rate.record(Date.parse(mention.received_at), Date.now());
+        this.frame.schedule();
+        this.stream.start(event.last_seq);
+        return;
+      } catch (error) {
+        const reason = this.fatal(error);
+        if (reason) return this.stopFor(reason);
+        const delay = backoffDelay(attempt);
+        this.indicator.show({
+          kind: "reconnecting",
+          reason: error instanceof Error ? error.message : String(error),
+          retryAt: Date.now() + delay,
+        });
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private wire(): void {
+    const { feedWrap, pauseButton, newButton } = this.ui;
+    feedWrap.addEventListener("mouseenter", () => {
+      if (!this.hoverWaived) this.hold("hover");
+    });
+    feedWrap.addEventListener("mouseleave", () => {
+      this.hoverWaived = false;
+      this.release("hover");
+    });
+    pauseButton.addEventListener("click", () => this.togglePause());
+    newButton.addEventListener("click", () => this.resume());
+    window.addEventListener("offline", () => this.stream.networkLost());
+    window.addEventListener("online", () => this.stream.networkBack());
+  }
+
+  // -- commands (keys and buttons) --------------------------------------------------------
+
+  togglePause(): void {
+    if (this.pause.paused) this.resume();
+    else this.hold("user");
+  }
+
+  resume(): void {
+    // Asked to move while the pointer rests on the list: it must not freeze again at once.
+    if (this.pause.isHeldBy("hover")) this.hoverWaived = true;
+    if (this.pause.resume()) this.scheduleCatchUp();
+    this.showPause();
+  }
+
+  move(step: number): void {
+    this.view.move(step);
+  }
+
+  deselect(): void {
+    this.view.select(null, false);
+  }
+
+  /** Back from the filters to the list, on its selected row if it has one. */
+  focusFeed(): void {
+    const row = this.ui.list.querySelector<HTMLElement>(".mention.is-selected");
+    (row ?? this.ui.list).focus({ preventScroll: true });
+  }
+
+  // -- what arrives -----------------------------------------------------------------------
+
+  private received(entries: readonly JournalEntry[]): void {
+    for (const entry of entries) {
+      if (entry.type === "mention.received") {
+        if (isMention(entry.data)) this.incoming.push(entry.data);
+        else console.warn("skipped a malformed mention at seq", entry.seq);
+      } else if (entry.type === "event.updated") {
+        const tags = this.header.update(entry.data);
+        if (tags) this.tracked = tags;
+      }
+    }
+    this.frame.schedule();
+  }
+
+  private presence(users: readonly PresenceUser[]): void {
+    renderPresence(this.ui.presenceCount, this.ui.presenceList, users, this.me);
+    this.view.setViewers(viewersByMention(users, this.me));
+  }
+
+  /** The server could not replay what we missed: reload as of `asOf`, retrying until done. */
+  private async reloadAsOf(asOf: number): Promise<void> {
+    const round = (this.snapshotRound += 1);
+    for (let attempt = 0; round === this.snapshotRound; attempt += 1) {
+      try {
+        await this.loadEvent(false);
+        const items = await this.loadSnapshot(asOf);
+        if (round !== this.snapshotRound) return; // a newer reset took over
+        this.snapshot = { items, asOf };
+        this.frame.schedule();
+        return;
+      } catch (error) {
+        const reason = this.fatal(error);
+        if (reason) return this.stopFor(reason);
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt)));
+      }
+    }
+  }
+
+  private async loadEvent(syncClock: boolean): Promise<EventInfo> {
+    const answer = await exchange<EventInfo>("GET", this.base);
+    if (syncClock && answer.serverTime !== null) {
+      this.rate.syncClock(answer.serverTime, Date.now());
+    }
+    const tags = this.header.update(answer.data);
+    if (tags) this.tracked = tags;
+    return answer.data;
+  }
+
+  private async loadSnapshot(asOf: number): Promise<Mention[]> {
+    const page = await getJSON<MentionPage>(
+      `${this.base}/mentions?before_seq=${asOf + 1}&limit=${SNAPSHOT_SIZE}`,
+    );
+    return page.items.filter(isMention);
+  }
+
+  private async probe(): Promise<string | null> {
+    try {
+      await getJSON<EventInfo>(this.base);
+      return null;
+    } catch (error) {
+      return this.fatal(error);
+    }
+  }
+
+  /**
+   * Why no retry can help (the session ended, the event is gone), or null. An ended session
+   * goes back through the login page, which returns here.
+   */
+  private fatal(error: unknown): string | null {
+    if (!(error instanceof ApiError)) return null;
+    if (error.status === 401) {
+      goToLogin();
+      return "The session ended. Log in again.";
+    }
+    return error.status === 404 ? "This event no longer exists." : null;
+  }
+
+  private stopFor(reason: string): void {
+    this.stream.stop();
+    this.indicator.show({ kind: "offline", reason, final: true });
+  }
+
+  // -- applying, once a frame -------------------------------------------------------------
+
+  private flush(): void {
+    let rebuild = this.catchUp;
+    this.catchUp = false;
+    if (this.snapshot) {
+      this.store.reset(this.snapshot.items, this.snapshot.asOf);
+      this.filterBar.noteLanguages(this.snapshot.items);
+      this.snapshot = null;
+      // A reload replaces what a paused list was frozen on; show the state it brought.
+      this.pause.resume();
+      this.showPause();
+      rebuild = true;
+    }
+    const added = this.store.addMany(this.incoming);
+    this.incoming = [];
+    const now = Date.now();
+    for (const mention of added) this.rate.record(Date.parse(mention.received_at), now);
+    this.filterBar.noteLanguages(added);
+    const matching = added.filter(this.match);
+    if (this.pause.arrived(matching.length)) {
+      this.showPause();
+      return;
+    }
+    if (rebuild || matching.some((mention) => mention.seq <= this.view.topSeq)) {
+      this.view.replace(this.store.newest(VISIBLE_ROWS, this.match), this.tracked);
+    } else {
+      this.view.prepend(matching, this.tracked);
+    }
+    this.showEmpty();
+  }
+
+  private scheduleCatchUp(): void {
+    this.catchUp = true;
+    this.frame.schedule();
+  }
+
+  private setFilters(filters: Filters): void {
+    this.filters = filters;
+    this.match = compileFilter(filters);
+    // A new question deserves the newest answers at once, so it ends any pause.
+    this.resume();
+    this.scheduleCatchUp();
+  }
+
+  private selected(mention: Mention | null): void {
+    this.stream.view(mention ? `mention:${mention.id}` : "feed");
+    // A row being read must not slide away under the reader.
+    if (mention) this.hold("selection");
+    else this.release("selection");
+  }
+
+  private hold(reason: "user" | "hover" | "selection"): void {
+    this.pause.hold(reason);
+    this.showPause();
+  }
+
+  private release(reason: "user" | "hover" | "selection"): void {
+    if (this.pause.release(reason)) this.scheduleCatchUp();
+    this.showPause();
+  }
+
+  private showPause(): void {
+    const { pauseButton, newButton, newCount, feedWrap } = this.ui;
+    const paused = this.pause.paused;
+    const byUser = this.pause.isHeldBy("user");
+    pauseButton.setAttribute("aria-pressed", String(byUser));
+    pauseButton.textContent = paused ? "Resume" : "Pause";
+    feedWrap.classList.toggle("is-paused", paused);
+    newButton.hidden = !paused;
+    const count = this.pause.newCount;
+    if (count !== this.shownCount) {
+      this.shownCount = count;
+      newCount.textContent = count ? `${count.toLocaleString("en")} new` : "Paused";
+    }
+  }
+
+  private showEmpty(): void {
+    const empty = this.view.size === 0;
+    this.ui.empty.hidden = !empty;
+    if (empty) {
+      this.ui.empty.textContent =
+        this.store.size && isFiltering(this.filters)
+          ? "No mention matches these filters."
+          : "No mentions yet. They appear here as they arrive.";
+    }
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    this.indicator.render(now);
+    this.rateDisplay.show(this.rate.perMinute(now), this.rate.series(now));
+  }
+}

@@ -1,0 +1,96 @@
+// The mentions this console holds: ordered by seq, each once, and bounded in number so that
+// a night at a thousand a second costs the same memory as a quiet one.
+
+import type { Mention } from "./types";
+
+export class MentionStore {
+  /** Ascending by seq; the newest is last. */
+  private items: Mention[] = [];
+  private ids = new Set<number>();
+  /** Everything at or below this seq was let go; it must not come back as "new". */
+  private floor = 0;
+
+  constructor(readonly capacity: number) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  get newestSeq(): number {
+    return this.items.at(-1)?.seq ?? 0;
+  }
+
+  has(id: number): boolean {
+    return this.ids.has(id);
+  }
+
+  /**
+   * Adds the mentions not held yet and answers them (ascending by seq). The live stream
+   * sends them in order, so adding is an append; anything older is put in its place.
+   */
+  addMany(mentions: readonly Mention[]): Mention[] {
+    const added: Mention[] = [];
+    let sorted = true;
+    for (const mention of mentions) {
+      if (mention.seq <= this.floor || this.ids.has(mention.id)) continue;
+      const last = this.items.at(-1);
+      if (!last || mention.seq > last.seq) {
+        this.items.push(mention);
+      } else {
+        const index = this.insertionIndex(mention.seq);
+        if (this.items[index]?.seq === mention.seq) continue; // same entry, another id
+        this.items.splice(index, 0, mention);
+        sorted = false;
+      }
+      this.ids.add(mention.id);
+      added.push(mention);
+    }
+    this.trim();
+    // Whatever was trimmed again at once never reached the console's holdings.
+    const kept = added.filter((mention) => mention.seq > this.floor);
+    if (!sorted) kept.sort((a, b) => a.seq - b.seq);
+    return kept;
+  }
+
+  /**
+   * The console reloaded its state as of `asOfSeq` (first load, or after a `reset`): the
+   * snapshot replaces what was held up to there; anything newer already received stays.
+   */
+  reset(snapshot: readonly Mention[], asOfSeq: number): void {
+    const newer = this.items.filter((mention) => mention.seq > asOfSeq);
+    this.items = [];
+    this.ids.clear();
+    this.floor = 0;
+    this.addMany(snapshot.filter((mention) => mention.seq <= asOfSeq));
+    this.addMany(newer);
+  }
+
+  /** Up to `limit` mentions that pass `keep`, newest first. */
+  newest(limit: number, keep: (mention: Mention) => boolean = () => true): Mention[] {
+    const found: Mention[] = [];
+    for (let i = this.items.length - 1; i >= 0 && found.length < limit; i -= 1) {
+      const mention = this.items[i];
+      if (mention && keep(mention)) found.push(mention);
+    }
+    return found;
+  }
+
+  private insertionIndex(seq: number): number {
+    let low = 0;
+    let high = this.items.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.items[middle]?.seq ?? 0) < seq) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  private trim(): void {
+    const excess = this.items.length - this.capacity;
+    if (excess <= 0) return;
+    const dropped = this.items.splice(0, excess);
+    for (const mention of dropped) this.ids.delete(mention.id);
+    this.floor = Math.max(this.floor, dropped.at(-1)?.seq ?? 0);
+  }
+}

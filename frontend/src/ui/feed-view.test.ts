@@ -1,0 +1,90 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Mention } from "../feed/types";
+import { makeMention } from "../testing/make";
+import { FeedView } from "./feed-view";
+
+const TRACKED = new Set<string>();
+let list: HTMLElement;
+let selections: (number | null)[];
+
+const rows = (): number[] =>
+  [...list.querySelectorAll<HTMLElement>(".mention")].map((row) => Number(row.dataset.seq));
+const mentions = (...seqs: number[]): Mention[] => seqs.map((seq) => makeMention(seq));
+
+beforeEach(() => {
+  document.body.innerHTML = '<div id="feed"></div>';
+  list = document.querySelector("#feed") as HTMLElement;
+  selections = [];
+});
+
+const makeView = (limit = 5) =>
+  new FeedView(list, limit, (mention) => selections.push(mention?.seq ?? null));
+
+describe("FeedView", () => {
+  it("shows the newest on top and never more rows than its limit", () => {
+    const view = makeView(5);
+
+    view.prepend(mentions(1, 2, 3), TRACKED);
+    view.prepend(mentions(4, 5, 6, 7), TRACKED);
+
+    expect(rows()).toEqual([7, 6, 5, 4, 3]);
+    expect(view.topSeq).toBe(7);
+  });
+
+  it("renders only the newest of a batch larger than the list", () => {
+    const view = makeView(3);
+
+    view.prepend(mentions(...Array.from({ length: 1_000 }, (_, i) => i + 1)), TRACKED);
+
+    expect(rows()).toEqual([1_000, 999, 998]);
+  });
+
+  it("reuses the rows it keeps when the list is rebuilt", () => {
+    const view = makeView(5);
+    view.prepend(mentions(1, 2, 3), TRACKED);
+    const kept = list.querySelector('[data-seq="2"]');
+
+    view.replace(mentions(4, 2), TRACKED);
+
+    expect(rows()).toEqual([4, 2]);
+    expect(list.querySelector('[data-seq="2"]')).toBe(kept);
+  });
+
+  it("moves the selection with j and k within the rows shown", () => {
+    const view = makeView(5);
+    view.prepend(mentions(1, 2, 3), TRACKED);
+
+    view.move(1);
+    view.move(1);
+    view.move(1);
+    view.move(1);
+    view.move(-1);
+
+    expect(selections).toEqual([3, 2, 1, 2]);
+    expect(list.querySelector(".is-selected")?.getAttribute("data-seq")).toBe("2");
+    expect(list.querySelectorAll(".is-selected")).toHaveLength(1);
+  });
+
+  it("lets go of the selection when its row leaves the list", () => {
+    const view = makeView(2);
+    view.prepend(mentions(1, 2), TRACKED);
+    view.move(1);
+    view.move(1);
+
+    view.prepend(mentions(3, 4), TRACKED);
+
+    expect(selections).toEqual([2, 1, null]);
+    expect(view.selected).toBeNull();
+  });
+
+  it("marks the rows others have open", () => {
+    const view = makeView(5);
+    view.prepend(mentions(1, 2), TRACKED);
+
+    view.setViewers(new Map([[makeMention(2).id, ["Pat"]]]));
+    view.prepend(mentions(3), TRACKED);
+
+    expect(list.querySelector('[data-seq="2"] .m-viewers')?.textContent).toBe("👁 Pat");
+    expect(list.querySelector('[data-seq="1"] .m-viewers')?.textContent).toBe("");
+  });
+});
