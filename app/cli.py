@@ -30,6 +30,9 @@ def _serve(settings: Settings, host: str, port: int) -> None:
         # Per-message deflate costs about four times the CPU of the plain socket; the feed
         # is many small frames, so it is not worth it.
         ws_per_message_deflate=False,
+        # Consoles send only small control messages (docs/stream.md); anything this big is
+        # refused by the protocol layer before it reaches the application.
+        ws_max_size=64 * 1024,
         proxy_headers=True,
         log_level=os.environ.get("CUEDESK_LOG_LEVEL", "info").lower(),
     )
