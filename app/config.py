@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     ingest_batch_max_delay_ms: int = Field(default=5, ge=0, le=1000)
     # Sources push into a bounded queue; when it is full they wait (back-pressure), never drop.
     ingest_queue_size: int = Field(default=50000, ge=100)
+    # Sources run in one process: the one holding a PostgreSQL advisory lock (always the
+    # process, on SQLite). It compares its tasks with the source rows this often, so a source
+    # started or stopped through another process starts or stops within about this delay.
+    sources_reconcile_seconds: float = Field(default=1.0, gt=0, le=60)
+    # How often the other processes try to take over; a dead leader is replaced this fast.
+    sources_leader_retry_seconds: float = Field(default=3.0, gt=0, le=300)
     max_mentions_per_request: int = Field(default=5000, ge=1)
     # The live stream (see docs/stream.md).
     stream_tick_ms: int = Field(default=15, ge=1, le=1000)

@@ -1,14 +1,22 @@
 """The source manager: owns the batcher and the running source tasks of this process.
 
-Source rows are the truth about what should run: ``start`` resumes every row still
-``running`` (the server was restarted), and ``stop`` (shutdown) leaves them so. A task is
-started or cancelled only once the transaction that changed its row has committed, so a
-rolled-back request never leaves a source running without its row, or the reverse.
+Source rows are the truth about what should run, and exactly one process runs them: the
+leader (see :mod:`app.ingest.leader`). The leader reconciles its tasks with the rows every
+``sources_reconcile_seconds``: it starts each ``running`` row it does not run yet (the
+server was restarted, or another process accepted the request) and cancels each task whose
+row is no longer ``running`` (stopped through another process, or its event deleted).
+``stop`` (shutdown) leaves the rows running, for the next leader to resume.
+
+In the process that handled the request, and only if it leads, a task is also started or
+cancelled as soon as the transaction that changed its row has committed: no waiting for the
+next reconcile. Never before the commit, so a rolled-back request never leaves a source
+running without its row, or the reverse.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 from collections.abc import Callable
@@ -29,6 +37,7 @@ from app.events import service as events
 from app.events.models import Network
 from app.ingest import service
 from app.ingest.batcher import Batcher
+from app.ingest.leader import Leadership, leadership_for
 from app.ingest.models import Source, SourceStatus
 from app.ingest.sources import EventInfo, SourceContext, get_kind
 
@@ -75,34 +84,54 @@ def _describe(exc: BaseException) -> str:
 
 
 class SourceManager:
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(
+        self, db: Database, settings: Settings, *, leadership: Leadership | None = None
+    ) -> None:
         self.db = db
         self.settings = settings
         self.batcher = Batcher.from_settings(db, settings, on_missing_event=self._event_gone)
+        self._leadership = leadership or leadership_for(db)
+        self._leading = False
         self._tasks: dict[int, tuple[int, asyncio.Task[None]]] = {}
+        # Held while the rows are compared with the tasks, and while a task records its own
+        # end: a reconcile that read the row before that end was written must not see the
+        # task gone and start the source again.
+        self._bookkeeping = asyncio.Lock()
+        self._follower: asyncio.Task[None] | None = None
         self._stopping = False
+
+    @property
+    def is_leader(self) -> bool:
+        """Whether this process runs the sources."""
+        return self._leading
 
     # Lifespan
 
     async def start(self) -> None:
-        """Start the batcher and resume the sources left running by the last shutdown."""
+        """Start the batcher, try to lead at once (resuming the sources left running), and
+        keep reconciling, or trying to lead, in the background."""
         self.batcher.start()
-        async with self.db.read_session() as session:
-            launches = [_Launch.of(row) for row in await service.list_running(session)]
-        for launch in launches:
-            self._launch(launch)
-        if launches:
-            logger.info("resumed %d running sources", len(launches))
+        try:
+            await self._step()
+        except Exception:
+            logger.exception("could not resume the running sources; retrying in the background")
+        self._follower = asyncio.create_task(self._follow(), name="source-reconciler")
 
     async def stop(self) -> None:
-        """Cancel the source tasks, then write everything they queued. Rows stay running."""
+        """Cancel the source tasks, write everything they queued, then give leadership up.
+
+        Rows stay running. Leadership goes last, so that the next leader starts a source
+        only once this process has stored everything that source produced here.
+        """
         self._stopping = True
-        tasks = [task for _event_id, task in self._tasks.values()]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        self._tasks.clear()
+        if self._follower is not None:
+            self._follower.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._follower
+        await self._cancel_all()
         await self.batcher.stop()
+        self._leading = False
+        await self._leadership.release()
 
     # For the API
 
@@ -142,16 +171,82 @@ class SourceManager:
         return await service.list_for_event(session, event_id)
 
     def is_running(self, source_id: int) -> bool:
+        """Whether the source runs in this process."""
         return source_id in self._tasks
 
     async def flush(self) -> None:
         """Wait until every mention queued so far is stored."""
         await self.batcher.flush()
 
+    # Leadership and reconciling
+
+    async def _follow(self) -> None:
+        while True:
+            leading = self._leading
+            await asyncio.sleep(
+                self.settings.sources_reconcile_seconds
+                if leading
+                else self.settings.sources_leader_retry_seconds
+            )
+            try:
+                await self._step()
+            except Exception:
+                what = "reconciling the sources" if leading else "trying to lead the sources"
+                logger.exception("%s failed; retrying", what)
+
+    async def _step(self) -> None:
+        """Check (or try for) leadership; if this process leads, reconcile."""
+        if self._leading and not await self._leadership.held():
+            logger.error("lost the sources lock: stopping the sources running here")
+            await self._abdicate()
+            return
+        if not self._leading:
+            if not await self._leadership.acquire():
+                return
+            self._leading = True
+            logger.info("this process now runs the sources")
+        await self._reconcile()
+
+    async def _reconcile(self) -> None:
+        async with self._bookkeeping:
+            before = self._running_tasks()
+            async with self.db.read_session() as session:
+                rows = await service.list_running(session)
+                launches = {launch.source_id: launch for launch in map(_Launch.of, rows)}
+            started = 0
+            for source_id in before.keys() | launches.keys():
+                if self._task(source_id) is not before.get(source_id):
+                    # A request (or the batcher, for a deleted event) changed it while we
+                    # read: that change followed a commit our read may not have seen.
+                    continue
+                launch = launches.get(source_id)
+                if launch is None:
+                    logger.info("source %s is no longer running: stopping it here", source_id)
+                    self._cancel(source_id)
+                elif source_id not in self._tasks:
+                    self._launch(launch)
+                    started += 1
+        if started:
+            logger.info("started %d running sources", started)
+
+    async def _abdicate(self) -> None:
+        self._leading = False
+        await self._cancel_all()
+        # Drop the lost connection; the next try opens a new one.
+        await self._leadership.release()
+
     # Tasks
 
+    def _task(self, source_id: int) -> asyncio.Task[None] | None:
+        entry = self._tasks.get(source_id)
+        return entry[1] if entry else None
+
+    def _running_tasks(self) -> dict[int, asyncio.Task[None]]:
+        return {source_id: task for source_id, (_event, task) in self._tasks.items()}
+
     def _launch(self, launch: _Launch) -> None:
-        if self._stopping or launch.source_id in self._tasks:
+        # A follower only writes rows: the leader starts the task on its next reconcile.
+        if self._stopping or not self._leading or launch.source_id in self._tasks:
             return
         task = asyncio.create_task(self._run(launch), name=f"source-{launch.source_id}")
         self._tasks[launch.source_id] = (launch.event_id, task)
@@ -160,6 +255,13 @@ class SourceManager:
         entry = self._tasks.pop(source_id, None)
         if entry is not None:
             entry[1].cancel()
+
+    async def _cancel_all(self) -> None:
+        tasks = list(self._running_tasks().values())
+        self._tasks.clear()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _event_gone(self, event_id: int) -> None:
         # The event's rows went with it (cascade): only the tasks are left to end.
@@ -198,10 +300,12 @@ class SourceManager:
         self, event_id: int, source_id: int, status: SourceStatus, error: str | None
     ) -> None:
         """Record that a source ended by itself. Never raises: the server carries on."""
-        self._tasks.pop(source_id, None)
         try:
-            async with self.db.transaction() as session:
-                await service.finish(session, event_id, source_id, status, error=error)
+            async with self._bookkeeping:
+                if self._task(source_id) is asyncio.current_task():
+                    del self._tasks[source_id]
+                async with self.db.transaction() as session:
+                    await service.finish(session, event_id, source_id, status, error=error)
         except NotFound:
             logger.info(
                 "source %s of event %s ended after its event was deleted", source_id, event_id

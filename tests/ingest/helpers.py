@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 from sqlalchemy import func, select
 
+from app.config import Settings
 from app.db import Database
 from app.events import service as events
 from app.events.schemas import EventCreate
 from app.journal import service as journal
 from app.mentions.models import Mention
 from app.mentions.schemas import MentionIn
+from tests.conftest import make_token
 
 
 async def make_event(db: Database, **overrides: Any) -> int:
@@ -65,3 +69,28 @@ async def eventually(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {within} s waiting for {what}")
         await asyncio.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def producer_client(app: Any, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of ``app`` with the API token of a new producer."""
+    token = await make_token(db, f"producer-{time.monotonic_ns()}", "producer")
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://testserver",
+        headers={"Authorization": f"Bearer {token}"},
+    ) as client:
+        yield client
+
+
+async def start_source(client: httpx.AsyncClient, event_id: int, **body: Any) -> int:
+    response = await client.post(f"/api/events/{event_id}/sources", json=body)
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def quick(settings: Settings) -> Settings:
+    """Short leadership intervals keep the tests quick; the logic does not depend on them."""
+    return settings.model_copy(
+        update={"sources_reconcile_seconds": 0.1, "sources_leader_retry_seconds": 0.2}
+    )
