@@ -21,17 +21,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import os
-import shutil
-import signal
-import socket
 import sys
-import tempfile
 import time
-import uuid
 from asyncio.subprocess import Process
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,17 +31,19 @@ from typing import Any
 
 import httpx
 import orjson
-from sqlalchemy import text
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import migrate  # noqa: E402
-from app.auth import service as auth  # noqa: E402
-from app.config import normalise_database_url  # noqa: E402
-from app.db import Database, null_pool_engine  # noqa: E402
+from bench.common import (
+    cpu_seconds,
+    cpu_share,
+    fresh_database,
+    last_seq,
+    new_event,
+    prepare,
+    server,
+)
 
-PASSWORD = "bench password, not a secret"
 # The goal spike of the default two-hour show (see app/ingest/sources/simulator/script.py).
 GOAL_MINUTE = 0.24 * 120 + 0.1
 
@@ -63,120 +57,6 @@ class Result:
     seconds: float
     cpu_percent: float | None = None
     lag_ms: float | None = None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process, from /proc (Linux only)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def cpu_share(before: float | None, after: float | None, elapsed: float) -> float | None:
-    """Percent of one core used between two readings."""
-    if before is None or after is None:
-        return None
-    return 100 * (after - before) / elapsed
-
-
-async def admin_sql(url: str, statement: str) -> None:
-    engine = null_pool_engine(normalise_database_url(url))
-    try:
-        async with engine.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
-@contextlib.asynccontextmanager
-async def fresh_database(backend: str, postgres_url: str | None) -> AsyncIterator[tuple[str, Path]]:
-    data_dir = Path(tempfile.mkdtemp(prefix="cuedesk-bench-"))
-    name = f"cuedesk_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    if backend == "sqlite":
-        url = f"sqlite:///{data_dir / 'cuedesk.db'}"
-    else:
-        assert postgres_url
-        await admin_sql(postgres_url, f'CREATE DATABASE "{name}"')
-        url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        yield url, data_dir
-    finally:
-        if backend != "sqlite" and postgres_url:
-            await admin_sql(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        shutil.rmtree(data_dir, ignore_errors=True)
-
-
-async def prepare(url: str) -> str:
-    """Migrate, then create a producer and an API token straight in the database."""
-    database_url = normalise_database_url(url)
-    await migrate.upgrade(database_url)
-    db = Database(database_url)
-    try:
-        async with db.transaction() as session:
-            user = await auth.create_user(
-                session, username="bench", password=PASSWORD, role="producer"
-            )
-            _row, token = await auth.create_api_token(session, user, name="bench")
-    finally:
-        await db.dispose()
-    return token
-
-
-@contextlib.asynccontextmanager
-async def server(url: str, data_dir: Path) -> AsyncIterator[tuple[str, Process]]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "CUEDESK_DATABASE_URL": url,
-        "CUEDESK_DATA_DIR": str(data_dir),
-        "CUEDESK_ENVIRONMENT": "development",
-    }
-    command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient(base_url=base) as client:
-            for _ in range(300):
-                if process.returncode is not None:
-                    raise RuntimeError(f"the server exited with {process.returncode}")
-                with contextlib.suppress(httpx.TransportError):
-                    if (await client.get("/healthz")).status_code == 200:
-                        break
-                await asyncio.sleep(0.1)
-            else:
-                raise RuntimeError("the server did not answer /healthz within 30 s")
-        yield base, process
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            await asyncio.wait_for(process.wait(), timeout=30)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
-
-
-async def new_event(client: httpx.AsyncClient, name: str) -> int:
-    response = await client.post(
-        "/api/events", json={"name": name, "hashtags": ["CupFinal"], "keywords": ["cup final"]}
-    )
-    response.raise_for_status()
-    return int(response.json()["id"])
-
-
-async def last_seq(client: httpx.AsyncClient, event_id: int) -> int:
-    response = await client.get(f"/api/events/{event_id}/journal", params={"limit": 1})
-    response.raise_for_status()
-    return int(response.json()["last_seq"])
 
 
 async def bench_http(
