@@ -76,24 +76,30 @@ class Connection:
         self._user = user
         self._limits = limits
         self._after_seq = after_seq
-        self._wake = asyncio.Event()
+        self.wake = asyncio.Event()
         self._outbox: deque[str] = deque()
-        self._last_heard = time.monotonic()
+        self._last_heard = self._last_sent = time.monotonic()
+        self._sending_since: float | None = None
+        self._ping_due = False
+        # Set by the hub's watchdog: why this console must be closed.
+        self._verdict: ConsoleClosed | None = None
+        self._writer: asyncio.Task[None] | None = None
         self._tokens = float(limits.message_burst)
         self._tokens_at = time.monotonic()
         self._viewing: str | None = None
 
     async def run(self) -> None:
-        self._hub.add_listener(self._wake)
+        self._hub.watch(self)
         self._publish_presence()
-        tasks = [
-            asyncio.create_task(self._write_loop(), name=f"ws-write-{self.id}"),
-            asyncio.create_task(self._read_loop(), name=f"ws-read-{self.id}"),
-        ]
+        self._writer = asyncio.create_task(self._write_loop(), name=f"ws-write-{self.id}")
+        tasks = [self._writer, asyncio.create_task(self._read_loop(), name=f"ws-read-{self.id}")]
         close: ConsoleClosed | None = None
         try:
             done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
+                if task.cancelled():  # the watchdog stopped a send that never drained
+                    close = self._verdict
+                    continue
                 error = task.exception()
                 if isinstance(error, ConsoleClosed):
                     close = error
@@ -106,7 +112,7 @@ class Connection:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
-            self._hub.remove_listener(self._wake)
+            self._hub.unwatch(self)
             self._hub.presence.remove(self.id)
         if close is not None and self._ws.client_state == WebSocketState.CONNECTED:
             # The close frame waits behind unsent data; a console that reads nothing must
@@ -129,13 +135,32 @@ class Connection:
     # -- sending ---------------------------------------------------------------------------
 
     async def _send(self, frame: str) -> None:
+        # No timer per send: the hub's watchdog looks at _sending_since and stops a send
+        # that has not drained within the send timeout (see inspect).
+        self._sending_since = time.monotonic()
         try:
-            # asyncio.timeout rather than wait_for, which on Python 3.11 can swallow the
-            # cancellation that stops this task.
-            async with asyncio.timeout(self._limits.send_timeout):
-                await self._ws.send_text(frame)
-        except TimeoutError:
-            raise ConsoleClosed(CLOSE_TOO_SLOW, "console too slow; reconnect to resume") from None
+            await self._ws.send_text(frame)
+        except RuntimeError as exc:
+            # The server side already closed the socket (uvicorn's keepalive gave up on it).
+            raise WebSocketDisconnect(1006) from exc
+        finally:
+            self._sending_since = None
+        self._last_sent = time.monotonic()
+
+    def inspect(self, now: float) -> None:
+        """Called by the hub's watchdog a few times a second."""
+        limits = self._limits
+        sending_since = self._sending_since
+        if sending_since is not None and now - sending_since > limits.send_timeout:
+            self._verdict = ConsoleClosed(CLOSE_TOO_SLOW, "console too slow; reconnect to resume")
+            if self._writer is not None:
+                self._writer.cancel()
+        elif now - self._last_heard > limits.idle_timeout:
+            self._verdict = ConsoleClosed(CLOSE_IDLE, "no heartbeat from the console")
+            self.wake.set()
+        elif sending_since is None and now - self._last_sent > limits.heartbeat:
+            self._ping_due = True
+            self.wake.set()
 
     async def _reset(self, reason: str, to_seq: int) -> None:
         await self._send(
@@ -165,7 +190,12 @@ class Connection:
             await self._reset("too far behind to replay", cursor)
         presence_sent = -1
         while True:
-            self._wake.clear()
+            self.wake.clear()
+            if self._verdict is not None:
+                raise self._verdict
+            if self._ping_due:
+                self._ping_due = False
+                await self._send('{"type":"ping"}')
             if hub.presence.version != presence_sent:
                 presence_sent = hub.presence.version
                 await self._send(hub.presence.frame)
@@ -181,13 +211,7 @@ class Connection:
                     await self._send(frame[0])
                     cursor = frame[1]
                     continue
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self._limits.heartbeat):
-                    await self._wake.wait()
-            if not self._wake.is_set():
-                if time.monotonic() - self._last_heard > self._limits.idle_timeout:
-                    raise ConsoleClosed(CLOSE_IDLE, "no heartbeat from the console")
-                await self._send('{"type":"ping"}')
+            await self.wake.wait()
 
     async def _frame_from_journal(self, cursor: int) -> tuple[str, int] | None:
         async with self._hub.db.read_session() as session:
@@ -207,7 +231,7 @@ class Connection:
         if len(self._outbox) >= 32:
             raise ConsoleClosed(CLOSE_POLICY, "too many messages")
         self._outbox.append(orjson.dumps(message).decode())
-        self._wake.set()
+        self.wake.set()
 
     def _take_token(self) -> bool:
         now = time.monotonic()

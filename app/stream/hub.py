@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections import deque
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -36,6 +37,18 @@ def entries_frame(encoded: Iterable[str]) -> str:
     return '{"type":"entries","entries":[' + ",".join(encoded) + "]}"
 
 
+# How often each socket is checked for a due heartbeat, a stuck send or a silent console.
+WATCH_INTERVAL_SECONDS = 0.25
+
+
+class Watched(Protocol):
+    """What the hub needs of a socket: an event to wake it, and a periodic check."""
+
+    wake: asyncio.Event
+
+    def inspect(self, now: float) -> None: ...
+
+
 class EventHub:
     def __init__(
         self,
@@ -52,7 +65,9 @@ class EventHub:
         self.event_id = event_id
         self.db = db
         self._broker = broker
-        self._ring: deque[tuple[int, str]] = deque(maxlen=ring_size)
+        # Encoded entries, contiguous, ending at received_seq: a seq's place is arithmetic,
+        # and the collector has one object per entry to walk, not three.
+        self._ring: deque[str] = deque(maxlen=ring_size)
         self._tick = tick_seconds
         self._poll = poll_seconds
         self._max_frame = max_frame_entries
@@ -60,8 +75,9 @@ class EventHub:
         self.received_seq = 0
         # Highest seq that sockets may send: advanced on each tick.
         self.visible_seq = 0
-        # One wake-up event per socket of this hub, set on every tick that shows something.
-        self._listeners: set[asyncio.Event] = set()
+        # The sockets of this hub: woken on every tick that shows something, and checked by
+        # one watchdog a hub (heartbeats, stuck sends) instead of timers in every socket.
+        self._watched: set[Watched] = set()
         self._arrived = asyncio.Event()
         # The poller does every journal read; poking it makes it read now. Stopping is a
         # flag it checks, so that no query is ever cancelled half-way.
@@ -86,6 +102,7 @@ class EventHub:
         async with self.db.read_session() as session:
             self.received_seq = self.visible_seq = await journal.last_seq(session, self.event_id)
         self._tasks.append(asyncio.create_task(self._ticker(), name=f"hub-tick-{self.event_id}"))
+        self._tasks.append(asyncio.create_task(self._watchdog(), name=f"hub-watch-{self.event_id}"))
         self._poller_task = asyncio.create_task(self._poller(), name=f"hub-poll-{self.event_id}")
         self._ready.set()
 
@@ -104,15 +121,22 @@ class EventHub:
             task.cancel()
         self.wake_all()
 
-    def add_listener(self, wake: asyncio.Event) -> None:
-        self._listeners.add(wake)
+    def watch(self, connection: Watched) -> None:
+        self._watched.add(connection)
 
-    def remove_listener(self, wake: asyncio.Event) -> None:
-        self._listeners.discard(wake)
+    def unwatch(self, connection: Watched) -> None:
+        self._watched.discard(connection)
 
     def wake_all(self) -> None:
-        for wake in self._listeners:
-            wake.set()
+        for connection in self._watched:
+            connection.wake.set()
+
+    async def _watchdog(self) -> None:
+        while True:
+            await asyncio.sleep(WATCH_INTERVAL_SECONDS)
+            now = time.monotonic()
+            for connection in tuple(self._watched):
+                connection.inspect(now)
 
     async def _listen(self, subscribed: asyncio.Event) -> None:
         async with self._broker.subscribe(f"event:{self.event_id}") as queue:
@@ -142,7 +166,7 @@ class EventHub:
         # Only the next seq goes in, so the ring is always contiguous; anything else is
         # either known already or caught up from the journal by the next fill or poll.
         if seq == self.received_seq + 1:
-            self._ring.append((seq, encode_entry(entry)))
+            self._ring.append(encode_entry(entry))
             self.received_seq = seq
 
     async def _fill_from_journal(self, up_to: int | None = None) -> None:
@@ -197,11 +221,12 @@ class EventHub:
         cache = self._frame_cache
         if cache is not None and cache[0] == seq and cache[1] == visible:
             return cache[2], cache[3]
-        if not self._ring or self._ring[0][0] > seq + 1:
+        first_seq = self.received_seq - len(self._ring) + 1
+        if not self._ring or first_seq > seq + 1:
             return None
-        start = seq + 1 - self._ring[0][0]
+        start = seq + 1 - first_seq
         end_seq = min(visible, seq + self._max_frame)
-        chunk = [self._ring[i][1] for i in range(start, start + end_seq - seq)]
+        chunk = [self._ring[i] for i in range(start, start + end_seq - seq)]
         frame = entries_frame(chunk)
         self._frame_cache = (seq, visible, frame, end_seq)
         return frame, end_seq
