@@ -1,0 +1,5 @@
+"""Replies written in the console: checking them against each network's rules before posting."""
+
+from app.replies.length import LengthCheck, check_length
+
+__all__ = ["LengthCheck", "check_length"]
