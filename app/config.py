@@ -51,6 +51,15 @@ class Settings(BaseSettings):
     stream_max_message_bytes: int = Field(default=4096, ge=64)
     stream_messages_per_second: float = Field(default=10.0, gt=0)
     stream_message_burst: int = Field(default=30, ge=1)
+    # Triage claims (see app/triage/claims.py). A claim is a lease of this length; the
+    # console renews it while the operator composes.
+    claim_lease_seconds: float = Field(default=90.0, gt=0, le=3600)
+    # How often each process looks for leases past their end and frees them.
+    claim_sweep_seconds: float = Field(default=1.0, gt=0, le=60)
+    # A renewal moves the lease end only in steps of at least this much (and then journals
+    # it), so a console renewing every few seconds while typing does not flood the journal.
+    # The step is also capped at a third of the lease, so short leases still renew.
+    claim_renew_step_seconds: float = Field(default=15.0, ge=0, le=600)
 
     @model_validator(mode="after")
     def _refuse_unsafe_secret(self) -> Settings:
@@ -66,6 +75,11 @@ class Settings(BaseSettings):
                 f"CUEDESK_BROKER_URL must start with memory:// or redis://, not {self.broker_url!r}"
             )
         return self
+
+    @property
+    def claim_renew_step(self) -> float:
+        """The lease-end step of a renewal, in seconds (see ``claim_renew_step_seconds``)."""
+        return min(self.claim_renew_step_seconds, self.claim_lease_seconds / 3)
 
     @property
     def database_url_resolved(self) -> str:

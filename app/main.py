@@ -29,6 +29,8 @@ from app.mentions.router import router as mentions_router
 from app.ops.router import router as ops_router
 from app.stream.router import hub_registry
 from app.stream.router import router as stream_router
+from app.triage.router import router as triage_router
+from app.triage.sweeper import ClaimSweeper
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +63,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = db
         app.state.broker = broker
         app.state.sources = sources
+        sweeper = ClaimSweeper(db, settings.claim_sweep_seconds)
+        app.state.sweeper = sweeper
         await sources.start()
+        await sweeper.start()
         # Everything built at start-up lives as long as the process. Moving it out of the
         # collector's reach shortens the full collections that otherwise stall the event
         # loop for ~100 ms several times a minute under load (bench/stream.py's p99).
@@ -70,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await sweeper.stop()
             await sources.stop()
             await hubs.stop()
             await broker.disconnect()
@@ -96,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(events_router)
     app.include_router(mentions_router)
+    app.include_router(triage_router)
     app.include_router(journal_router)
     app.include_router(sources_router)
     app.include_router(ops_router)

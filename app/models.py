@@ -1,9 +1,20 @@
 """Every table, imported in one place so that Alembic and the tests see the whole schema."""
 
 from app.auth.models import ApiToken, User, UserSession
-from app.events.models import Event
+from app.events.models import Event, EventVip
 from app.ingest.models import Source
 from app.journal.models import JournalEntry
-from app.mentions.models import Mention
+from app.mentions.models import Mention, MentionNote, MentionTag
 
-__all__ = ["ApiToken", "Event", "JournalEntry", "Mention", "Source", "User", "UserSession"]
+__all__ = [
+    "ApiToken",
+    "Event",
+    "EventVip",
+    "JournalEntry",
+    "Mention",
+    "MentionNote",
+    "MentionTag",
+    "Source",
+    "User",
+    "UserSession",
+]

@@ -37,3 +37,18 @@ class Event(SQLModel, table=True):
     last_seq: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class EventVip(SQLModel, table=True):
+    """A handle on the event's VIP list: its mentions come first in the queue.
+
+    ``handle`` is normalised (no ``@``, lower case); ``network`` is a network or ``*`` for
+    the handle on every network.
+    """
+
+    __tablename__ = "event_vip"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    network: str = Field(max_length=16, primary_key=True)
+    handle: str = Field(max_length=128, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -3,17 +3,23 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
-from app.common.time import UTCDateTime
+from app.common.time import UTCDateTime, utcnow
 
 
 class MentionState(StrEnum):
+    """new → claimed → (released →) new, or → replied / dismissed (final)."""
+
     new = "new"
     claimed = "claimed"
     replied = "replied"
     dismissed = "dismissed"
+
+
+FINAL_STATES = (MentionState.replied.value, MentionState.dismissed.value)
 
 
 class Mention(SQLModel, table=True):
@@ -21,6 +27,14 @@ class Mention(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("event_id", "network", "external_id"),
         Index("ix_mention_event_id_seq", "event_id", "seq"),
+        # The claim sweeper looks for leases past their end. Only held claims have a
+        # lease_until, so this partial index stays tiny and ingest never writes to it.
+        Index(
+            "ix_mention_lease_until",
+            "lease_until",
+            sqlite_where=sql_text("lease_until IS NOT NULL"),
+            postgresql_where=sql_text("lease_until IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -44,3 +58,67 @@ class Mention(SQLModel, table=True):
     quote_of_id: str | None = Field(default=None, max_length=256)
     state: str = Field(default=MentionState.new.value, max_length=16)
     source_id: int | None = Field(default=None)
+    # Computed at ingest (see app/mentions/priority.py); the VIP part is re-applied when the
+    # event's VIP list changes.
+    priority: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default=sql_text("0"))
+    )
+    # The claim (a lease). claim_fence counts the claims ever granted on this mention: each
+    # new claim takes the next number and a holder's action carrying an older one is refused.
+    # It is never reset, so a number is never handed out twice.
+    claimed_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    # A server default, not a Python one: ingest's INSERT then leaves the column out, one
+    # parameter less per row on the hot path.
+    claim_fence: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default=sql_text("0"))
+    )
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The holder's half-typed reply, saved with each renewal so a reload keeps it.
+    claim_draft: str | None = Field(default=None, sa_type=Text)
+    # Flagged for the producer.
+    flagged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    flagged_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    flag_reason: str | None = Field(default=None, max_length=500)
+
+
+_mention = Mention.__table__  # type: ignore[attr-defined]
+# "Claim next" and the priority-sorted queue: the best unclaimed mention of an event is the
+# first entry under (event_id, 'new'), ties going to the oldest. Declared on the columns
+# (not as text) so that it compares equal to the reflected index on SQLite and PostgreSQL.
+Index(
+    "ix_mention_event_id_state_priority",
+    _mention.c.event_id,
+    _mention.c.state,
+    _mention.c.priority.desc(),
+    _mention.c.seq,
+)
+
+
+class MentionTag(SQLModel, table=True):
+    """A label on a mention ("complaint", "prize"), lower-case, one row per tag."""
+
+    __tablename__ = "mention_tag"
+
+    mention_id: int = Field(foreign_key="mention.id", primary_key=True, ondelete="CASCADE")
+    tag: str = Field(max_length=40, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+
+
+class MentionNote(SQLModel, table=True):
+    """An internal note on a mention, for the team; never sent to a network."""
+
+    __tablename__ = "mention_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    mention_id: int = Field(foreign_key="mention.id", index=True, ondelete="CASCADE")
+    author_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    text: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -9,11 +9,14 @@ from app.common.errors import Invalid
 from app.db import SessionDep
 from app.events import service as events
 from app.events.models import Network
-from app.mentions import service
+from app.mentions import queries, service, tags
 from app.mentions.models import MentionState
 from app.mentions.schemas import IngestResult, MentionIn, MentionPage
 
 router = APIRouter(prefix="/api/events", tags=["mentions"])
+
+# "<priority>:<seq>" of the last mention of a priority-sorted page.
+CURSOR_PATTERN = r"^-?\d{1,9}:\d{1,12}$"
 
 
 @router.post("/{event_id}/mentions", response_model=IngestResult)
@@ -42,23 +45,56 @@ async def list_mentions(
     state: MentionState | None = None,
     network: Network | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Text or handle contains")] = None,
+    tag: Annotated[str | None, Query(max_length=60, description="Has this tag")] = None,
+    flagged: Annotated[bool | None, Query(description="Flagged for the producer")] = None,
     after_seq: Annotated[int | None, Query(ge=0)] = None,
     before_seq: Annotated[int | None, Query(ge=1)] = None,
     order: Literal["asc", "desc"] = "desc",
+    sort: Annotated[
+        Literal["seq", "priority"],
+        Query(description="seq: arrival order (see order); priority: highest first, then oldest"),
+    ] = "seq",
+    cursor: Annotated[
+        str | None,
+        Query(
+            pattern=CURSOR_PATTERN,
+            description="With sort=priority: the next_cursor of the previous page.",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     """Mentions, newest first (``order=desc``) or in arrival order (``order=asc``).
-    Page with ``before_seq`` (descending) or ``after_seq`` (ascending)."""
+    Page with ``before_seq`` (descending) or ``after_seq`` (ascending). With
+    ``sort=priority``, the triage queue's order; page with ``cursor``."""
     await events.get_or_raise(session, event_id)
-    items, has_more = await service.list_mentions(
+    if cursor is not None and sort != "priority":
+        raise Invalid(
+            "cursor pages a sort=priority listing; page by seq with after_seq/before_seq."
+        )
+    try:
+        wanted_tag = tags.normalise_tag(tag) if tag else None
+    except ValueError as exc:
+        raise Invalid(f"tag: {exc}") from None
+    after_priority = None
+    if cursor is not None:
+        priority_text, _, seq_text = cursor.partition(":")
+        after_priority = (int(priority_text), int(seq_text))
+    items, has_more = await queries.list_mentions(
         session,
         event_id,
         state=state.value if state else None,
         network=network.value if network else None,
         q=q or None,
+        tag=wanted_tag,
+        flagged=flagged,
         after_seq=after_seq,
         before_seq=before_seq,
         order=order,
+        sort=sort,
+        after_priority=after_priority,
         limit=limit,
     )
-    return {"items": items, "has_more": has_more}
+    next_cursor = None
+    if sort == "priority" and has_more and items:
+        next_cursor = f"{items[-1]['priority']}:{items[-1]['seq']}"
+    return {"items": items, "has_more": has_more, "next_cursor": next_cursor}

@@ -52,6 +52,19 @@ class AuthorPublic(BaseModel):
     avatar_url: str | None
 
 
+class HolderPublic(BaseModel):
+    username: str
+    display_name: str
+
+
+class ClaimPublic(BaseModel):
+    """A mention's claim as everyone sees it (the draft is only shown to its holder)."""
+
+    holder: HolderPublic
+    lease_until: UtcTime
+    fence: int
+
+
 class MentionPublic(BaseModel):
     id: int
     event_id: int
@@ -68,6 +81,10 @@ class MentionPublic(BaseModel):
     repost_of_id: str | None
     quote_of_id: str | None
     state: MentionState
+    priority: int
+    tags: list[str]
+    flagged: bool
+    claim: ClaimPublic | None
 
 
 class IngestResult(BaseModel):
@@ -78,3 +95,7 @@ class IngestResult(BaseModel):
 class MentionPage(BaseModel):
     items: list[MentionPublic]
     has_more: bool
+    next_cursor: str | None = Field(
+        default=None,
+        description="With sort=priority: pass as ``cursor`` to get the next page.",
+    )

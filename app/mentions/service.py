@@ -1,4 +1,7 @@
-"""Mentions: idempotent batch ingest (the hot path) and filtered listing."""
+"""Mentions: the public shape and idempotent batch ingest (the hot path).
+
+Listing and single-mention reads are in :mod:`app.mentions.queries`.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.common.time import isoformat_z, utcnow
 from app.journal import service as journal
 from app.journal.service import NewEntry
+from app.mentions import priority, vip_priority
 from app.mentions.models import Mention, MentionState
+from app.mentions.priority import VipSet
 from app.mentions.schemas import MentionIn
 
 mention_table = Mention.__table__  # type: ignore[attr-defined]
@@ -28,8 +33,25 @@ class IngestOutcome:
     entries: list[dict[str, Any]] = field(default_factory=list)
 
 
-def public_dict(row: dict[str, Any]) -> dict[str, Any]:
-    """A mention as the API and the journal show it."""
+def holder_dict(username: str, display_name: str) -> dict[str, str]:
+    """Who holds a claim, as the API and the journal name them."""
+    return {"username": username, "display_name": display_name}
+
+
+def public_dict(row: dict[str, Any], tags: list[str] | None = None) -> dict[str, Any]:
+    """A mention as the API and the journal show it.
+
+    ``row`` is a mention row, with ``holder_username`` and ``holder_display_name`` when it
+    is claimed. Ingest builds ``mention.received`` entries here for thousands of rows a
+    second: a new mention has no tag, flag or claim, hence ``get`` and no lookups.
+    """
+    claim = None
+    if row.get("claimed_by_id") is not None:
+        claim = {
+            "holder": holder_dict(row["holder_username"], row["holder_display_name"]),
+            "lease_until": isoformat_z(row["lease_until"]),
+            "fence": row["claim_fence"],
+        }
     return {
         "id": row["id"],
         "event_id": row["event_id"],
@@ -52,6 +74,10 @@ def public_dict(row: dict[str, Any]) -> dict[str, Any]:
         "repost_of_id": row["repost_of_id"],
         "quote_of_id": row["quote_of_id"],
         "state": row["state"],
+        "priority": row["priority"],
+        "tags": tags or [],
+        "flagged": row.get("flagged_at") is not None,
+        "claim": claim,
     }
 
 
@@ -61,13 +87,19 @@ def _insert_for(session: AsyncSession) -> Any:
 
 
 def _row(
-    event_id: int, seq: int, item: MentionIn, received_at: datetime, source_id: int | None
+    event_id: int,
+    seq: int,
+    item: MentionIn,
+    received_at: datetime,
+    source_id: int | None,
+    vips: VipSet,
 ) -> dict[str, Any]:
     author = item.author
+    network = item.network.value
     return {
         "event_id": event_id,
         "seq": seq,
-        "network": item.network.value,
+        "network": network,
         "external_id": item.external_id,
         "author_handle": author.handle,
         "author_name": author.name,
@@ -84,6 +116,9 @@ def _row(
         "quote_of_id": item.quote_of_id,
         "state": MentionState.new.value,
         "source_id": source_id,
+        "priority": priority.score(
+            item.text, author.followers, author.verified, network, author.handle, vips
+        ),
     }
 
 
@@ -110,8 +145,11 @@ async def ingest(
         return IngestOutcome()
 
     received_at = utcnow()
+    # Read under the counter lock: a VIP list change (which takes the same lock) is either
+    # wholly before this batch, and scored in, or wholly after it, and re-applied by it.
+    vips = await vip_priority.load_vips(session, event_id)
     rows = [
-        _row(event_id, last_seq + n, item, received_at, source_id)
+        _row(event_id, last_seq + n, item, received_at, source_id, vips)
         for n, item in enumerate(fresh.values(), start=1)
     ]
     # Insert all with tentative seqs and let the unique index skip what is already stored.
@@ -163,37 +201,3 @@ async def ingest(
     )
     outcome.accepted = len(rows)
     return outcome
-
-
-async def list_mentions(
-    session: AsyncSession,
-    event_id: int,
-    *,
-    state: str | None = None,
-    network: str | None = None,
-    q: str | None = None,
-    after_seq: int | None = None,
-    before_seq: int | None = None,
-    order: str = "desc",
-    limit: int = 100,
-) -> tuple[list[dict[str, Any]], bool]:
-    """Mentions of an event, newest first by default; returns the page and whether more follow."""
-    query = select(mention_table).where(mention_table.c.event_id == event_id)
-    if state:
-        query = query.where(mention_table.c.state == state)
-    if network:
-        query = query.where(mention_table.c.network == network)
-    if q:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            mention_table.c.text.ilike(pattern, escape="\\")
-            | mention_table.c.author_handle.ilike(pattern, escape="\\")
-        )
-    if after_seq is not None:
-        query = query.where(mention_table.c.seq > after_seq)
-    if before_seq is not None:
-        query = query.where(mention_table.c.seq < before_seq)
-    ordering = mention_table.c.seq.asc() if order == "asc" else mention_table.c.seq.desc()
-    result = await session.execute(query.order_by(ordering).limit(limit + 1))
-    rows = [public_dict(dict(row._mapping)) for row in result]
-    return rows[:limit], len(rows) > limit

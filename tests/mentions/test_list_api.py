@@ -75,3 +75,54 @@ async def test_bad_filters_are_refused(producer: httpx.AsyncClient, event_id: in
         response = await producer.get(url, params=params)
         assert response.status_code == 422, params
     assert (await producer.get("/api/events/999/mentions")).status_code == 404
+
+
+async def test_each_mention_carries_priority_tags_flag_and_claim(
+    producer: httpx.AsyncClient, event_id: int
+) -> None:
+    await seed(producer, event_id)
+    items = (await producer.get(f"/api/events/{event_id}/mentions")).json()["items"]
+    for mention in items:
+        assert mention["tags"] == []
+        assert mention["flagged"] is False
+        assert mention["claim"] is None
+    question = next(m for m in items if m["external_id"] == "2")
+    assert question["priority"] > next(m for m in items if m["external_id"] == "1")["priority"]
+
+
+async def test_sort_by_priority_pages_with_a_cursor(
+    producer: httpx.AsyncClient, event_id: int
+) -> None:
+    batch = [
+        mention_payload(1, text="nice", author={"handle": "a", "followers": 0}),
+        mention_payload(2, text="worst ever", author={"handle": "b", "followers": 0}),
+        mention_payload(3, text="nice", author={"handle": "c", "followers": 0}),
+        mention_payload(4, text="why?", author={"handle": "d", "followers": 0}),
+        mention_payload(5, text="awful", author={"handle": "e", "followers": 0}),
+    ]
+    await producer.post(f"/api/events/{event_id}/mentions", json=batch)
+    url = f"/api/events/{event_id}/mentions"
+    seen = []
+    params: dict[str, str | int] = {"sort": "priority", "limit": 2}
+    while True:
+        page = (await producer.get(url, params=params)).json()
+        seen += [m["external_id"] for m in page["items"]]
+        if not page["has_more"]:
+            assert page["next_cursor"] is None
+            break
+        params["cursor"] = page["next_cursor"]
+    # Negative (30) first, oldest first among equals, then the question (25), then the rest.
+    assert seen == ["2", "5", "4", "1", "3"]
+
+
+async def test_a_cursor_needs_sort_priority_and_the_right_form(
+    producer: httpx.AsyncClient, event_id: int
+) -> None:
+    url = f"/api/events/{event_id}/mentions"
+    no_sort = await producer.get(url, params={"cursor": "10:3"})
+    assert no_sort.status_code == 422
+    assert "sort=priority" in no_sort.json()["detail"]
+    for cursor in ("ten", "10", "10:x", ":3"):
+        response = await producer.get(url, params={"sort": "priority", "cursor": cursor})
+        assert response.status_code == 422, cursor
+    assert (await producer.get(url, params={"sort": "loudest"})).status_code == 422

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.common.time import UtcTime
+from app.mentions.schemas import HolderPublic, MentionPublic
+from app.mentions.tags import TagIn
+
+Fence = Annotated[int, Field(ge=1, description="The fence number your claim was given.")]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+# Long enough for any network's post and a thread of a few; a draft is not the reply itself.
+MAX_DRAFT_LENGTH = 10000
+MAX_NOTE_LENGTH = 2000
+
+
+class ClaimRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    take_over: bool = Field(
+        default=False,
+        description="Producers and admins: end another holder's live claim and take it.",
+    )
+
+
+class RenewRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fence: Fence
+    draft: Annotated[str, StringConstraints(max_length=MAX_DRAFT_LENGTH)] | None = Field(
+        default=None,
+        description="The reply being typed, kept with the claim; omit to leave it unchanged.",
+    )
+
+
+class ReleaseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fence: Fence
+
+
+class DismissRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fence: Fence | None = Field(
+        default=None, description="Your claim's fence, if you hold the mention."
+    )
+    reason: Reason | None = None
+
+
+class ClaimGrant(BaseModel):
+    """A claim as its holder sees it."""
+
+    mention: MentionPublic
+    holder: HolderPublic
+    fence: int
+    lease_until: UtcTime
+    draft: str | None
+
+
+class MyClaims(BaseModel):
+    claims: list[ClaimGrant]
+
+
+class TagRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tag: TagIn
+
+
+class MentionTags(BaseModel):
+    mention_id: int
+    tags: list[str]
+
+
+class FlagRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason | None = None
+
+
+class NoteCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NOTE_LENGTH)
+    ]
+
+
+class NotePublic(BaseModel):
+    id: int
+    mention_id: int
+    text: str
+    author: HolderPublic | None
+    created_at: UtcTime
+
+
+class NoteList(BaseModel):
+    notes: list[NotePublic]
