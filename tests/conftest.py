@@ -133,22 +133,28 @@ async def make_user(
         return await auth.create_user(session, username=username, password=password, role=role)
 
 
-async def make_token(db: Database, username: str, role: str) -> str:
+async def make_token(db: Database, username: str, role: str, display_name: str = "") -> str:
     from app.auth import service as auth
 
     async with db.transaction() as session:
-        user = await auth.create_user(session, username=username, password=PASSWORD, role=role)
+        user = await auth.create_user(
+            session, username=username, password=PASSWORD, role=role, display_name=display_name
+        )
         _token_row, token = await auth.create_api_token(session, user, name="tests")
         return token
 
 
 @pytest.fixture
 async def client_as(app: Any, db: Database) -> AsyncIterator[Any]:
-    """``await client_as("producer")`` → a client authenticated by an API token of that role."""
+    """``await client_as("producer")`` → a client authenticated by an API token of a new user
+    with that role (and, if given, that username and display name)."""
     clients: list[httpx.AsyncClient] = []
 
-    async def _make(role: str, username: str | None = None) -> httpx.AsyncClient:
-        token = await make_token(db, username or f"{role}-{uuid.uuid4().hex[:6]}", role)
+    async def _make(
+        role: str, username: str | None = None, display_name: str = ""
+    ) -> httpx.AsyncClient:
+        username = username or f"{role}-{uuid.uuid4().hex[:6]}"
+        token = await make_token(db, username, role, display_name)
         client = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app),
             base_url="http://testserver",

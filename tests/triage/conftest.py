@@ -4,16 +4,12 @@ sweepers."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from app.auth import service as auth
 from app.config import Settings
-from app.db import Database
-from tests.conftest import PASSWORD
 from tests.triage.helpers import ingest
 
 
@@ -24,28 +20,10 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-async def member(app: Any, db: Database) -> AsyncIterator[Any]:
+def member(client_as: Any) -> Any:
     """``await member("operator", "olive", "Olive")`` → a client with an API token of a new
-    user with that role and display name."""
-    clients: list[httpx.AsyncClient] = []
-
-    async def _make(role: str, username: str, display_name: str = "") -> httpx.AsyncClient:
-        async with db.transaction() as session:
-            user = await auth.create_user(
-                session, username=username, password=PASSWORD, role=role, display_name=display_name
-            )
-            _row, token = await auth.create_api_token(session, user, name="tests")
-        client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://testserver",
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        clients.append(client)
-        return client
-
-    yield _make
-    for client in clients:
-        await client.aclose()
+    user with that role and display name (the shared ``client_as``)."""
+    return client_as
 
 
 @pytest.fixture
