@@ -60,6 +60,22 @@ class Settings(BaseSettings):
     # it), so a console renewing every few seconds while typing does not flood the journal.
     # The step is also capped at a third of the lease, so short leases still renew.
     claim_renew_step_seconds: float = Field(default=15.0, ge=0, le=600)
+    # Publishing replies (see app/replies/outbox.py). A failure that may pass is retried
+    # after base, twice that, four times … up to the cap, this many attempts in all.
+    publish_max_attempts: int = Field(default=6, ge=1, le=50)
+    publish_backoff_base_seconds: float = Field(default=2.0, gt=0, le=600)
+    publish_backoff_max_seconds: float = Field(default=300.0, gt=0, le=3600)
+    # One network call may take this long; a send held twice as long by a process that went
+    # away is presumed lost and taken up again (with the same idempotency key).
+    publish_send_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # How often each process looks for due replies besides being woken by new ones.
+    publish_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    # Replies go to a Mastodon server when both are set; otherwise (and for X and Bluesky
+    # until their publishers come) the dry-run publisher records them without sending.
+    publish_mastodon_url: str = ""
+    publish_mastodon_token: str = ""
+    # The server's configuration.statuses.max_characters.
+    mastodon_max_characters: int = Field(default=500, ge=1, le=100000)
 
     @model_validator(mode="after")
     def _refuse_unsafe_secret(self) -> Settings:
@@ -73,6 +89,18 @@ class Settings(BaseSettings):
         if not (self.broker_url.startswith("memory://") or self.broker_url.startswith("redis")):
             raise ValueError(
                 f"CUEDESK_BROKER_URL must start with memory:// or redis://, not {self.broker_url!r}"
+            )
+        if bool(self.publish_mastodon_url) != bool(self.publish_mastodon_token):
+            raise ValueError(
+                "CUEDESK_PUBLISH_MASTODON_URL and CUEDESK_PUBLISH_MASTODON_TOKEN go together: "
+                "set both to publish to Mastodon, or neither to stay on dry-run"
+            )
+        if self.publish_mastodon_url and not self.publish_mastodon_url.startswith(
+            ("https://", "http://")
+        ):
+            raise ValueError(
+                "CUEDESK_PUBLISH_MASTODON_URL must be the server's https:// address, not "
+                f"{self.publish_mastodon_url!r}"
             )
         return self
 

@@ -27,6 +27,9 @@ from app.ingest.router import router as sources_router
 from app.journal.router import router as journal_router
 from app.mentions.router import router as mentions_router
 from app.ops.router import router as ops_router
+from app.replies.outbox import ReplyOutbox
+from app.replies.publishers import Publishers
+from app.replies.router import router as replies_router
 from app.stream.router import hub_registry
 from app.stream.router import router as stream_router
 from app.triage.router import router as triage_router
@@ -54,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 by_event.setdefault(entry["event_id"], []).append(entry)
             for event_id, items in by_event.items():
                 await broker.publish(f"event:{event_id}", items)
+            outbox.notice(entries)
 
         db = Database(url, publisher=publish)
         sources = SourceManager(db, settings)
@@ -65,8 +69,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sources = sources
         sweeper = ClaimSweeper(db, settings.claim_sweep_seconds)
         app.state.sweeper = sweeper
+        outbox = ReplyOutbox(db, settings, Publishers(settings))
+        app.state.outbox = outbox
         await sources.start()
         await sweeper.start()
+        await outbox.start()
         # Everything built at start-up lives as long as the process. Moving it out of the
         # collector's reach shortens the full collections that otherwise stall the event
         # loop for ~100 ms several times a minute under load (bench/stream.py's p99).
@@ -75,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await outbox.stop()
             await sweeper.stop()
             await sources.stop()
             await hubs.stop()
@@ -103,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(events_router)
     app.include_router(mentions_router)
     app.include_router(triage_router)
+    app.include_router(replies_router)
     app.include_router(journal_router)
     app.include_router(sources_router)
     app.include_router(ops_router)

@@ -5,6 +5,7 @@ from app.events.models import Event, EventVip
 from app.ingest.models import Source
 from app.journal.models import JournalEntry
 from app.mentions.models import Mention, MentionNote, MentionTag
+from app.replies.models import Reply, SavedReply
 
 __all__ = [
     "ApiToken",
@@ -14,6 +15,8 @@ __all__ = [
     "Mention",
     "MentionNote",
     "MentionTag",
+    "Reply",
+    "SavedReply",
     "Source",
     "User",
     "UserSession",

@@ -87,6 +87,8 @@ class Connection:
         self._tokens = float(limits.message_burst)
         self._tokens_at = time.monotonic()
         self._viewing: str | None = None
+        # Typing a reply on what it views.
+        self._typing = False
 
     async def run(self) -> None:
         self._hub.watch(self)
@@ -129,6 +131,7 @@ class Connection:
                 "display_name": self._user.display_name,
                 "role": self._user.role,
                 "viewing": self._viewing,
+                "typing": self._viewing if self._typing else None,
             },
         )
 
@@ -284,7 +287,12 @@ class Connection:
                     {"type": "error", "message": "viewing must be a string of at most 100 chars"}
                 )
                 return
+            typing = message.get("typing", False)
+            if not isinstance(typing, bool):
+                self._reply({"type": "error", "message": "typing must be true or false"})
+                return
             self._viewing = viewing or None
+            self._typing = typing and self._viewing is not None
             self._publish_presence()
         else:
             self._reply(

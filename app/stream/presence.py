@@ -126,16 +126,20 @@ class PresenceBoard:
                         "role": connection.get("role"),
                         "connections": 0,
                         "viewing": set(),
+                        "typing": set(),
                     },
                 )
                 user["connections"] += 1
                 if connection.get("viewing"):
                     user["viewing"].add(connection["viewing"])
+                if connection.get("typing"):
+                    user["typing"].add(connection["typing"])
         users = sorted(
             by_user.values(), key=lambda u: (u["display_name"].casefold(), u["username"])
         )
         for user in users:
             user["viewing"] = sorted(user["viewing"])
+            user["typing"] = sorted(user["typing"])
         return users
 
     def _rebuild(self) -> None:

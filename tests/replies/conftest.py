@@ -1,0 +1,63 @@
+"""Reply fixtures: two operators, a claimed mention, and a publishing worker that polls
+often and backs off briefly, so tests see a reply's fate in well under a second."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+from app.config import Settings
+from tests.triage.helpers import ingest, journal
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    settings.claim_sweep_seconds = 60
+    settings.publish_poll_seconds = 0.05
+    settings.publish_backoff_base_seconds = 0.05
+    settings.publish_backoff_max_seconds = 0.2
+    settings.publish_send_timeout_seconds = 0.5
+    return settings
+
+
+@pytest.fixture
+async def olive(client_as: Any) -> httpx.AsyncClient:
+    client: httpx.AsyncClient = await client_as("operator", "olive", "Olive")
+    return client
+
+
+@pytest.fixture
+async def oscar(client_as: Any) -> httpx.AsyncClient:
+    client: httpx.AsyncClient = await client_as("operator", "oscar", "Oscar")
+    return client
+
+
+@pytest.fixture
+async def mention_id(producer: httpx.AsyncClient, event_id: int) -> int:
+    (only,) = await ingest(producer, event_id, [1])
+    return only
+
+
+async def claim(client: httpx.AsyncClient, mention_id: int) -> int:
+    """Claim the mention and return the fence."""
+    response = await client.post(f"/api/mentions/{mention_id}/claim")
+    assert response.status_code == 200, response.text
+    return int(response.json()["fence"])
+
+
+async def wait_for_entry(
+    client: httpx.AsyncClient, event_id: int, kind: str, *, count: int = 1, timeout: float = 5.0
+) -> list[dict[str, Any]]:
+    """The journal entries of type ``kind`` once there are ``count`` of them."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        found = [e for e in await journal(client, event_id) if e["type"] == kind]
+        if len(found) >= count:
+            return found
+        if asyncio.get_running_loop().time() > deadline:
+            types = [e["type"] for e in await journal(client, event_id)]
+            raise AssertionError(f"fewer than {count} {kind} within {timeout}s; journal: {types}")
+        await asyncio.sleep(0.02)

@@ -1,0 +1,198 @@
+"""Publishing through a real network protocol: a fake Mastodon server at the edge."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import update
+
+from app.common.time import utcnow
+from app.config import Settings
+from app.db import Database
+from app.replies.models import Reply
+from app.replies.outbox import ReplyOutbox, backoff
+from app.replies.publishers import Publishers
+from tests.factories import mention_payload
+from tests.fakes.mastodon import TOKEN, FakeMastodon
+from tests.fakes.server import serve_asgi
+from tests.replies.conftest import claim, wait_for_entry
+from tests.triage.helpers import ingest, journal
+
+
+@pytest.fixture
+async def mastodon() -> AsyncIterator[tuple[FakeMastodon, str]]:
+    fake = FakeMastodon()
+    async with serve_asgi(fake.app()) as url:
+        yield fake, url
+
+
+@pytest.fixture
+def settings(settings: Settings, mastodon: tuple[FakeMastodon, str]) -> Settings:
+    settings.publish_mastodon_url = mastodon[1]
+    settings.publish_mastodon_token = TOKEN
+    return settings
+
+
+@pytest.fixture
+def fake(mastodon: tuple[FakeMastodon, str]) -> FakeMastodon:
+    return mastodon[0]
+
+
+async def reply_to_toot(
+    olive: httpx.AsyncClient, producer: httpx.AsyncClient, event_id: int, text: str = "Thanks!"
+) -> dict[str, Any]:
+    (mention_id,) = await ingest(
+        producer, event_id, [mention_payload("110000000000000042", network="mastodon")]
+    )
+    fence = await claim(olive, mention_id)
+    response = await olive.post(
+        f"/api/mentions/{mention_id}/reply", json={"text": text, "fence": fence}
+    )
+    assert response.status_code == 201, response.text
+    reply: dict[str, Any] = response.json()
+    return reply
+
+
+async def test_a_publish_whose_answer_is_lost_is_retried_and_posts_once(
+    fake: FakeMastodon, olive: httpx.AsyncClient, producer: httpx.AsyncClient, event_id: int
+) -> None:
+    fake.plan = ["lose"]
+    reply = await reply_to_toot(olive, producer, event_id)
+    (published,) = await wait_for_entry(producer, event_id, "reply.published")
+    assert len(fake.statuses) == 1
+    assert [r["key"] for r in fake.requests] == [fake.requests[0]["key"]] * 2
+    status = fake.statuses[0]
+    assert status["in_reply_to_id"] == "110000000000000042"
+    data = published["data"]["reply"]
+    assert data["id"] == reply["id"]
+    assert data["external_id"] == status["id"]
+    assert data["external_url"] == status["url"]
+    assert data["dry_run"] is False
+    assert data["attempts"] == 2
+    (retrying,) = [e for e in await journal(producer, event_id) if e["type"] == "reply.retrying"]
+    assert "did not answer in time" in retrying["data"]["reply"]["last_error"]
+
+
+async def test_server_errors_and_rate_limits_are_retried_with_backoff(
+    fake: FakeMastodon, olive: httpx.AsyncClient, producer: httpx.AsyncClient, event_id: int
+) -> None:
+    fake.plan = ["503", "429", "500"]
+    await reply_to_toot(olive, producer, event_id)
+    await wait_for_entry(producer, event_id, "reply.published")
+    assert len(fake.statuses) == 1
+    entries = [e for e in await journal(producer, event_id) if e["type"].startswith("reply.")]
+    kinds = [e["type"] for e in entries]
+    assert kinds == ["reply.sending", "reply.retrying"] * 3 + ["reply.sending", "reply.published"]
+    errors = [e["data"]["reply"]["last_error"] for e in entries if e["type"] == "reply.retrying"]
+    assert "503" in errors[0] and "429" in errors[1] and "500" in errors[2]
+    # Each retry waited: the next attempt is announced, later than the failure.
+    for entry in entries:
+        if entry["type"] == "reply.retrying":
+            assert entry["data"]["reply"]["next_attempt_at"] > entry["at"]
+
+
+async def test_a_refused_post_fails_visibly_and_a_retry_sends_it_with_the_same_key(
+    fake: FakeMastodon, olive: httpx.AsyncClient, producer: httpx.AsyncClient, event_id: int
+) -> None:
+    fake.plan = ["422"]
+    reply = await reply_to_toot(olive, producer, event_id)
+    (failed,) = await wait_for_entry(producer, event_id, "reply.failed")
+    data = failed["data"]["reply"]
+    assert data["status"] == "failed"
+    assert "Text character limit" in data["last_error"]
+    assert fake.statuses == []
+    listed = (await producer.get(f"/api/mentions/{reply['mention_id']}/replies")).json()
+    assert listed["replies"][0]["status"] == "failed"
+    assert listed["replies"][0]["text"] == "Thanks!"
+
+    response = await olive.post(f"/api/replies/{reply['id']}/retry")
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "queued"
+    await wait_for_entry(producer, event_id, "reply.published")
+    assert len(fake.statuses) == 1
+    assert fake.requests[0]["key"] == fake.requests[1]["key"]
+    again = await olive.post(f"/api/replies/{reply['id']}/retry")
+    assert again.status_code == 409
+    assert "published" in again.json()["detail"]
+
+
+async def test_a_reply_gives_up_after_the_last_attempt(
+    settings: Settings,
+    fake: FakeMastodon,
+    olive: httpx.AsyncClient,
+    producer: httpx.AsyncClient,
+    event_id: int,
+) -> None:
+    fake.plan = ["500"] * settings.publish_max_attempts
+    await reply_to_toot(olive, producer, event_id)
+    (failed,) = await wait_for_entry(producer, event_id, "reply.failed", timeout=10)
+    data = failed["data"]["reply"]
+    assert data["attempts"] == settings.publish_max_attempts
+    assert f"gave up after {settings.publish_max_attempts} attempts" in data["last_error"]
+    assert fake.statuses == []
+
+
+async def test_a_send_left_by_a_process_that_went_away_is_taken_up_with_the_same_key(
+    fake: FakeMastodon,
+    db: Database,
+    olive: httpx.AsyncClient,
+    producer: httpx.AsyncClient,
+    event_id: int,
+) -> None:
+    fake.plan = ["lose"]
+    reply = await reply_to_toot(olive, producer, event_id)
+    await wait_for_entry(producer, event_id, "reply.published")
+    # As if a process had taken the reply again and died mid-send: status still "sending",
+    # its deadline gone.
+    async with db.transaction() as session:
+        await session.execute(
+            update(Reply.__table__)  # type: ignore[attr-defined]
+            .where(Reply.__table__.c.id == reply["id"])  # type: ignore[attr-defined]
+            .values(status="sending", next_attempt_at=utcnow() - timedelta(seconds=1))
+        )
+    await wait_for_entry(producer, event_id, "reply.published", count=2)
+    assert len(fake.statuses) == 1
+    assert len({r["key"] for r in fake.requests}) == 1
+
+
+async def test_two_workers_never_send_the_same_reply(
+    app: Any,
+    settings: Settings,
+    db: Database,
+    fake: FakeMastodon,
+    olive: httpx.AsyncClient,
+    producer: httpx.AsyncClient,
+    event_id: int,
+) -> None:
+    # A second worker, as a second server process would run, racing the app's own.
+    other = ReplyOutbox(db, settings, Publishers(settings))
+    await other.start()
+    try:
+        mentions = await ingest(
+            producer,
+            event_id,
+            [mention_payload(f"11000000000000{i:04}", network="mastodon") for i in range(20)],
+        )
+        for mention_id in mentions:
+            fence = await claim(olive, mention_id)
+            response = await olive.post(
+                f"/api/mentions/{mention_id}/reply",
+                json={"text": f"Hi {mention_id}", "fence": fence},
+            )
+            assert response.status_code == 201
+        await wait_for_entry(producer, event_id, "reply.published", count=20)
+    finally:
+        await other.stop()
+    assert len(fake.statuses) == 20
+    assert len(fake.requests) == 20
+    published = [e for e in await journal(producer, event_id) if e["type"] == "reply.published"]
+    assert len(published) == 20
+
+
+def test_backoff_doubles_up_to_the_cap() -> None:
+    settings = Settings(publish_backoff_base_seconds=2, publish_backoff_max_seconds=30)
+    assert [backoff(n, settings) for n in range(1, 7)] == [2, 4, 8, 16, 30, 30]
