@@ -18,12 +18,18 @@ from app.events.schemas import EventCreate
 from app.ingest import service as sources
 from app.ingest.models import SourceStatus
 from app.ingest.sources.simulator.config import SimulatorConfig
+from app.replies import saved as saved_replies
 
 DEMO_USERNAME = "demo"
 # A known password is the point of a demo; `cuedesk demo` refuses to run in production.
 DEMO_PASSWORD = "cuedesk-demo"
 DEMO_EVENT_NAME = "Cup Final (demo)"
 DEMO_SEED = 2026
+DEMO_SAVED_REPLIES = (
+    ("Thanks", "Thanks for watching, {handle}! Enjoy the rest of the final."),
+    ("Replay", "Missed it, {name}? The full replay is up after the final whistle."),
+    ("Prize draw", "{handle} you're in the draw! Winners are announced at half-time."),
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,9 @@ async def prepare_demo(settings: Settings, *, rate: float) -> DemoInfo:
                     actor=DEMO_USERNAME,
                 )
             assert event.id is not None
+            if not await saved_replies.list_for_event(session, event.id):
+                for title, text in DEMO_SAVED_REPLIES:
+                    await saved_replies.create(session, event.id, user, title=title, text=text)
             running = [
                 s
                 for s in await sources.list_for_event(session, event.id)

@@ -13,9 +13,10 @@ from app import cli, migrate
 from app.auth import service as auth
 from app.config import get_settings
 from app.db import Database
-from app.demo import DEMO_PASSWORD, DEMO_USERNAME, prepare_demo
+from app.demo import DEMO_PASSWORD, DEMO_SAVED_REPLIES, DEMO_USERNAME, prepare_demo
 from app.events.models import Event
 from app.ingest.models import Source
+from app.replies.models import SavedReply
 
 
 @pytest.fixture
@@ -77,22 +78,27 @@ def test_demo_prepares_a_login_an_event_and_one_running_simulator(data_dir: Path
     assert first.event_id == again.event_id
     assert (first.username, first.password) == (DEMO_USERNAME, DEMO_PASSWORD)
 
-    async def counts() -> tuple[int, int, str | None]:
+    async def counts() -> tuple[int, int, str | None, int]:
         db = Database(settings.database_url_resolved)
         try:
             async with db.transaction() as session:
                 events = (await session.execute(select(func.count()).select_from(Event))).scalar()
+                saved = (
+                    await session.execute(select(func.count()).select_from(SavedReply))
+                ).scalar()
                 running = (
                     await session.execute(
                         select(func.count()).select_from(Source).where(Source.status == "running")  # type: ignore[arg-type]
                     )
                 ).scalar()
                 user = await auth.authenticate(session, DEMO_USERNAME, DEMO_PASSWORD)
-                return int(events or 0), int(running or 0), user.role if user else None
+                role = user.role if user else None
+                return int(events or 0), int(running or 0), role, int(saved or 0)
         finally:
             await db.dispose()
 
-    assert asyncio.run(counts()) == (1, 1, "producer")
+    # Saved replies to try in the composer, made once.
+    assert asyncio.run(counts()) == (1, 1, "producer", len(DEMO_SAVED_REPLIES))
 
 
 def test_demo_is_refused_in_production(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

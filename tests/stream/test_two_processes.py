@@ -128,3 +128,34 @@ async def test_a_mention_ingested_on_one_process_reaches_a_console_on_the_other(
     assert console.seqs == [2, 3, 4]
     assert [e["data"]["external_id"] for e in console.entries] == ["0", "1", "2"]
     assert elapsed < 2  # through Redis, well before server B's own journal poll
+
+
+async def test_fifty_claimers_split_over_two_processes_one_wins(
+    first_process: LiveServer, second_process: str, shared_database: str
+) -> None:
+    db = Database(shared_database)
+    try:
+        producer = await make_token(db, "pat", "producer")
+        operators = [await make_token(db, f"op{n}", "operator") for n in range(50)]
+    finally:
+        await db.dispose()
+    bases = [first_process.http, f"http://{second_process}"]
+    async with httpx.AsyncClient(
+        base_url=bases[0], headers={"Authorization": f"Bearer {producer}"}
+    ) as api:
+        event = (await api.post("/api/events", json={"name": "Claim race"})).json()
+        await api.post(f"/api/events/{event['id']}/mentions", json=[mention_payload(1)])
+        (mention,) = (await api.get(f"/api/events/{event['id']}/mentions")).json()["items"]
+
+        async def claim(n: int, client: httpx.AsyncClient) -> int:
+            response = await client.post(
+                f"{bases[n % 2]}/api/mentions/{mention['id']}/claim",
+                headers={"Authorization": f"Bearer {operators[n]}"},
+            )
+            return response.status_code
+
+        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=100)) as client:
+            statuses = await asyncio.gather(*(claim(n, client) for n in range(50)))
+        journal = (await api.get(f"/api/events/{event['id']}/journal")).json()["entries"]
+    assert sorted(statuses) == [200] + [409] * 49
+    assert [e["type"] for e in journal].count("mention.claimed") == 1
