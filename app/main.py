@@ -27,6 +27,7 @@ from app.ingest.router import router as sources_router
 from app.journal.router import router as journal_router
 from app.mentions.router import router as mentions_router
 from app.ops.router import router as ops_router
+from app.replies import length
 from app.replies.outbox import ReplyOutbox
 from app.replies.publishers import Publishers
 from app.replies.router import router as replies_router
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sweeper = sweeper
         outbox = ReplyOutbox(db, settings, Publishers(settings))
         app.state.outbox = outbox
+        length.warm_up()
         await sources.start()
         await sweeper.start()
         await outbox.start()

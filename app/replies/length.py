@@ -159,6 +159,12 @@ def _twitter_text() -> Any:
     return twitter_text
 
 
+def warm_up() -> None:
+    """Pay the import on start-up, not on an operator's first reply of the night."""
+    for network in NETWORKS:
+        check_length(network, "warm-up https://example.com")
+
+
 @contextmanager
 def _pkg_resources_stand_in() -> Iterator[None]:
     """Let ``twitter_text`` import where setuptools' ``pkg_resources`` is missing.
