@@ -1,7 +1,7 @@
 """Reading mentions: the filtered feed and single mentions, in their public shape.
 
 A page costs two queries whatever its size: the mentions with their claim holders (a join),
-then the tags of the whole page.
+then the tags of the whole page; a third, for the replies, when it holds answered mentions.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
 from app.common.errors import NotFound
-from app.mentions.models import Mention, MentionTag
+from app.mentions.models import Mention, MentionState, MentionTag
 from app.mentions.service import public_dict
+from app.replies import views as reply_views
 
 mention_table = Mention.__table__  # type: ignore[attr-defined]
 tag_table = MentionTag.__table__  # type: ignore[attr-defined]
@@ -47,6 +48,12 @@ async def tags_for(session: AsyncSession, mention_ids: list[int]) -> dict[int, l
     return tags
 
 
+async def replies_for(session: AsyncSession, rows: list[dict[str, Any]]) -> dict[int, Any]:
+    """The replies of the answered mentions among ``rows`` (no query when there are none)."""
+    answered = [row["id"] for row in rows if row["state"] == MentionState.replied.value]
+    return await reply_views.latest_for(session, answered)
+
+
 async def get_row(session: AsyncSession, mention_id: int) -> dict[str, Any]:
     """The mention row (with holder names), or 404."""
     result = await session.execute(with_holder().where(mention_table.c.id == mention_id))
@@ -59,7 +66,8 @@ async def get_row(session: AsyncSession, mention_id: int) -> dict[str, Any]:
 async def get_public(session: AsyncSession, mention_id: int) -> dict[str, Any]:
     row = await get_row(session, mention_id)
     tags = await tags_for(session, [mention_id])
-    return public_dict(row, tags.get(mention_id))
+    replies = await replies_for(session, [row])
+    return public_dict(row, tags.get(mention_id), replies.get(mention_id))
 
 
 def _escape_like(value: str) -> str:
@@ -132,4 +140,5 @@ async def list_mentions(
     has_more = len(rows) > limit
     rows = rows[:limit]
     tags = await tags_for(session, [row["id"] for row in rows])
-    return [public_dict(row, tags.get(row["id"])) for row in rows], has_more
+    replies = await replies_for(session, rows)
+    return [public_dict(row, tags.get(row["id"]), replies.get(row["id"])) for row in rows], has_more

@@ -8,6 +8,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 from app.common.time import UtcTime, as_utc
 from app.events.models import Network
 from app.mentions.models import MentionState
+from app.replies.models import ReplyStatus
 
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
 
@@ -65,6 +66,26 @@ class ClaimPublic(BaseModel):
     fence: int
 
 
+class ReplyPublic(BaseModel):
+    """A reply and how its publishing goes (app/replies)."""
+
+    id: int
+    mention_id: int
+    event_id: int
+    network: str
+    text: str
+    status: ReplyStatus
+    attempts: int
+    last_error: str | None
+    next_attempt_at: UtcTime | None
+    external_id: str | None
+    external_url: str | None
+    dry_run: bool | None
+    author: HolderPublic | None
+    created_at: UtcTime
+    published_at: UtcTime | None
+
+
 class MentionPublic(BaseModel):
     id: int
     event_id: int
@@ -85,6 +106,9 @@ class MentionPublic(BaseModel):
     tags: list[str]
     flagged: bool
     claim: ClaimPublic | None
+    reply: ReplyPublic | None = Field(
+        default=None, description="Its reply, once answered, with its publishing status."
+    )
 
 
 class IngestResult(BaseModel):

@@ -38,7 +38,9 @@ def holder_dict(username: str, display_name: str) -> dict[str, str]:
     return {"username": username, "display_name": display_name}
 
 
-def public_dict(row: dict[str, Any], tags: list[str] | None = None) -> dict[str, Any]:
+def public_dict(
+    row: dict[str, Any], tags: list[str] | None = None, reply: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """A mention as the API and the journal show it.
 
     ``row`` is a mention row, with ``holder_username`` and ``holder_display_name`` when it
@@ -78,6 +80,7 @@ def public_dict(row: dict[str, Any], tags: list[str] | None = None) -> dict[str,
         "tags": tags or [],
         "flagged": row.get("flagged_at") is not None,
         "claim": claim,
+        "reply": reply,
     }
 
 

@@ -27,13 +27,14 @@ from app.config import Settings
 from app.db import Database
 from app.journal import service as journal
 from app.replies import service as replies
+from app.replies import views
 from app.replies.models import ReplyStatus
 from app.replies.publishers import Outgoing, Published, Publishers, PublishFailed
 from app.triage.sql import affected
 
 logger = logging.getLogger(__name__)
 
-reply_table = replies.reply_table
+reply_table = views.reply_table
 # Replies taken per pass, and sent at once, at most.
 BATCH = 20
 # The journal entries after which a worker looks at once rather than at its next poll.
@@ -144,7 +145,7 @@ class ReplyOutbox:
                     continue  # another worker took it, or it is no longer due
                 row = await replies.get_row(session, reply_id)
                 await journal.append(
-                    session, event_id, "reply.sending", {"reply": replies.public_dict(row)}
+                    session, event_id, "reply.sending", {"reply": views.public_dict(row)}
                 )
                 taken.append(row)
         return taken
@@ -197,7 +198,7 @@ class ReplyOutbox:
             if changed != 1:
                 logger.warning("reply %s moved on while attempt %s ran", row["id"], row["attempts"])
                 return None
-            public = replies.public_dict(await replies.get_row(session, row["id"]))
+            public = views.public_dict(await replies.get_row(session, row["id"]))
             await journal.append(session, row["event_id"], entry_type, {"reply": public})
             return public
 

@@ -5,8 +5,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from app.common.time import UtcTime
-from app.mentions.schemas import HolderPublic
-from app.replies.models import ReplyStatus
+from app.mentions.schemas import HolderPublic, ReplyPublic
 from app.triage.schemas import Fence
 
 # Far beyond any network's limit: the length check says by how much a text is over; this
@@ -19,24 +18,6 @@ class ReplyRequest(BaseModel):
 
     text: Annotated[str, StringConstraints(max_length=MAX_REPLY_TEXT)]
     fence: Fence
-
-
-class ReplyPublic(BaseModel):
-    id: int
-    mention_id: int
-    event_id: int
-    network: str
-    text: str
-    status: ReplyStatus
-    attempts: int
-    last_error: str | None
-    next_attempt_at: UtcTime | None
-    external_id: str | None
-    external_url: str | None
-    dry_run: bool | None
-    author: HolderPublic | None
-    created_at: UtcTime
-    published_at: UtcTime | None
 
 
 class ReplyList(BaseModel):

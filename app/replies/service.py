@@ -12,61 +12,24 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
 from app.common.errors import Conflict, Invalid, NotFound
-from app.common.time import isoformat_z, utcnow
+from app.common.time import utcnow
 from app.journal import service as journal
 from app.mentions.models import Mention, MentionState
 from app.mentions.service import holder_dict
 from app.replies.length import check_length
-from app.replies.models import Reply, ReplyStatus
+from app.replies.models import ReplyStatus
+from app.replies.views import public_dict, reply_table, with_author
 from app.triage import claims
 from app.triage.sql import affected
 
-reply_table = Reply.__table__  # type: ignore[attr-defined]
-user_table = User.__table__  # type: ignore[attr-defined]
 mention_table = Mention.__table__  # type: ignore[attr-defined]
 
 NETWORK_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky"}
-
-
-def with_author() -> Select[Any]:
-    return select(
-        reply_table,
-        user_table.c.username.label("author_username"),
-        user_table.c.display_name.label("author_display_name"),
-    ).select_from(reply_table.outerjoin(user_table, user_table.c.id == reply_table.c.author_id))
-
-
-def public_dict(row: dict[str, Any]) -> dict[str, Any]:
-    """A reply as the API and the journal show it."""
-    author = None
-    if row.get("author_username") is not None:
-        author = holder_dict(row["author_username"], row["author_display_name"])
-    return {
-        "id": row["id"],
-        "mention_id": row["mention_id"],
-        "event_id": row["event_id"],
-        "network": row["network"],
-        "text": row["text"],
-        "status": row["status"],
-        "attempts": row["attempts"],
-        "last_error": row["last_error"],
-        "next_attempt_at": (
-            isoformat_z(row["next_attempt_at"])
-            if row["next_attempt_at"] is not None and row["status"] == ReplyStatus.retrying
-            else None
-        ),
-        "external_id": row["external_id"],
-        "external_url": row["external_url"],
-        "dry_run": row["dry_run"],
-        "author": author,
-        "created_at": isoformat_z(row["created_at"]),
-        "published_at": isoformat_z(row["published_at"]) if row["published_at"] else None,
-    }
 
 
 async def get_row(session: AsyncSession, reply_id: int) -> dict[str, Any]:

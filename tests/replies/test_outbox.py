@@ -108,6 +108,9 @@ async def test_a_refused_post_fails_visibly_and_a_retry_sends_it_with_the_same_k
     listed = (await producer.get(f"/api/mentions/{reply['mention_id']}/replies")).json()
     assert listed["replies"][0]["status"] == "failed"
     assert listed["replies"][0]["text"] == "Thanks!"
+    mention = (await producer.get(f"/api/mentions/{reply['mention_id']}")).json()
+    assert mention["reply"]["status"] == "failed"
+    assert "Text character limit" in mention["reply"]["last_error"]
 
     response = await olive.post(f"/api/replies/{reply['id']}/retry")
     assert response.status_code == 200, response.text

@@ -50,6 +50,10 @@ async def test_a_dry_run_reply_is_published_with_a_fake_id_and_journaled(
     assert reply["published_at"] is not None
     listed = (await producer.get(f"/api/mentions/{mention_id}/replies")).json()["replies"]
     assert listed == [reply]
+    # A console loading the feed (after a reload, say) sees the reply and its fate.
+    assert (await producer.get(f"/api/mentions/{mention_id}")).json()["reply"] == reply
+    feed = (await producer.get(f"/api/events/{event_id}/mentions")).json()["items"]
+    assert feed[0]["reply"] == reply
 
 
 async def test_a_reply_with_an_expired_and_retaken_claim_is_refused(
