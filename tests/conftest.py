@@ -24,6 +24,7 @@ from app import migrate
 from app.config import Settings, normalise_database_url
 from app.db import Database, metadata, null_pool_engine
 from app.main import create_app
+from tests.factories import mention_payload
 
 POSTGRES_URL = os.environ.get("CUEDESK_TEST_POSTGRES_URL", "")
 REDIS_URL = os.environ.get("CUEDESK_TEST_REDIS_URL", "")
@@ -181,3 +182,26 @@ async def event_id(producer: httpx.AsyncClient) -> int:
     )
     assert response.status_code == 201, response.text
     return int(response.json()["id"])
+
+
+@pytest.fixture
+async def olive(client_as: Any) -> httpx.AsyncClient:
+    """An operator, Olive."""
+    client: httpx.AsyncClient = await client_as("operator", "olive", "Olive")
+    return client
+
+
+@pytest.fixture
+async def oscar(client_as: Any) -> httpx.AsyncClient:
+    """Another operator, Oscar."""
+    client: httpx.AsyncClient = await client_as("operator", "oscar", "Oscar")
+    return client
+
+
+@pytest.fixture
+async def mention_id(producer: httpx.AsyncClient, event_id: int) -> int:
+    """One mention in the event, waiting in the queue."""
+    response = await producer.post(f"/api/events/{event_id}/mentions", json=[mention_payload(1)])
+    assert response.status_code == 200, response.text
+    listed = (await producer.get(f"/api/events/{event_id}/mentions")).json()["items"]
+    return int(listed[0]["id"])

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from app.config import Settings
-from tests.triage.helpers import ingest, journal
+from tests.triage.helpers import journal
 
 
 @pytest.fixture
@@ -21,24 +21,6 @@ def settings(settings: Settings) -> Settings:
     settings.publish_backoff_max_seconds = 0.2
     settings.publish_send_timeout_seconds = 0.5
     return settings
-
-
-@pytest.fixture
-async def olive(client_as: Any) -> httpx.AsyncClient:
-    client: httpx.AsyncClient = await client_as("operator", "olive", "Olive")
-    return client
-
-
-@pytest.fixture
-async def oscar(client_as: Any) -> httpx.AsyncClient:
-    client: httpx.AsyncClient = await client_as("operator", "oscar", "Oscar")
-    return client
-
-
-@pytest.fixture
-async def mention_id(producer: httpx.AsyncClient, event_id: int) -> int:
-    (only,) = await ingest(producer, event_id, [1])
-    return only
 
 
 async def claim(client: httpx.AsyncClient, mention_id: int) -> int:
