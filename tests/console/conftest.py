@@ -128,10 +128,14 @@ def server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 async def _seed_users(app: Any) -> str:
-    """Two people who log in through the page, and a producer's API token for the setup."""
+    """Three people who log in through the page (two operators who share the triage, and a
+    producer), and the producer's API token for the setup."""
     async with app.state.db.transaction() as session:
         await auth.create_user(
             session, username="olive", password=PASSWORD, role="operator", display_name="Olive"
+        )
+        await auth.create_user(
+            session, username="quinn", password=PASSWORD, role="operator", display_name="Quinn"
         )
         producer = await auth.create_user(
             session, username="pat", password=PASSWORD, role="producer", display_name="Pat"

@@ -4,19 +4,21 @@
 import { ApiError, exchange, getJSON } from "../lib/api";
 import { goToLogin } from "../lib/shell";
 import { type Filters, NO_FILTERS, compileFilter, isFiltering } from "../feed/filters";
-import { PauseState } from "../feed/pause";
 import { RateMeter } from "../feed/rate";
 import { MentionStore } from "../feed/store";
-import { type EventInfo, type Mention, type MentionPage, isMention } from "../feed/types";
+import { type EventInfo, type Mention, type MentionPage, readMention } from "../feed/types";
 import { StreamClient } from "../stream/client";
 import { backoffDelay } from "../stream/policy";
 import type { JournalEntry, PresenceUser } from "../stream/protocol";
+import { applyEntries, isTriageEntry } from "../triage/apply";
+import { ViewReport } from "../triage/typing";
 import { FeedView } from "../ui/feed-view";
 import { FilterBar } from "../ui/filter-bar";
 import { ConnectionIndicator, EventHeader, RateDisplay } from "../ui/header";
 import { renderPresence, viewersByMention } from "../ui/presence";
 import type { DeskElements } from "./elements";
 import { FrameScheduler } from "./frame";
+import { PauseControl } from "./pause-control";
 
 // What a first load or a reset reads back: a screenful and more, one request.
 const SNAPSHOT_SIZE = 200;
@@ -25,10 +27,22 @@ const VISIBLE_ROWS = 300;
 // Held in memory for filters to search: a few seconds of a storm, an hour of a quiet night.
 const STORE_CAPACITY = 5_000;
 
+/** Who else wants what arrives: triage (app/triage-desk.ts). */
+export interface FeedHooks {
+  /** Every entry, as it arrives, before the next frame draws it. */
+  onEntries?(entries: readonly JournalEntry[]): void;
+  /** A failed reply's Retry button on a row. */
+  onRetry?(replyId: number): void;
+  /** The mentions of a first load or a reset, now in the store. */
+  onSnapshot?(mentions: readonly Mention[]): void;
+}
+
 export class LiveFeed {
   readonly stream: StreamClient;
+  /** What this console tells the others it looks at (and whether it is typing). */
+  readonly report: ViewReport;
   private readonly store = new MentionStore(STORE_CAPACITY);
-  private readonly pause = new PauseState();
+  private readonly pause: PauseControl;
   private readonly rate = new RateMeter();
   private readonly view: FeedView;
   private readonly header: EventHeader;
@@ -41,12 +55,12 @@ export class LiveFeed {
   private match = compileFilter(NO_FILTERS);
   private tracked: Set<string>;
   private incoming: Mention[] = [];
+  /** Claims, replies, tags… applied to the store once a frame, after the arrivals. */
+  private updates: JournalEntry[] = [];
+  private hooks: FeedHooks = {};
   private snapshot: { items: Mention[]; asOf: number } | null = null;
   private snapshotRound = 0;
   private catchUp = false;
-  /** Set by an explicit resume under the pointer; cleared when the pointer leaves the list. */
-  private hoverWaived = false;
-  private shownCount = -1;
 
   constructor(
     eventId: number,
@@ -56,11 +70,15 @@ export class LiveFeed {
   ) {
     this.base = `/api/events/${eventId}`;
     this.tracked = tracked;
-    this.view = new FeedView(ui.list, VISIBLE_ROWS, (mention) => this.selected(mention));
+    this.view = new FeedView(ui.list, VISIBLE_ROWS, (mention) => this.selected(mention), {
+      me,
+      onRetry: (replyId) => this.hooks.onRetry?.(replyId),
+    });
     this.header = new EventHeader(ui.name, ui.hashtags, ui.status);
     this.indicator = new ConnectionIndicator(ui.state, ui.stateText, ui.stateDetail);
     this.rateDisplay = new RateDisplay(ui.rateValue, ui.rateSpark);
     this.filterBar = new FilterBar(ui.filters, (filters) => this.setFilters(filters));
+    this.pause = new PauseControl(ui, () => this.scheduleCatchUp());
     const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
     this.stream = new StreamClient({
       url: (afterSeq) =>
@@ -73,6 +91,11 @@ export class LiveFeed {
         probe: () => this.probe(),
       },
     });
+    this.report = new ViewReport((viewing, typing) => this.stream.view(viewing, typing));
+  }
+
+  listen(hooks: FeedHooks): void {
+    this.hooks = hooks;
   }
 
   async start(): Promise<void> {
@@ -104,16 +127,6 @@ export class LiveFeed {
   }
 
   private wire(): void {
-    const { feedWrap, pauseButton, newButton } = this.ui;
-    feedWrap.addEventListener("mouseenter", () => {
-      if (!this.hoverWaived) this.hold("hover");
-    });
-    feedWrap.addEventListener("mouseleave", () => {
-      this.hoverWaived = false;
-      this.release("hover");
-    });
-    pauseButton.addEventListener("click", () => this.togglePause());
-    newButton.addEventListener("click", () => this.resume());
     window.addEventListener("offline", () => this.stream.networkLost());
     window.addEventListener("online", () => this.stream.networkBack());
   }
@@ -121,15 +134,11 @@ export class LiveFeed {
   // -- commands (keys and buttons) --------------------------------------------------------
 
   togglePause(): void {
-    if (this.pause.paused) this.resume();
-    else this.hold("user");
+    this.pause.toggle();
   }
 
   resume(): void {
-    // Asked to move while the pointer rests on the list: it must not freeze again at once.
-    if (this.pause.isHeldBy("hover")) this.hoverWaived = true;
-    if (this.pause.resume()) this.scheduleCatchUp();
-    this.showPause();
+    this.pause.resume();
   }
 
   move(step: number): void {
@@ -138,6 +147,24 @@ export class LiveFeed {
 
   deselect(): void {
     this.view.select(null, false);
+  }
+
+  get selectedMention(): Mention | null {
+    return this.view.selected;
+  }
+
+  mention(id: number): Mention | undefined {
+    return this.store.get(id);
+  }
+
+  /** Selects the mention if it is on the list; answers whether it is. */
+  select(id: number): boolean {
+    return this.view.selectId(id);
+  }
+
+  /** These mentions changed outside the journal (a reply read back): redraw their rows. */
+  refresh(mentions: readonly Mention[]): void {
+    this.view.refresh(mentions);
   }
 
   /** Back from the filters to the list, on its selected row if it has one. */
@@ -151,19 +178,26 @@ export class LiveFeed {
   private received(entries: readonly JournalEntry[]): void {
     for (const entry of entries) {
       if (entry.type === "mention.received") {
-        if (isMention(entry.data)) this.incoming.push(entry.data);
+        const mention = readMention(entry.data);
+        if (mention) this.incoming.push(mention);
         else console.warn("skipped a malformed mention at seq", entry.seq);
       } else if (entry.type === "event.updated") {
         const tags = this.header.update(entry.data);
         if (tags) this.tracked = tags;
+      } else if (isTriageEntry(entry)) {
+        this.updates.push(entry);
       }
     }
+    this.hooks.onEntries?.(entries);
     this.frame.schedule();
   }
 
   private presence(users: readonly PresenceUser[]): void {
     renderPresence(this.ui.presenceCount, this.ui.presenceList, users, this.me);
-    this.view.setViewers(viewersByMention(users, this.me));
+    this.view.setViewers(
+      viewersByMention(users, this.me),
+      viewersByMention(users, this.me, "typing"),
+    );
   }
 
   /** The server could not replay what we missed: reload as of `asOf`, retrying until done. */
@@ -199,7 +233,7 @@ export class LiveFeed {
     const page = await getJSON<MentionPage>(
       `${this.base}/mentions?before_seq=${asOf + 1}&limit=${SNAPSHOT_SIZE}`,
     );
-    return page.items.filter(isMention);
+    return page.items.map(readMention).filter((item): item is Mention => item !== null);
   }
 
   private async probe(): Promise<string | null> {
@@ -237,10 +271,9 @@ export class LiveFeed {
     if (this.snapshot) {
       this.store.reset(this.snapshot.items, this.snapshot.asOf);
       this.filterBar.noteLanguages(this.snapshot.items);
+      this.hooks.onSnapshot?.(this.snapshot.items);
       this.snapshot = null;
-      // A reload replaces what a paused list was frozen on; show the state it brought.
-      this.pause.resume();
-      this.showPause();
+      this.pause.reloaded();
       rebuild = true;
     }
     const added = this.store.addMany(this.incoming);
@@ -248,11 +281,11 @@ export class LiveFeed {
     const now = Date.now();
     for (const mention of added) this.rate.record(Date.parse(mention.received_at), now);
     this.filterBar.noteLanguages(added);
+    // In place, even while the list is held: a held row still shows who claims it.
+    this.view.refresh(applyEntries(this.updates, (id) => this.store.get(id)));
+    this.updates = [];
     const matching = added.filter(this.match);
-    if (this.pause.arrived(matching.length)) {
-      this.showPause();
-      return;
-    }
+    if (this.pause.arrived(matching.length)) return;
     if (rebuild || matching.some((mention) => mention.seq <= this.view.topSeq)) {
       this.view.replace(this.store.newest(VISIBLE_ROWS, this.match), this.tracked);
     } else {
@@ -275,35 +308,10 @@ export class LiveFeed {
   }
 
   private selected(mention: Mention | null): void {
-    this.stream.view(mention ? `mention:${mention.id}` : "feed");
+    this.report.select(mention ? mention.id : null);
     // A row being read must not slide away under the reader.
-    if (mention) this.hold("selection");
-    else this.release("selection");
-  }
-
-  private hold(reason: "user" | "hover" | "selection"): void {
-    this.pause.hold(reason);
-    this.showPause();
-  }
-
-  private release(reason: "user" | "hover" | "selection"): void {
-    if (this.pause.release(reason)) this.scheduleCatchUp();
-    this.showPause();
-  }
-
-  private showPause(): void {
-    const { pauseButton, newButton, newCount, feedWrap } = this.ui;
-    const paused = this.pause.paused;
-    const byUser = this.pause.isHeldBy("user");
-    pauseButton.setAttribute("aria-pressed", String(byUser));
-    pauseButton.textContent = paused ? "Resume" : "Pause";
-    feedWrap.classList.toggle("is-paused", paused);
-    newButton.hidden = !paused;
-    const count = this.pause.newCount;
-    if (count !== this.shownCount) {
-      this.shownCount = count;
-      newCount.textContent = count ? `${count.toLocaleString("en")} new` : "Paused";
-    }
+    if (mention) this.pause.hold("selection");
+    else this.pause.release("selection");
   }
 
   private showEmpty(): void {

@@ -6,7 +6,8 @@ import type { Mention } from "./types";
 export class MentionStore {
   /** Ascending by seq; the newest is last. */
   private items: Mention[] = [];
-  private ids = new Set<number>();
+  /** By id, for triage entries that change a mention in place. */
+  private byId = new Map<number, Mention>();
   /** Everything at or below this seq was let go; it must not come back as "new". */
   private floor = 0;
 
@@ -21,7 +22,11 @@ export class MentionStore {
   }
 
   has(id: number): boolean {
-    return this.ids.has(id);
+    return this.byId.has(id);
+  }
+
+  get(id: number): Mention | undefined {
+    return this.byId.get(id);
   }
 
   /**
@@ -32,7 +37,7 @@ export class MentionStore {
     const added: Mention[] = [];
     let sorted = true;
     for (const mention of mentions) {
-      if (mention.seq <= this.floor || this.ids.has(mention.id)) continue;
+      if (mention.seq <= this.floor || this.byId.has(mention.id)) continue;
       const last = this.items.at(-1);
       if (!last || mention.seq > last.seq) {
         this.items.push(mention);
@@ -42,7 +47,7 @@ export class MentionStore {
         this.items.splice(index, 0, mention);
         sorted = false;
       }
-      this.ids.add(mention.id);
+      this.byId.set(mention.id, mention);
       added.push(mention);
     }
     this.trim();
@@ -59,7 +64,7 @@ export class MentionStore {
   reset(snapshot: readonly Mention[], asOfSeq: number): void {
     const newer = this.items.filter((mention) => mention.seq > asOfSeq);
     this.items = [];
-    this.ids.clear();
+    this.byId.clear();
     this.floor = 0;
     this.addMany(snapshot.filter((mention) => mention.seq <= asOfSeq));
     this.addMany(newer);
@@ -90,7 +95,7 @@ export class MentionStore {
     const excess = this.items.length - this.capacity;
     if (excess <= 0) return;
     const dropped = this.items.splice(0, excess);
-    for (const mention of dropped) this.ids.delete(mention.id);
+    for (const mention of dropped) this.byId.delete(mention.id);
     this.floor = Math.max(this.floor, dropped.at(-1)?.seq ?? 0);
   }
 }

@@ -8,6 +8,44 @@ export interface Author {
   avatar_url: string | null;
 }
 
+/** Who holds a claim, as the API and the journal name them. */
+export interface Holder {
+  username: string;
+  display_name: string;
+}
+
+/** A mention's claim as everyone sees it (app/mentions/schemas.py ClaimPublic). */
+export interface Claim {
+  holder: Holder;
+  lease_until: string;
+  fence: number;
+}
+
+/** `new`, `claimed`, `replied` or `dismissed`; the last two are final. */
+export type MentionState = string;
+
+export const FINAL_STATES: ReadonlySet<MentionState> = new Set(["replied", "dismissed"]);
+
+/** A reply as the API and the journal give it (docs/triage.md). */
+export interface Reply {
+  id: number;
+  mention_id: number;
+  event_id: number;
+  network: string;
+  text: string;
+  /** `queued`, `sending`, `published`, `retrying` or `failed`. */
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  external_id: string | null;
+  external_url: string | null;
+  dry_run: boolean | null;
+  author: Holder | null;
+  created_at: string;
+  published_at: string | null;
+}
+
 export interface Mention {
   id: number;
   event_id: number;
@@ -20,7 +58,13 @@ export interface Mention {
   received_at: string;
   lang: string | null;
   url: string | null;
-  state: string;
+  state: MentionState;
+  priority: number;
+  tags: string[];
+  flagged: boolean;
+  claim: Claim | null;
+  /** Its reply once answered, with how publishing it goes (kept current by the journal). */
+  reply?: Reply;
 }
 
 export interface EventInfo {
@@ -34,6 +78,46 @@ export interface EventInfo {
 export interface MentionPage {
   items: Mention[];
   has_more: boolean;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+export function isHolder(value: unknown): value is Holder {
+  return isObject(value) && typeof value.username === "string";
+}
+
+export function isClaim(value: unknown): value is Claim {
+  return (
+    isObject(value) &&
+    isHolder(value.holder) &&
+    typeof value.lease_until === "string" &&
+    typeof value.fence === "number"
+  );
+}
+
+export function isReply(value: unknown): value is Reply {
+  return (
+    isObject(value) &&
+    typeof value.id === "number" &&
+    typeof value.mention_id === "number" &&
+    typeof value.status === "string"
+  );
+}
+
+/**
+ * The mention with the triage fields every mention has, or null when it is malformed. An
+ * older server's entries lack them; the feed shows those as new and unclaimed.
+ */
+export function readMention(value: unknown): Mention | null {
+  if (!isMention(value)) return null;
+  value.state = typeof value.state === "string" ? value.state : "new";
+  value.priority = typeof value.priority === "number" ? value.priority : 0;
+  value.tags = Array.isArray(value.tags) ? value.tags.filter((t) => typeof t === "string") : [];
+  value.flagged = value.flagged === true;
+  value.claim = isClaim(value.claim) ? value.claim : null;
+  if (!isReply(value.reply)) delete value.reply;
+  return value;
 }
 
 /** Enough checking that one odd entry is skipped rather than breaking the feed. */

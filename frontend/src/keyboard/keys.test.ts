@@ -7,24 +7,30 @@ let select: HTMLSelectElement;
 let feed: HTMLElement;
 let row: HTMLElement;
 let button: HTMLButtonElement;
+let composer: HTMLElement;
+let reply: HTMLTextAreaElement;
+let send: HTMLButtonElement;
 
 beforeEach(() => {
   document.body.innerHTML =
     '<form id="f"><input id="q"><select id="s"></select><button id="b">Pause</button></form>' +
-    '<div id="feed"><article id="row"></article></div>';
+    '<div id="feed"><article id="row"></article></div>' +
+    '<form id="c"><textarea id="t"></textarea><button id="send">Send</button></form>';
   filters = document.querySelector("#f") as HTMLElement;
   search = document.querySelector("#q") as HTMLInputElement;
   select = document.querySelector("#s") as HTMLSelectElement;
   feed = document.querySelector("#feed") as HTMLElement;
   row = document.querySelector("#row") as HTMLElement;
   button = document.querySelector("#b") as HTMLButtonElement;
+  composer = document.querySelector("#c") as HTMLElement;
+  reply = document.querySelector("#t") as HTMLTextAreaElement;
+  send = document.querySelector("#send") as HTMLButtonElement;
 });
 
 const press = (key: string, target: EventTarget | null, extra: Partial<KeyLike> = {}) =>
   commandFor(
     { key, target, altKey: false, ctrlKey: false, metaKey: false, ...extra },
-    filters,
-    feed,
+    { filters, feed, composer },
   );
 
 describe("commandFor", () => {
@@ -59,5 +65,38 @@ describe("commandFor", () => {
     expect(press(" ", button)).toBeNull();
     expect(press("k", document.body, { ctrlKey: true })).toBeNull();
     expect(press("j", document.body, { metaKey: true })).toBeNull();
+  });
+
+  it("claims, replies, claims the next and dismisses from the feed", () => {
+    expect(press("c", row)).toBe("claim");
+    expect(press("r", row)).toBe("reply");
+    expect(press("n", document.body)).toBe("claim-next");
+    expect(press("d", row)).toBe("dismiss");
+    expect(press("c", search)).toBeNull();
+    expect(press("c", row, { ctrlKey: true })).toBeNull();
+  });
+
+  it("sends with ctrl+enter or cmd+enter and releases with Escape in the composer", () => {
+    expect(press("Enter", reply, { ctrlKey: true })).toBe("send");
+    expect(press("Enter", reply, { metaKey: true })).toBe("send");
+    expect(press("Enter", send, { ctrlKey: true })).toBe("send");
+    expect(press("Escape", reply)).toBe("release");
+    expect(press("Escape", send)).toBe("release");
+  });
+
+  it("leaves every other key in the composer to the text", () => {
+    expect(press("Enter", reply)).toBeNull();
+    expect(press("Enter", reply, { altKey: true, ctrlKey: true })).toBeNull();
+    for (const key of ["c", "r", "n", "d", "j", "/", " "]) expect(press(key, reply)).toBeNull();
+  });
+
+  it("inserts a saved reply with alt+1 to alt+9, whatever character the layout types", () => {
+    const slot = (n: number) => ({ kind: "saved-reply", slot: n });
+    expect(press("1", reply, { altKey: true, code: "Digit1" })).toEqual(slot(1));
+    expect(press("¡", reply, { altKey: true, code: "Digit1" })).toEqual(slot(1));
+    expect(press("9", reply, { altKey: true })).toEqual(slot(9));
+    expect(press("0", reply, { altKey: true, code: "Digit0" })).toBeNull();
+    expect(press("1", reply, { altKey: true, ctrlKey: true, code: "Digit1" })).toBeNull();
+    expect(press("1", row, { altKey: true, code: "Digit1" })).toBeNull();
   });
 });

@@ -1,5 +1,8 @@
-// The desk's keys: j / k to move, / to search, space to pause, Escape to step back out
-// (of the search box or any filter, to the feed; or of the selected mention).
+// The desk's keys. On the feed: j / k to move, / to search, space to pause, c to claim the
+// selected mention, r to reply to it, n to claim the next waiting one, d to dismiss, Escape
+// to step back out (of the search box or any filter, to the feed; or of the selected
+// mention, releasing it if it is yours). In the composer: ctrl+enter (cmd+enter) sends,
+// Escape releases, alt+1 to alt+9 insert a saved reply.
 
 import { isTypingTarget } from "../lib/dom";
 
@@ -9,23 +12,60 @@ export type Command =
   | "search"
   | "toggle-pause"
   | "leave-filters"
-  | "deselect";
+  | "deselect"
+  | "claim"
+  | "reply"
+  | "claim-next"
+  | "dismiss"
+  | "send"
+  | "release"
+  | { kind: "saved-reply"; slot: number };
 
 export interface KeyLike {
   key: string;
+  /** The physical key: alt+1 types "¡" on a Mac keyboard, but its code is still Digit1. */
+  code?: string;
   altKey: boolean;
   ctrlKey: boolean;
   metaKey: boolean;
   target: EventTarget | null;
 }
 
-/** The command a key press means on the feed page, or null to leave it to the browser. */
-export function commandFor(event: KeyLike, filters: Element, feed: Element): Command | null {
+/** The parts of the page whose keys mean something else. */
+export interface KeyScopes {
+  filters: Element;
+  feed: Element;
+  composer: Element;
+}
+
+const inside = (scope: Element, target: EventTarget | null): boolean =>
+  target instanceof Node && scope.contains(target);
+
+/** 1 to 9 for alt+1 to alt+9, else null. */
+function savedSlot(event: KeyLike): number | null {
+  const digit = /^Digit([1-9])$/u.exec(event.code ?? "")?.[1] ?? /^[1-9]$/u.exec(event.key)?.[0];
+  return digit ? Number(digit) : null;
+}
+
+function composerCommand(event: KeyLike): Command | null {
+  const { altKey, ctrlKey, metaKey } = event;
+  if (event.key === "Enter" && (ctrlKey || metaKey) && !altKey) return "send";
+  if (event.key === "Escape" && !altKey && !ctrlKey && !metaKey) return "release";
+  if (altKey && !ctrlKey && !metaKey) {
+    const slot = savedSlot(event);
+    if (slot !== null) return { kind: "saved-reply", slot };
+  }
+  // Everything else is typing.
+  return null;
+}
+
+/** The command a key press means on the event page, or null to leave it to the browser. */
+export function commandFor(event: KeyLike, scopes: KeyScopes): Command | null {
+  if (inside(scopes.composer, event.target)) return composerCommand(event);
   if (event.altKey || event.ctrlKey || event.metaKey) return null;
-  const inFilters = event.target instanceof Node && filters.contains(event.target);
-  if (inFilters && event.key === "Escape") return "leave-filters";
+  if (inside(scopes.filters, event.target) && event.key === "Escape") return "leave-filters";
   if (isTypingTarget(event.target)) return null;
-  const inFeed = event.target instanceof Node && feed.contains(event.target);
+  const inFeed = inside(scopes.feed, event.target);
   switch (event.key) {
     case "j":
       return "next";
@@ -41,20 +81,30 @@ export function commandFor(event: KeyLike, filters: Element, feed: Element): Com
       return "toggle-pause";
     case "Escape":
       return "deselect";
+    case "c":
+      return "claim";
+    case "r":
+      return "reply";
+    case "n":
+      return "claim-next";
+    case "d":
+      return "dismiss";
     default:
       return null;
   }
 }
 
-export function bindKeys(
-  filters: Element,
-  feed: Element,
-  run: (command: Command) => void,
-): void {
+export function bindKeys(scopes: KeyScopes, run: (command: Command) => void): void {
   document.addEventListener("keydown", (event) => {
-    const command = commandFor(event, filters, feed);
+    // A key held down repeats: one claim or one send per press is what anyone means.
+    if (event.repeat && !["j", "k", "ArrowDown", "ArrowUp"].includes(event.key)) {
+      if (commandFor(event, scopes)) event.preventDefault();
+      return;
+    }
+    const command = commandFor(event, scopes);
     if (!command) return;
-    // Otherwise "/" lands in the search box, space scrolls the page, j types nowhere.
+    // Otherwise "/" lands in the search box, space scrolls the page, j types nowhere, and
+    // ctrl+enter adds a line to the reply it just sent.
     event.preventDefault();
     run(command);
   });

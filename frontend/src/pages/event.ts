@@ -1,9 +1,13 @@
-// The event page: the live feed of mentions, its header, filters and keys.
+// The event page: the live feed of mentions, its header, filters and keys, and triage (the
+// claims column, the composer, the status line).
 
 import "../ui/desk.css";
 import "../ui/feed.css";
+import "../ui/triage.css";
 import { LiveFeed } from "../app/live-feed";
 import { findDeskElements } from "../app/elements";
+import { TriageDesk } from "../app/triage-desk";
+import { findTriageElements } from "../app/triage-elements";
 import { bindKeys } from "../keyboard/keys";
 import { startShell } from "../lib/shell";
 import { trackedTags } from "../ui/header";
@@ -19,14 +23,21 @@ const desk = document.querySelector<HTMLElement>(".desk");
 if (!desk) throw new Error("The event page has no .desk element.");
 const ui = findDeskElements();
 const tags = [...ui.hashtags.querySelectorAll("li")].map((item) => item.textContent ?? "");
-const feed = new LiveFeed(
-  Number(desk.dataset.eventId),
-  desk.dataset.username ?? "",
-  ui,
-  trackedTags(tags),
-);
+const eventId = Number(desk.dataset.eventId);
+const me = desk.dataset.username ?? "";
+const feed = new LiveFeed(eventId, me, ui, trackedTags(tags));
+const triageUi = findTriageElements();
+const triage = new TriageDesk(eventId, me, triageUi, feed, desk.dataset.role !== "viewer");
+feed.listen({
+  onEntries: (entries) => triage.entries(entries),
+  onRetry: (replyId) => triage.retry(replyId),
+  onSnapshot: () => triage.snapshot(),
+});
 
-bindKeys(ui.filters.form, ui.list, (command) => {
+const scopes = { filters: ui.filters.form, feed: ui.list, composer: triageUi.composer.form };
+bindKeys(scopes, (command) => {
+  // Triage's keys first: Escape on a mention of one's own releases it rather than deselect.
+  if (triage.run(command) || typeof command === "object") return;
   switch (command) {
     case "next":
       feed.move(1);
@@ -56,3 +67,4 @@ if (desk.dataset.test !== undefined) {
 
 startShell();
 void feed.start();
+void triage.start();

@@ -266,4 +266,27 @@ describe("StreamClient", () => {
 
     expect(views().map((m) => JSON.parse(m).viewing)).toEqual(["feed", "mention:4"]);
   });
+
+  it("says when its operator is typing, and leaves typing out when they are not", async () => {
+    const client = makeClient();
+    client.start(0);
+    last().open();
+    const views = () =>
+      last()
+        .sent.filter((m) => m.includes('"view"'))
+        .map((m) => JSON.parse(m));
+
+    client.view("mention:4", true);
+    await vi.advanceTimersByTimeAsync(300);
+    client.view("mention:4", true); // a keystroke more changes nothing to send
+    await vi.advanceTimersByTimeAsync(300);
+    client.view("mention:4", false);
+    await vi.advanceTimersByTimeAsync(300);
+
+    expect(views()).toEqual([
+      { type: "view", viewing: "feed" },
+      { type: "view", viewing: "mention:4", typing: true },
+      { type: "view", viewing: "mention:4" },
+    ]);
+  });
 });

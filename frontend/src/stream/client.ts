@@ -70,7 +70,9 @@ export class StreamClient {
   private lastHeard = 0;
   private lastPing = 0;
   private viewing: string | null = "feed";
-  private viewSent: string | null | undefined = undefined;
+  private typing = false;
+  /** The last view message sent on this socket (viewing and typing), or undefined. */
+  private viewSent: string | undefined = undefined;
   private viewSentAt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stableTimer: ReturnType<typeof setTimeout> | undefined;
@@ -128,9 +130,13 @@ export class StreamClient {
     this.scheduleRetry(CONNECTION_LOST);
   }
 
-  /** What this console looks at (`feed`, `mention:42`), for the others' presence list. */
-  view(viewing: string | null): void {
+  /**
+   * What this console looks at (`feed`, `mention:42`), for the others' presence list, and
+   * whether its operator is typing a reply to it.
+   */
+  view(viewing: string | null, typing = false): void {
     this.viewing = viewing;
+    this.typing = typing;
     this.flushView();
   }
 
@@ -245,16 +251,22 @@ export class StreamClient {
   private flushView(): void {
     const socket = this.socket;
     if (!socket || !this.opened || socket.readyState !== OPEN) return;
-    if (this.viewSent === this.viewing) return;
+    // `typing` is left out when false, which is what the server assumes without it.
+    const message = JSON.stringify(
+      this.typing
+        ? { type: "view", viewing: this.viewing, typing: true }
+        : { type: "view", viewing: this.viewing },
+    );
+    if (this.viewSent === message) return;
     const wait = this.viewSentAt + (this.options.viewIntervalMs ?? VIEW_INTERVAL_MS) - Date.now();
     if (wait > 0) {
       clearTimeout(this.viewTimer);
       this.viewTimer = setTimeout(() => this.flushView(), wait);
       return;
     }
-    this.viewSent = this.viewing;
+    this.viewSent = message;
     this.viewSentAt = Date.now();
-    socket.send(JSON.stringify({ type: "view", viewing: this.viewing }));
+    socket.send(message);
   }
 
   private socketClosed(code: number): void {

@@ -15,6 +15,8 @@ export interface PresenceUser {
   role: string | null;
   connections: number;
   viewing: string[];
+  /** What they are typing a reply to (`mention:42`): a subset of `viewing`. */
+  typing: string[];
 }
 
 export type ServerFrame =
@@ -44,6 +46,9 @@ function isEntry(value: unknown): value is JournalEntry {
   );
 }
 
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+
 function presenceUser(value: unknown): PresenceUser | null {
   if (!isObject(value) || typeof value.username !== "string") return null;
   return {
@@ -51,9 +56,9 @@ function presenceUser(value: unknown): PresenceUser | null {
     display_name: typeof value.display_name === "string" ? value.display_name : value.username,
     role: typeof value.role === "string" ? value.role : null,
     connections: typeof value.connections === "number" ? value.connections : 1,
-    viewing: Array.isArray(value.viewing)
-      ? value.viewing.filter((item): item is string => typeof item === "string")
-      : [],
+    viewing: strings(value.viewing),
+    // A server from before typing presence sends none: nobody is typing.
+    typing: strings(value.typing),
   };
 }
 

@@ -1,6 +1,6 @@
 // Small factories for the unit tests.
 
-import type { Mention } from "../feed/types";
+import type { Mention, Reply } from "../feed/types";
 import type { JournalEntry } from "../stream/protocol";
 
 type MentionOverrides = Omit<Partial<Mention>, "author"> & { author?: Partial<Mention["author"]> };
@@ -27,6 +27,10 @@ export function makeMention(seq: number, overrides: MentionOverrides = {}): Ment
     lang: "en",
     url: null,
     state: "new",
+    priority: 0,
+    tags: [],
+    flagged: false,
+    claim: null,
     ...rest,
   };
 }
@@ -39,5 +43,34 @@ export function mentionEntry(seq: number, overrides: MentionOverrides = {}): Jou
     at: mention.received_at,
     actor: null,
     data: { ...mention },
+  };
+}
+
+/** A journal entry of any other type, e.g. `entry(7, "mention.claimed", {...})`. */
+export function entry(seq: number, type: string, data: Record<string, unknown>): JournalEntry {
+  return { seq, type, at: "2026-02-08T20:01:00.000Z", actor: "olive", data };
+}
+
+export const OLIVE = { username: "olive", display_name: "Olive" };
+export const QUINN = { username: "quinn", display_name: "Quinn" };
+
+export function makeReply(mentionId: number, overrides: Partial<Reply> = {}): Reply {
+  return {
+    id: 7,
+    mention_id: mentionId,
+    event_id: 1,
+    network: "x",
+    text: "Thanks!",
+    status: "queued",
+    attempts: 0,
+    last_error: null,
+    next_attempt_at: null,
+    external_id: null,
+    external_url: null,
+    dry_run: null,
+    author: OLIVE,
+    created_at: "2026-02-08T20:01:00.000Z",
+    published_at: null,
+    ...overrides,
   };
 }

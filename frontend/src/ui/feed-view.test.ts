@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Mention } from "../feed/types";
-import { makeMention } from "../testing/make";
+import { OLIVE, makeMention, makeReply } from "../testing/make";
 import { FeedView } from "./feed-view";
 
 const TRACKED = new Set<string>();
@@ -86,5 +86,48 @@ describe("FeedView", () => {
 
     expect(list.querySelector('[data-seq="2"] .m-viewers')?.textContent).toBe("👁 Pat");
     expect(list.querySelector('[data-seq="1"] .m-viewers')?.textContent).toBe("");
+  });
+
+  it("updates a claimed row in place, and redraws nothing", () => {
+    const view = new FeedView(list, 5, () => undefined, { me: "quinn" });
+    const [first, second] = mentions(1, 2);
+    if (!first || !second) throw new Error("two mentions");
+    view.prepend([first, second], TRACKED);
+    const node = list.querySelector('[data-seq="2"]');
+
+    second.claim = { holder: OLIVE, fence: 1, lease_until: "2026-02-08T20:02:30Z" };
+    second.state = "claimed";
+    view.refresh([second]);
+
+    expect(list.querySelector('[data-seq="2"]')).toBe(node);
+    expect(node?.querySelector(".m-holder")?.textContent).toBe("Held by Olive");
+    expect(node?.classList.contains("is-held")).toBe(true);
+    expect(list.querySelector('[data-seq="1"] .m-claim')?.textContent).toBe("");
+  });
+
+  it("shows who is typing, and hands a failed reply's Retry to its owner", () => {
+    const retried: number[] = [];
+    const view = new FeedView(list, 5, () => undefined, { onRetry: (id) => retried.push(id) });
+    const failed = makeMention(1, {
+      state: "replied",
+      reply: makeReply(1001, { id: 12, status: "failed", last_error: "403 Forbidden" }),
+    });
+    view.prepend([failed], TRACKED);
+
+    view.setViewers(new Map(), new Map([[failed.id, ["Olive"]]]));
+    list.querySelector<HTMLButtonElement>(".m-retry")?.click();
+
+    expect(list.querySelector(".m-typing")?.textContent).toBe("Olive is typing…");
+    expect(retried).toEqual([12]);
+    expect(view.selected).toBeNull(); // the button is not a click on the row
+  });
+
+  it("shows the state a reload brought on a row it keeps", () => {
+    const view = makeView(5);
+    view.prepend(mentions(1), TRACKED);
+
+    view.replace([makeMention(1, { state: "dismissed" })], TRACKED);
+
+    expect(list.querySelector(".m-state")?.textContent).toBe("Dismissed");
   });
 });

@@ -1,12 +1,21 @@
 // The list on screen: newest on top, never more than `limit` rows, one selected row.
 // Arrivals are prepended in one fragment and the oldest rows dropped, so a frame costs the
 // same however long the night has been; a full rebuild reuses the rows it already has.
+// Triage changes a row in place (refresh), never by drawing it again.
 
 import type { Mention } from "../feed/types";
 import { renderMention, showViewers } from "./mention-view";
+import { showTriage, showTyping } from "./triage-row";
 
 // Rows in one frame up to which each gets the arrival glow (about 180 a second at 60 fps).
 const GLOW_BATCH = 3;
+
+export interface FeedViewOptions {
+  /** The operator's username: their own claims read "You hold this". */
+  me?: string;
+  /** A failed reply's Retry button was pressed. */
+  onRetry?: (replyId: number) => void;
+}
 
 export class FeedView {
   /** Newest first, as on screen. */
@@ -14,14 +23,26 @@ export class FeedView {
   private nodes = new Map<number, HTMLElement>();
   private selectedId: number | null = null;
   private viewers = new Map<number, string[]>();
+  private typing = new Map<number, string[]>();
+  /** The mention each row was drawn from: a reload brings new objects for the same ids. */
+  private drawn = new WeakMap<HTMLElement, Mention>();
+  private readonly me: string;
 
   constructor(
     private readonly list: HTMLElement,
     readonly limit: number,
     private readonly onSelect: (mention: Mention | null) => void,
+    private readonly options: FeedViewOptions = {},
   ) {
+    this.me = options.me ?? "";
     list.addEventListener("click", (event) => {
-      if (!(event.target instanceof Element) || event.target.closest("a")) return;
+      if (!(event.target instanceof Element)) return;
+      const retry = event.target.closest<HTMLElement>("button[data-retry]");
+      if (retry) {
+        this.options.onRetry?.(Number(retry.dataset.retry));
+        return;
+      }
+      if (event.target.closest("a, button")) return;
       const row = event.target.closest<HTMLElement>(".mention");
       if (row) this.select(Number(row.dataset.id), false);
     });
@@ -102,24 +123,51 @@ export class FeedView {
     this.onSelect(this.selected);
   }
 
-  /** Mention id → who else has it open. */
-  setViewers(viewers: Map<number, string[]>): void {
+  /** Select a mention by id if it is on screen; answers whether it is. */
+  selectId(id: number): boolean {
+    this.select(id, true);
+    return this.selectedId === id;
+  }
+
+  /** Mention id → who else has it open (viewers) and who is typing a reply to it. */
+  setViewers(viewers: Map<number, string[]>, typing = new Map<number, string[]>()): void {
     const changed = new Set([...this.viewers.keys(), ...viewers.keys()]);
     this.viewers = viewers;
     for (const id of changed) {
       const node = this.nodes.get(id);
       if (node) showViewers(node, viewers.get(id) ?? []);
     }
+    const typists = new Set([...this.typing.keys(), ...typing.keys()]);
+    this.typing = typing;
+    for (const id of typists) {
+      const node = this.nodes.get(id);
+      if (node) showTyping(node, typing.get(id) ?? []);
+    }
+  }
+
+  /** These mentions changed (claimed, answered…): bring their rows up to date. */
+  refresh(mentions: readonly Mention[]): void {
+    for (const mention of mentions) {
+      const node = this.nodes.get(mention.id);
+      if (!node) continue;
+      this.drawn.set(node, mention);
+      showTriage(node, mention, this.me);
+    }
   }
 
   private nodeFor(mention: Mention, tracked: ReadonlySet<string>): HTMLElement {
     let node = this.nodes.get(mention.id);
     if (!node) {
-      node = renderMention(mention, tracked);
+      node = renderMention(mention, tracked, this.me);
       const names = this.viewers.get(mention.id);
       if (names) showViewers(node, names);
+      const typists = this.typing.get(mention.id);
+      if (typists) showTyping(node, typists);
       this.nodes.set(mention.id, node);
+    } else if (this.drawn.get(node) !== mention) {
+      showTriage(node, mention, this.me);
     }
+    this.drawn.set(node, mention);
     return node;
   }
 

@@ -1,10 +1,12 @@
-// One mention as DOM nodes: avatar, who, reach, network, time and the highlighted text.
+// One mention as DOM nodes: avatar, who, reach, network, time and the highlighted text, and
+// what triage says of it (ui/triage-row.ts).
 
 import { el } from "../lib/dom";
 import { formatClock } from "../lib/time";
 import type { Author, Mention } from "../feed/types";
 import { compactNumber, exactNumber, hueOf } from "./format";
 import { highlightText, httpUrl } from "./highlight";
+import { showTriage } from "./triage-row";
 
 const NETWORK_LABELS: Record<string, string> = { x: "X", mastodon: "Mastodon", bluesky: "Bluesky" };
 
@@ -30,7 +32,11 @@ function avatar(author: Author): HTMLElement {
   return image;
 }
 
-export function renderMention(mention: Mention, tracked: ReadonlySet<string>): HTMLElement {
+export function renderMention(
+  mention: Mention,
+  tracked: ReadonlySet<string>,
+  me = "",
+): HTMLElement {
   const author = mention.author;
   const handle = author.handle;
   const article = el("article", "mention");
@@ -55,7 +61,7 @@ export function renderMention(mention: Mention, tracked: ReadonlySet<string>): H
   count.setAttribute("aria-label", `${exactNumber(followers)} followers`);
   head.append(count);
   head.append(el("span", `net net-${mention.network}`, networkLabel(mention.network)));
-  head.append(el("span", "m-viewers"));
+  head.append(el("span", "m-claim"), el("span", "m-viewers"), el("span", "m-typing"));
 
   const created = new Date(mention.created_at);
   const time = el("time", "m-time", Number.isNaN(created.getTime()) ? "" : formatClock(created));
@@ -78,6 +84,7 @@ export function renderMention(mention: Mention, tracked: ReadonlySet<string>): H
   const body = el("div", "m-body");
   body.append(head, text);
   article.append(avatar(author), body);
+  showTriage(article, mention, me);
   return article;
 }
 

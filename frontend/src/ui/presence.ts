@@ -17,18 +17,22 @@ export function presenceSummary(user: PresenceUser): string {
   const viewing = user.viewing.length
     ? `viewing ${user.viewing.map(describeViewing).join(", ")}`
     : "viewing nothing yet";
-  return `${user.display_name}${role} · ${consoles} · ${viewing}`;
+  const typing = user.typing.length
+    ? ` · typing a reply to ${user.typing.map(describeViewing).join(", ")}`
+    : "";
+  return `${user.display_name}${role} · ${consoles} · ${viewing}${typing}`;
 }
 
-/** Mention id → the names of the others who have it open. */
+/** Mention id → the names of the others who have it open (or, with "typing", who type). */
 export function viewersByMention(
   users: readonly PresenceUser[],
   me: string,
+  what: "viewing" | "typing" = "viewing",
 ): Map<number, string[]> {
   const viewers = new Map<number, string[]>();
   for (const user of users) {
     if (user.username === me) continue;
-    for (const viewing of user.viewing) {
+    for (const viewing of user[what]) {
       const match = /^mention:(\d+)$/u.exec(viewing);
       if (!match) continue;
       const id = Number(match[1]);

@@ -1,0 +1,381 @@
+// Triage on the event page: claim, reply, release, dismiss and claim next from the keys,
+// the operator's claims in their column, and the composer. Every action is one HTTP call
+// whose outcome every console (this one included) then sees in the journal; a refusal is
+// said in the status line, naming who holds the mention, and nothing waits on an answer.
+
+import { ApiError } from "../lib/api";
+import type { Mention } from "../feed/types";
+import type { Command } from "../keyboard/keys";
+import type { JournalEntry } from "../stream/protocol";
+import { backoffDelay } from "../stream/policy";
+import { TriageApi } from "../triage/api";
+import { type ClaimChange, type HeldClaim, MyClaims } from "../triage/my-claims";
+import type { ClaimGrant } from "../triage/types";
+import type { ViewReport } from "../triage/typing";
+import { claimEndedMessage, handleOf } from "../triage/words";
+import { ClaimsView } from "../ui/claims-view";
+import { StatusLine } from "../ui/status-line";
+import { Composer, type ComposerHost, type Tone } from "./composer";
+import type { TriageElements } from "./triage-elements";
+
+/** What triage needs of the live feed. */
+export interface FeedAccess {
+  readonly report: ViewReport;
+  readonly selectedMention: Mention | null;
+  mention(id: number): Mention | undefined;
+  /** Selects the mention if it is on the list; answers whether it is. */
+  select(id: number): boolean;
+  focusFeed(): void;
+  refresh(mentions: readonly Mention[]): void;
+}
+
+const reasonOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+export class TriageDesk implements ComposerHost {
+  readonly api: TriageApi;
+  readonly claims: MyClaims;
+  private readonly composer: Composer;
+  private readonly claimsView: ClaimsView;
+  private readonly status: StatusLine;
+  /** Claims this console is ending itself (a send, a release, a dismissal) right now. */
+  private readonly ends = new Set<number>();
+  /** Actions on their way ("claim:42"): a second press does not send a second request. */
+  private readonly inFlight = new Set<string>();
+  /** Whether claims/mine has been read once: a reset reads it again. */
+  private loaded = false;
+  /** Snapshots the feed loaded: the first is the page's load, any later one a reset. */
+  private snapshots = 0;
+
+  /** `canWrite`: false for a viewer, who watches the feed and may not claim or answer. */
+  constructor(
+    eventId: number,
+    me: string,
+    private readonly ui: TriageElements,
+    private readonly feed: FeedAccess,
+    private readonly canWrite = true,
+  ) {
+    this.api = new TriageApi(eventId);
+    this.claims = new MyClaims(me);
+    this.status = new StatusLine(ui.status);
+    this.composer = new Composer(ui.composer, this);
+    this.claimsView = new ClaimsView(ui.claims, (id) => this.openClaim(id));
+  }
+
+  get report(): ViewReport {
+    return this.feed.report;
+  }
+
+  /** The claims this operator held when the page loaded, drafts and all. */
+  async start(): Promise<void> {
+    if (!this.canWrite) {
+      this.ui.side.hidden = true;
+      return;
+    }
+    setInterval(() => this.claimsView.tick(this.api.clock.now()), 1_000);
+    this.claimsChanged();
+    const grants = await this.readMine();
+    if (!grants) return;
+    this.loaded = true;
+    for (const grant of grants) this.adopt(grant);
+    this.claimsChanged();
+    const first = this.claims.list()[0];
+    if (first && this.composer.openId === null) this.openClaim(first.mentionId);
+  }
+
+  /** GET …/claims/mine, retried with backoff while the server cannot be reached. */
+  private async readMine(): Promise<ClaimGrant[] | null> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.api.mine();
+      } catch (error) {
+        if (error instanceof ApiError && error.status >= 400 && error.status < 500) {
+          this.say(`Your claims could not be loaded: ${reasonOf(error)}`, "error");
+          return null;
+        }
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt)));
+      }
+    }
+  }
+
+  private adopt(grant: ClaimGrant): void {
+    const claim = this.claims.grant(grant);
+    if (claim) claim.mention = this.feed.mention(claim.mentionId) ?? claim.mention;
+  }
+
+  /**
+   * After a reset the journal between two positions was never seen, and with it perhaps
+   * the end of a claim: what the server says this operator holds is the truth.
+   */
+  private async resync(): Promise<void> {
+    const grants = await this.readMine();
+    if (!grants) return;
+    const live = new Set(grants.map((grant) => grant.mention.id));
+    for (const claim of this.claims.list()) {
+      if (live.has(claim.mentionId) || this.ends.has(claim.mentionId)) continue;
+      this.claims.drop(claim.mentionId);
+      this.composer.claimEnded(
+        claim.mentionId,
+        "Your claim ended while this console was catching up with the feed.",
+      );
+    }
+    for (const grant of grants) this.adopt(grant);
+    this.claimsChanged();
+  }
+
+  run(command: Command): boolean {
+    if (typeof command === "object") {
+      this.composer.insert(command.slot);
+      return true;
+    }
+    if (!this.canWrite) {
+      if (!["claim", "reply", "claim-next", "dismiss"].includes(command)) return false;
+      this.say("Viewers follow the feed; claiming and answering are for operators.", "error");
+      return true;
+    }
+    switch (command) {
+      case "claim":
+        this.withSelected((mention) => void this.claim(mention));
+        return true;
+      case "reply":
+        this.reply();
+        return true;
+      case "claim-next":
+        void this.claimNext();
+        return true;
+      case "dismiss":
+        this.withSelected((mention) => void this.dismiss(mention));
+        return true;
+      case "send":
+        void this.composer.send();
+        return true;
+      case "release":
+        void this.composer.release();
+        return true;
+      case "deselect":
+        return this.releaseSelected();
+      default:
+        return false;
+    }
+  }
+
+  /** Journal entries, as they arrive (before the feed draws them). */
+  entries(entries: readonly JournalEntry[]): void {
+    let changed = false;
+    for (const entry of entries) {
+      if (entry.type.startsWith("saved_reply.")) this.composer.templatesChanged();
+      const change = this.claims.apply(entry);
+      if (!change) continue;
+      changed = true;
+      this.noteChange(change);
+    }
+    if (changed) this.claimsChanged();
+  }
+
+  /** A load or reset brought a snapshot (each mention with its reply and how it is doing). */
+  snapshot(): void {
+    this.snapshots += 1;
+    if (this.snapshots > 1 && this.loaded && this.canWrite) void this.resync();
+  }
+
+  retry(replyId: number): void {
+    const key = `retry:${replyId}`;
+    if (this.inFlight.has(key)) return;
+    this.inFlight.add(key);
+    this.api
+      .retry(replyId)
+      .then(
+        () => this.say("The reply is queued again."),
+        (error: unknown) => this.say(`Not retried: ${reasonOf(error)}`, "error"),
+      )
+      .finally(() => this.inFlight.delete(key));
+  }
+
+  // -- ComposerHost -----------------------------------------------------------------------
+
+  say(message: string, tone: Tone = "info"): void {
+    this.status.say(message, tone);
+  }
+
+  ending(mentionId: number, done: boolean): void {
+    if (done) this.ends.delete(mentionId);
+    else this.ends.add(mentionId);
+  }
+
+  focusFeed(): void {
+    this.feed.focusFeed();
+  }
+
+  claimsChanged(): void {
+    this.claimsView.render(this.claims.list(), this.composer.openId, this.api.clock.now());
+  }
+
+  // -- actions ----------------------------------------------------------------------------
+
+  private withSelected(act: (mention: Mention) => void): void {
+    const mention = this.feed.selectedMention;
+    if (mention) act(mention);
+    else this.say("Select a mention first: j and k move through the feed.", "error");
+  }
+
+  private async once<T>(key: string, act: () => Promise<T>): Promise<T | undefined> {
+    if (this.inFlight.has(key)) return undefined;
+    this.inFlight.add(key);
+    try {
+      return await act();
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  /** Claims the mention; answers the claim, or undefined after saying why not. */
+  private async claim(mention: Mention, announce = true): Promise<HeldClaim | undefined> {
+    const held = this.claims.get(mention.id);
+    if (held) {
+      if (announce) this.say(`You already hold ${handleOf(mention)}'s mention: r replies.`);
+      return held;
+    }
+    try {
+      const grant = await this.once(`claim:${mention.id}`, () => this.api.claim(mention.id));
+      const claim = grant ? this.claims.grant(grant) : null;
+      if (!claim) return undefined;
+      this.claimsChanged();
+      if (announce) this.say(`You hold ${handleOf(mention)}'s mention: r replies, esc releases.`);
+      return claim;
+    } catch (error) {
+      // A 409's detail names the holder and until when; that is the whole message.
+      this.say(reasonOf(error), "error");
+      return undefined;
+    }
+  }
+
+  private reply(): void {
+    const mention = this.feed.selectedMention;
+    if (!mention) {
+      const first = this.claims.list()[0];
+      if (first) this.openClaim(first.mentionId);
+      else this.say("Select a mention to reply to: j and k move, or n claims the next.", "error");
+      return;
+    }
+    const held = this.claims.get(mention.id);
+    if (held) {
+      this.composer.open(held, mention);
+      this.claimsChanged();
+      return;
+    }
+    void this.composer
+      .openClaiming(mention, this.claim(mention, false))
+      .then(() => this.claimsChanged());
+  }
+
+  private async claimNext(): Promise<void> {
+    if (this.inFlight.has("next")) return;
+    const granted = this.once("next", () => this.api.claimNext()).then(
+      (grant) => {
+        const claim = grant ? this.claims.grant(grant) : null;
+        if (!claim) return undefined;
+        // The feed's own copy, when it has one, is the one the journal keeps current.
+        claim.mention = this.feed.mention(claim.mentionId) ?? claim.mention;
+        this.feed.select(claim.mentionId);
+        return claim;
+      },
+      (error: unknown) => {
+        this.say(reasonOf(error), "error");
+        return undefined;
+      },
+    );
+    await this.composer.openClaiming(null, granted);
+    this.claimsChanged();
+  }
+
+  private async dismiss(mention: Mention): Promise<void> {
+    const key = `dismiss:${mention.id}`;
+    if (this.inFlight.has(key)) return;
+    const held = this.claims.get(mention.id);
+    this.ending(mention.id, false);
+    try {
+      await this.once(key, () => this.api.dismiss(mention.id, held?.fence ?? null));
+      this.claims.drop(mention.id);
+      if (this.composer.openId === mention.id) this.composer.close(false);
+      this.claimsChanged();
+      this.say(`Dismissed ${handleOf(mention)}'s mention.`);
+    } catch (error) {
+      this.say(reasonOf(error), "error");
+    } finally {
+      this.ending(mention.id, true);
+    }
+  }
+
+  /** Escape on the feed: release the selected mention if it is yours. */
+  private releaseSelected(): boolean {
+    const mention = this.feed.selectedMention;
+    const held = mention ? this.claims.get(mention.id) : undefined;
+    if (!mention || !held) return false;
+    if (this.composer.openId === mention.id) {
+      void this.composer.release();
+      return true;
+    }
+    if (this.inFlight.has(`release:${mention.id}`)) return true;
+    this.ending(mention.id, false);
+    void this.once(`release:${mention.id}`, () => this.api.release(mention.id, held.fence))
+      .then(
+        () => {
+          this.claims.drop(mention.id);
+          this.claimsChanged();
+          this.say(`Released ${handleOf(mention)}'s mention.`);
+        },
+        (error: unknown) => {
+          if (error instanceof ApiError && error.status === 409) {
+            this.claims.drop(mention.id);
+            this.claimsChanged();
+          }
+          this.say(`Not released: ${reasonOf(error)}`, "error");
+        },
+      )
+      .finally(() => this.ending(mention.id, true));
+    return true;
+  }
+
+  private openClaim(mentionId: number): void {
+    const claim = this.claims.get(mentionId);
+    if (!claim) return;
+    this.feed.select(mentionId);
+    const mention = this.feed.mention(mentionId) ?? claim.mention;
+    if (!mention) {
+      void this.fetchMention(mentionId).then((found) => found && this.openClaim(mentionId));
+      return;
+    }
+    this.composer.open(claim, mention);
+    this.claimsChanged();
+  }
+
+  /** A claim's mention the feed does not hold, from the API; answers whether it came. */
+  private async fetchMention(mentionId: number): Promise<boolean> {
+    try {
+      const mention = await this.api.mention(mentionId);
+      const current = this.claims.get(mentionId);
+      if (!current) return false;
+      current.mention ??= mention;
+      this.claimsChanged();
+      return true;
+    } catch (error) {
+      this.say(`Mention ${mentionId} could not be loaded: ${reasonOf(error)}`, "error");
+      return false;
+    }
+  }
+
+  private noteChange(change: ClaimChange): void {
+    const claim = change.claim;
+    if (change.kind !== "ended") {
+      // Claimed on another console of this operator's: its text comes from the feed, or
+      // from the API when the feed no longer holds it.
+      claim.mention ??= this.feed.mention(claim.mentionId) ?? null;
+      if (!claim.mention) void this.fetchMention(claim.mentionId);
+      return;
+    }
+    if (this.ends.has(claim.mentionId)) return;
+    const message = claimEndedMessage(claim.mention, claim.mentionId, change.why, change.by);
+    this.composer.claimEnded(claim.mentionId, message);
+    if (this.composer.openId !== claim.mentionId) this.say(message, "error");
+  }
+}

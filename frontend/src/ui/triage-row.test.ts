@@ -1,0 +1,112 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Mention } from "../feed/types";
+import { OLIVE, makeMention, makeReply } from "../testing/make";
+import { renderMention } from "./mention-view";
+import { showTriage, showTyping } from "./triage-row";
+
+const TRACKED = new Set<string>();
+let row: HTMLElement;
+
+const draw = (mention: Mention, me = "quinn") => {
+  row = renderMention(mention, TRACKED, me);
+  document.body.replaceChildren(row);
+};
+const text = (selector: string) => row.querySelector(selector)?.textContent ?? null;
+
+beforeEach(() => {
+  document.body.innerHTML = "";
+});
+
+describe("a row's triage", () => {
+  it("costs a new, unclaimed mention no extra line", () => {
+    draw(makeMention(1));
+
+    expect(row.dataset.state).toBe("new");
+    expect(text(".m-claim")).toBe("");
+    expect(row.querySelector(".m-outcome")).toBeNull();
+  });
+
+  it("names the holder, or says it is yours, with the lease end", () => {
+    const claim = { holder: OLIVE, fence: 1, lease_until: "2026-02-08T20:02:30Z" };
+    draw(makeMention(1, { state: "claimed", claim }));
+    expect(text(".m-holder")).toBe("Held by Olive");
+    expect(text(".m-lease")).toMatch(/^ · until \d\d:\d\d:\d\d$/u);
+
+    draw(makeMention(1, { state: "claimed", claim }), "olive");
+    expect(text(".m-holder")).toBe("You hold this");
+    expect(row.classList.contains("is-mine")).toBe(true);
+  });
+
+  it("clears the holder when the claim ends", () => {
+    const mention = makeMention(1, {
+      state: "claimed",
+      claim: { holder: OLIVE, fence: 1, lease_until: "2026-02-08T20:02:30Z" },
+    });
+    draw(mention);
+
+    mention.claim = null;
+    mention.state = "new";
+    showTriage(row, mention, "quinn");
+
+    expect(text(".m-claim")).toBe("");
+    expect(row.classList.contains("is-held")).toBe(false);
+  });
+
+  it("says a reply is published, marking a dry run", () => {
+    const reply = makeReply(1001, { status: "published", dry_run: true, external_id: "dryrun-1" });
+    draw(makeMention(1, { state: "replied", reply }));
+
+    expect(text(".m-state")).toBe("Answered ✓");
+    expect(text(".m-reply-status")).toBe("Published (dry run)");
+    expect(row.querySelector(".m-reply-link")).toBeNull();
+  });
+
+  it("links a real post, and only over http(s)", () => {
+    const published = (url: string) =>
+      makeReply(1001, { status: "published", dry_run: false, external_url: url });
+    draw(makeMention(1, { state: "replied", reply: published("https://x.example/s/1") }));
+    const link = row.querySelector<HTMLAnchorElement>(".m-reply-link");
+    expect(link?.href).toBe("https://x.example/s/1");
+
+    draw(makeMention(1, { state: "replied", reply: published("javascript:alert(1)") }));
+    expect(row.querySelector(".m-reply-link")).toBeNull();
+  });
+
+  it("shows a retry's error and next attempt, and a failure's Retry button", () => {
+    const retrying = makeReply(1001, {
+      status: "retrying",
+      last_error: "timeout after 10 s",
+      next_attempt_at: "2026-02-08T20:01:08Z",
+    });
+    draw(makeMention(1, { state: "replied", reply: retrying }));
+    expect(text(".m-reply-status")).toBe("Retrying: timeout after 10 s");
+    expect(text(".m-reply-detail")).toMatch(/next attempt at \d\d:\d\d:\d\d$/u);
+    expect(text(".m-retry")).toBe("Retry now");
+
+    const failed = makeReply(1001, { id: 4, status: "failed", last_error: "401 Unauthorized" });
+    draw(makeMention(1, { state: "replied", reply: failed }));
+    expect(text(".m-reply-status")).toBe("Failed: 401 Unauthorized");
+    expect(row.querySelector<HTMLElement>(".m-retry")?.dataset.retry).toBe("4");
+    expect(text(".m-retry")).toBe("Retry");
+  });
+
+  it("shows dismissed, the flag and tags, and keeps mention text out of markup", () => {
+    draw(makeMention(1, { state: "dismissed", flagged: true, tags: ["<b>vip</b>"] }));
+
+    expect(text(".m-state")).toBe("Dismissed");
+    expect(text(".m-flag")).toBe("⚑ Flagged");
+    expect(text(".m-tag-chip")).toBe("<b>vip</b>");
+    expect(row.querySelector("b")).toBeNull();
+  });
+
+  it("says who is typing a reply", () => {
+    draw(makeMention(1));
+
+    showTyping(row, ["Olive"]);
+    expect(text(".m-typing")).toBe("Olive is typing…");
+    showTyping(row, ["Olive", "Pat"]);
+    expect(text(".m-typing")).toBe("Olive, Pat are typing…");
+    showTyping(row, []);
+    expect(text(".m-typing")).toBe("");
+  });
+});

@@ -1,0 +1,145 @@
+// What triage adds to a mention's row: who holds it and until when, who is typing a reply,
+// whether it was answered or dismissed, and how its reply is doing on the network. Rows are
+// updated in place as entries arrive; a new, unclaimed mention (nearly every row in a
+// flood) costs one attribute and no extra nodes.
+
+import { el } from "../lib/dom";
+import { formatClock } from "../lib/time";
+import type { Mention, Reply } from "../feed/types";
+import { httpUrl } from "./highlight";
+
+const clockOf = (iso: string | null): string => {
+  const date = iso ? new Date(iso) : null;
+  return date && !Number.isNaN(date.getTime()) ? formatClock(date) : "";
+};
+
+/** The head's claim slot: "Held by Olive · until 21:04:05" or "You hold this · until …". */
+function showClaim(article: HTMLElement, mention: Mention, me: string): void {
+  const slot = article.querySelector<HTMLElement>(".m-claim");
+  if (!slot) return;
+  const claim = mention.claim;
+  article.classList.toggle("is-held", claim !== null);
+  article.classList.toggle("is-mine", claim?.holder.username === me);
+  if (!claim) {
+    if (slot.firstChild) slot.replaceChildren();
+    slot.removeAttribute("title");
+    return;
+  }
+  const who = claim.holder.display_name || claim.holder.username;
+  const until = clockOf(claim.lease_until);
+  const holder = el(
+    "span",
+    "m-holder",
+    claim.holder.username === me ? "You hold this" : `Held by ${who}`,
+  );
+  slot.replaceChildren(holder);
+  if (until) slot.append(el("span", "m-lease", ` · until ${until}`));
+  slot.title = until ? `Claimed by ${who} until ${until}` : `Claimed by ${who}`;
+}
+
+function replyStatus(reply: Reply): { text: string; detail: string; tone: string } {
+  switch (reply.status) {
+    case "queued":
+      return { text: "Reply queued", detail: "", tone: "wait" };
+    case "sending":
+      return { text: "Sending reply…", detail: "", tone: "wait" };
+    case "published":
+      return {
+        text: reply.dry_run ? "Published (dry run)" : "Published",
+        detail: reply.dry_run ? "Nothing left this machine: the publisher is in dry-run mode." : "",
+        tone: "ok",
+      };
+    case "retrying": {
+      const next = clockOf(reply.next_attempt_at);
+      return {
+        text: `Retrying: ${reply.last_error ?? "the network refused it"}`,
+        detail: next ? `next attempt at ${next}` : "",
+        tone: "warn",
+      };
+    }
+    case "failed":
+      return {
+        text: `Failed: ${reply.last_error ?? "the network refused it"}`,
+        detail: "",
+        tone: "bad",
+      };
+    default:
+      return { text: `Reply ${reply.status}`, detail: "", tone: "wait" };
+  }
+}
+
+/** The line under the text: answered or dismissed, the reply and how it is doing. */
+function showOutcome(article: HTMLElement, mention: Mention): void {
+  let line = article.querySelector<HTMLElement>(".m-outcome");
+  const reply = mention.reply;
+  const state = mention.state;
+  const flagged = mention.flagged;
+  const tags = mention.tags;
+  if (state !== "replied" && state !== "dismissed" && !reply && !flagged && !tags.length) {
+    line?.remove();
+    return;
+  }
+  if (!line) {
+    line = el("p", "m-outcome");
+    article.querySelector(".m-body")?.append(line);
+  }
+  const parts: Node[] = [];
+  if (state === "replied") parts.push(el("span", "m-state m-state-replied", "Answered ✓"));
+  if (state === "dismissed") parts.push(el("span", "m-state m-state-dismissed", "Dismissed"));
+  if (flagged) parts.push(el("span", "m-flag", "⚑ Flagged"));
+  for (const tag of tags) parts.push(el("span", "m-tag-chip", tag));
+  if (reply) {
+    const status = replyStatus(reply);
+    const box = el("span", `m-reply m-reply-${status.tone}`);
+    box.dataset.status = reply.status;
+    box.append(el("span", "m-reply-status", status.text));
+    if (status.detail) box.append(el("span", "m-reply-detail", ` · ${status.detail}`));
+    const link = reply.external_url ? httpUrl(reply.external_url) : null;
+    if (reply.status === "published" && link && !reply.dry_run) {
+      const anchor = el("a", "m-reply-link", "open");
+      anchor.href = link.href;
+      anchor.target = "_blank";
+      anchor.rel = "noopener noreferrer nofollow";
+      box.append(" · ", anchor);
+    }
+    // The server sends a failed reply again, or a retrying one without waiting its turn.
+    if (reply.status === "failed" || reply.status === "retrying") {
+      const now = reply.status === "retrying";
+      const retry = el("button", "btn btn-quiet m-retry", now ? "Retry now" : "Retry");
+      retry.type = "button";
+      retry.dataset.retry = String(reply.id);
+      retry.setAttribute(
+        "aria-label",
+        `${now ? "Retry now" : "Retry"} the reply to ${mention.author.handle}`,
+      );
+      box.append(" ", retry);
+    }
+    box.title = reply.text;
+    parts.push(box);
+  }
+  line.replaceChildren(...parts);
+}
+
+// Rows that have shown something of triage: only they can have anything to clear.
+const touched = new WeakSet<HTMLElement>();
+
+/** Brings a row's triage parts up to date with its mention. */
+export function showTriage(article: HTMLElement, mention: Mention, me: string): void {
+  if (article.dataset.state !== mention.state) article.dataset.state = mention.state;
+  const quiet =
+    !mention.claim && !mention.reply && !mention.flagged && !mention.tags.length;
+  // The flood's rows: new, unclaimed, untouched. Nothing to look up.
+  if (quiet && mention.state === "new" && !touched.has(article)) return;
+  touched.add(article);
+  showClaim(article, mention, me);
+  showOutcome(article, mention);
+}
+
+/** Who else is typing a reply to this mention, on its row. */
+export function showTyping(article: HTMLElement, names: readonly string[]): void {
+  const slot = article.querySelector<HTMLElement>(".m-typing");
+  if (!slot) return;
+  slot.textContent = names.length
+    ? `${names.join(", ")} ${names.length === 1 ? "is" : "are"} typing…`
+    : "";
+}
