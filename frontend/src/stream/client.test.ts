@@ -254,7 +254,7 @@ describe("StreamClient", () => {
     expect(states).toEqual([]);
   });
 
-  it("sends what it looks at no more than every 300 ms, the latest winning", async () => {
+  it("sends what it looks at no more than every 150 ms, the latest winning", async () => {
     const client = makeClient();
     client.start(0);
     last().open();
@@ -262,7 +262,9 @@ describe("StreamClient", () => {
     for (const id of [1, 2, 3, 4]) client.view(`mention:${id}`);
     const views = () => last().sent.filter((m) => m.includes('"view"'));
     expect(views()).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(300);
+    await vi.advanceTimersByTimeAsync(149);
+    expect(views()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
 
     expect(views().map((m) => JSON.parse(m).viewing)).toEqual(["feed", "mention:4"]);
   });

@@ -56,7 +56,9 @@ const PING_EVERY_MS = 10_000;
 const STABLE_AFTER_MS = 10_000;
 // The server closes a console that sends more than 10 messages a second; j held down on
 // the feed must not get the socket closed, so "what I look at" is sent at most this often.
-const VIEW_INTERVAL_MS = 300;
+// Short enough that typing, sent the same way, reaches the other consoles within 0.3 s
+// (this wait, then the server's 50 ms gathering of presence changes).
+const VIEW_INTERVAL_MS = 150;
 const CLIENT_GAVE_UP = 4001;
 
 export class StreamClient {
