@@ -19,8 +19,9 @@ from tests.console.helpers import LiveServer, ingest, make_event, mention, open_
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=10_000)
 
-# The issue's promise: every console shows who holds a mention within this.
+# The issue's promise: every console shows who holds a mention, and who is typing, within this.
 CLAIM_VISIBLE_MS = 300
+TYPING_VISIBLE_MS = 300
 
 
 def newest(server: LiveServer, event_id: int) -> dict[str, Any]:
@@ -35,23 +36,31 @@ def row(page: Page, mention_id: int) -> Any:
     return page.locator(f'#feed .mention[data-id="{mention_id}"]')
 
 
-def watch_for_holder(page: Page, mention_id: int, text: str) -> None:
-    """Note the moment `text` first shows in the row's claim slot (Date.now(): the same
-    machine clock as the other console's keypress)."""
+def watch_row(page: Page, mention_id: int, slot: str, text: str) -> None:
+    """Note the moment `text` first shows in the row's `slot` (Date.now(): the same machine
+    clock as the other console's keypress) as `window.shownAt`."""
     page.evaluate(
-        """([id, text]) => {
-            window.heldAt = null;
+        """([id, slot, text]) => {
+            window.shownAt = null;
             const row = document.querySelector(`#feed .mention[data-id="${id}"]`);
             const check = () => {
-                const claim = row.querySelector(".m-claim")?.textContent ?? "";
-                if (window.heldAt === null && claim.includes(text)) window.heldAt = Date.now();
+                const shown = row.querySelector(slot)?.textContent ?? "";
+                if (window.shownAt === null && shown.includes(text)) window.shownAt = Date.now();
             };
             new MutationObserver(check).observe(row, {
                 subtree: true, childList: true, characterData: true,
             });
         }""",
-        [mention_id, text],
+        [mention_id, slot, text],
     )
+
+
+def delay_ms(watcher: Page, presser: Page) -> int:
+    watcher.wait_for_function("() => window.shownAt !== null")
+    delay: int = watcher.evaluate("() => window.shownAt") - presser.evaluate(
+        "() => window.pressedAt"
+    )
+    return delay
 
 
 def note_keypress(page: Page, key: str) -> None:
@@ -78,15 +87,14 @@ def test_two_operators_claim_and_answer_with_the_keyboard(tabs: Tabs, server: Li
     expect(on_quinn).to_be_visible()
 
     # Olive claims the top mention with c; Quinn's console shows it held by her.
-    watch_for_holder(quinn, target["id"], "Held by Olive")
+    watch_row(quinn, target["id"], ".m-claim", "Held by Olive")
     note_keypress(olive, "c")
     olive.keyboard.press("j")
     expect(on_olive).to_have_class(re.compile(r"\bis-selected\b"))
     olive.keyboard.press("c")
     expect(on_olive.locator(".m-claim")).to_contain_text("You hold this")
     expect(on_quinn.locator(".m-claim")).to_contain_text("Held by Olive")
-    quinn.wait_for_function("() => window.heldAt !== null")
-    delay = quinn.evaluate("() => window.heldAt") - olive.evaluate("() => window.pressedAt")
+    delay = delay_ms(quinn, olive)
     print(f"\nclaim visible on the other console after {delay} ms")
     assert 0 <= delay <= CLAIM_VISIBLE_MS, f"the claim took {delay} ms to show on Quinn's console"
     expect(olive.locator("#claims-list .claim")).to_have_count(1)
@@ -107,9 +115,14 @@ def test_two_operators_claim_and_answer_with_the_keyboard(tabs: Tabs, server: Li
     reply_box = olive.locator("#composer-text")
     expect(reply_box).to_be_focused()
     expect(olive.locator("#composer-quote")).to_have_text("Who scored that?")
+    watch_row(quinn, target["id"], ".m-typing", "Olive is typing")
+    note_keypress(olive, "S")
     olive.keyboard.type("Silva, in the 89th minute! @ana")
     expect(olive.locator("#composer-count")).to_have_text(re.compile(r"^\d+ left$"))
     expect(on_quinn.locator(".m-typing")).to_have_text("Olive is typing…")
+    delay = delay_ms(quinn, olive)
+    print(f"typing visible on the other console after {delay} ms")
+    assert 0 <= delay <= TYPING_VISIBLE_MS, f"typing took {delay} ms to show on Quinn's console"
     olive.keyboard.press("Control+Enter")
 
     expect(olive.locator("#composer")).to_be_hidden()
