@@ -1,7 +1,8 @@
 """Reading mentions: the filtered feed and single mentions, in their public shape.
 
-A page costs two queries whatever its size: the mentions with their claim holders (a join),
-then the tags of the whole page; a third, for the replies, when it holds answered mentions.
+A page costs three queries whatever its size: the mentions with their claim holders (a join),
+then the tags and the notes of the whole page; one more, for the replies, when it holds
+answered mentions.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
 from app.common.errors import NotFound
-from app.mentions.models import Mention, MentionState, MentionTag
-from app.mentions.service import public_dict
+from app.mentions.models import Mention, MentionNote, MentionState, MentionTag
+from app.mentions.service import holder_dict, note_dict, public_dict
 from app.replies import views as reply_views
 
 mention_table = Mention.__table__  # type: ignore[attr-defined]
 tag_table = MentionTag.__table__  # type: ignore[attr-defined]
+note_table = MentionNote.__table__  # type: ignore[attr-defined]
 user_table = User.__table__  # type: ignore[attr-defined]
 
 
@@ -48,6 +50,45 @@ async def tags_for(session: AsyncSession, mention_ids: list[int]) -> dict[int, l
     return tags
 
 
+async def notes_for(session: AsyncSession, mention_ids: list[int]) -> dict[int, list[Any]]:
+    """The internal notes of several mentions in one query, each list oldest first."""
+    if not mention_ids:
+        return {}
+    result = await session.execute(
+        select(
+            note_table.c.id,
+            note_table.c.mention_id,
+            note_table.c.text,
+            note_table.c.created_at,
+            user_table.c.username,
+            user_table.c.display_name,
+        )
+        .select_from(note_table.outerjoin(user_table, user_table.c.id == note_table.c.author_id))
+        .where(note_table.c.mention_id.in_(mention_ids))
+        .order_by(note_table.c.id)
+    )
+    notes: dict[int, list[Any]] = {}
+    for row in result:
+        author = holder_dict(row.username, row.display_name) if row.username is not None else None
+        notes.setdefault(row.mention_id, []).append(
+            note_dict(row.id, row.mention_id, row.text, author, row.created_at)
+        )
+    return notes
+
+
+async def public_many(session: AsyncSession, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mention rows (from :func:`with_holder`) in their public shape, with their tags,
+    notes and replies: one query each for the whole list."""
+    ids = [row["id"] for row in rows]
+    tags = await tags_for(session, ids)
+    notes = await notes_for(session, ids)
+    replies = await replies_for(session, rows)
+    return [
+        public_dict(row, tags.get(row["id"]), replies.get(row["id"]), notes.get(row["id"]))
+        for row in rows
+    ]
+
+
 async def replies_for(session: AsyncSession, rows: list[dict[str, Any]]) -> dict[int, Any]:
     """The replies of the answered mentions among ``rows`` (no query when there are none)."""
     answered = [row["id"] for row in rows if row["state"] == MentionState.replied.value]
@@ -64,10 +105,8 @@ async def get_row(session: AsyncSession, mention_id: int) -> dict[str, Any]:
 
 
 async def get_public(session: AsyncSession, mention_id: int) -> dict[str, Any]:
-    row = await get_row(session, mention_id)
-    tags = await tags_for(session, [mention_id])
-    replies = await replies_for(session, [row])
-    return public_dict(row, tags.get(mention_id), replies.get(mention_id))
+    (public,) = await public_many(session, [await get_row(session, mention_id)])
+    return public
 
 
 def _escape_like(value: str) -> str:
@@ -139,6 +178,4 @@ async def list_mentions(
     rows = [dict(row) for row in result.mappings()]
     has_more = len(rows) > limit
     rows = rows[:limit]
-    tags = await tags_for(session, [row["id"] for row in rows])
-    replies = await replies_for(session, rows)
-    return [public_dict(row, tags.get(row["id"]), replies.get(row["id"])) for row in rows], has_more
+    return await public_many(session, rows), has_more

@@ -86,6 +86,16 @@ class ReplyPublic(BaseModel):
     published_at: UtcTime | None
 
 
+class NotePublic(BaseModel):
+    """An internal note for the team, never sent to a network."""
+
+    id: int
+    mention_id: int
+    text: str
+    author: HolderPublic | None
+    created_at: UtcTime
+
+
 class MentionPublic(BaseModel):
     id: int
     event_id: int
@@ -106,6 +116,9 @@ class MentionPublic(BaseModel):
     tags: list[str]
     flagged: bool
     claim: ClaimPublic | None
+    notes: list[NotePublic] = Field(
+        default_factory=list, description="Internal notes, oldest first."
+    )
     reply: ReplyPublic | None = Field(
         default=None, description="Its reply, once answered, with its publishing status."
     )

@@ -38,8 +38,24 @@ def holder_dict(username: str, display_name: str) -> dict[str, str]:
     return {"username": username, "display_name": display_name}
 
 
+def note_dict(
+    note_id: int, mention_id: int, text: str, author: dict[str, str] | None, created_at: Any
+) -> dict[str, Any]:
+    """An internal note as the API and the journal show it."""
+    return {
+        "id": note_id,
+        "mention_id": mention_id,
+        "text": text,
+        "author": author,
+        "created_at": isoformat_z(created_at),
+    }
+
+
 def public_dict(
-    row: dict[str, Any], tags: list[str] | None = None, reply: dict[str, Any] | None = None
+    row: dict[str, Any],
+    tags: list[str] | None = None,
+    reply: dict[str, Any] | None = None,
+    notes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """A mention as the API and the journal show it.
 
@@ -81,6 +97,7 @@ def public_dict(
         "flagged": row.get("flagged_at") is not None,
         "claim": claim,
         "reply": reply,
+        "notes": notes or [],
     }
 
 

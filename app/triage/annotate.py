@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
 from app.common.errors import Conflict
-from app.common.time import isoformat_z, utcnow
+from app.common.time import utcnow
 from app.journal import service as journal
 from app.mentions import queries
 from app.mentions.models import Mention, MentionNote, MentionTag
-from app.mentions.service import holder_dict
+from app.mentions.service import holder_dict, note_dict
 from app.mentions.tags import MAX_TAGS_PER_MENTION
 from app.triage.claims import event_of, lock_mention
 from app.triage.sql import affected
@@ -117,18 +117,6 @@ async def unflag(session: AsyncSession, mention_id: int, user: User) -> dict[str
     return await queries.get_public(session, mention_id)
 
 
-def _note_dict(
-    note_id: int, mention_id: int, text: str, author: dict[str, str] | None, created_at: Any
-) -> dict[str, Any]:
-    return {
-        "id": note_id,
-        "mention_id": mention_id,
-        "text": text,
-        "author": author,
-        "created_at": isoformat_z(created_at),
-    }
-
-
 async def add_note(session: AsyncSession, mention_id: int, user: User, text: str) -> dict[str, Any]:
     """Add an internal note. Its text is journaled: notes are for the whole team."""
     event_id = await event_of(session, mention_id)
@@ -139,7 +127,7 @@ async def add_note(session: AsyncSession, mention_id: int, user: User, text: str
         .values(mention_id=mention_id, author_id=user.id, text=text, created_at=now)
         .returning(note_table.c.id)
     )
-    note = _note_dict(
+    note = note_dict(
         result.scalar_one(), mention_id, text, holder_dict(user.username, user.display_name), now
     )
     await journal.append(
@@ -155,26 +143,4 @@ async def add_note(session: AsyncSession, mention_id: int, user: User, text: str
 async def list_notes(session: AsyncSession, mention_id: int) -> list[dict[str, Any]]:
     """The mention's notes, oldest first (404 for an unknown mention)."""
     await event_of(session, mention_id)
-    user_table = User.__table__  # type: ignore[attr-defined]
-    result = await session.execute(
-        select(
-            note_table.c.id,
-            note_table.c.text,
-            note_table.c.created_at,
-            user_table.c.username,
-            user_table.c.display_name,
-        )
-        .select_from(note_table.outerjoin(user_table, user_table.c.id == note_table.c.author_id))
-        .where(note_table.c.mention_id == mention_id)
-        .order_by(note_table.c.id)
-    )
-    return [
-        _note_dict(
-            row.id,
-            mention_id,
-            row.text,
-            holder_dict(row.username, row.display_name) if row.username is not None else None,
-            row.created_at,
-        )
-        for row in result
-    ]
+    return (await queries.notes_for(session, [mention_id])).get(mention_id, [])

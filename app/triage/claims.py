@@ -28,7 +28,7 @@ from app.common.time import isoformat_z, utcnow
 from app.journal import service as journal
 from app.mentions import queries
 from app.mentions.models import FINAL_STATES, Mention, MentionState
-from app.mentions.service import holder_dict, public_dict
+from app.mentions.service import holder_dict
 from app.triage import errors
 from app.triage.sql import affected
 
@@ -128,14 +128,17 @@ def _free(now: datetime) -> list[ColumnElement[bool]]:
 
 async def grant_dict(session: AsyncSession, mention_id: int) -> dict[str, Any]:
     """The holder's view of a claim: the mention, the fence, the lease and the saved draft."""
-    row = await queries.get_row(session, mention_id)
-    tags = await queries.tags_for(session, [mention_id])
-    return _grant(row, tags.get(mention_id))
+    return (await _grants(session, [await queries.get_row(session, mention_id)]))[0]
 
 
-def _grant(row: dict[str, Any], tags: list[str] | None) -> dict[str, Any]:
+async def _grants(session: AsyncSession, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    mentions = await queries.public_many(session, rows)
+    return [_grant(row, mention) for row, mention in zip(rows, mentions, strict=True)]
+
+
+def _grant(row: dict[str, Any], mention: dict[str, Any]) -> dict[str, Any]:
     return {
-        "mention": public_dict(row, tags),
+        "mention": mention,
         "holder": holder_dict(row["holder_username"], row["holder_display_name"]),
         "fence": row["claim_fence"],
         "lease_until": isoformat_z(row["lease_until"]),
@@ -192,7 +195,7 @@ async def claim(
         if row["state"] in FINAL_STATES:
             raise errors.finished(row)
         if row["claimed_by_id"] == user.id:
-            return _grant(row, (await queries.tags_for(session, [mention_id])).get(mention_id))
+            return (await _grants(session, [row]))[0]
         if not take_over:
             raise errors.held_by(row)
         previous = holder_dict(row["holder_username"], row["holder_display_name"])
@@ -345,6 +348,4 @@ async def my_claims(session: AsyncSession, event_id: int, user: User) -> list[di
         )
         .order_by(mention_table.c.lease_until, mention_table.c.id)
     )
-    rows = [dict(row) for row in result.mappings()]
-    tags = await queries.tags_for(session, [row["id"] for row in rows])
-    return [_grant(row, tags.get(row["id"])) for row in rows]
+    return await _grants(session, [dict(row) for row in result.mappings()])

@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.common.time import UtcTime
-from app.mentions.schemas import HolderPublic, MentionPublic
+from app.mentions.schemas import HolderPublic, MentionPublic, NotePublic
 from app.mentions.tags import TagIn
 
 Fence = Annotated[int, Field(ge=1, description="The fence number your claim was given.")]
@@ -86,14 +86,6 @@ class NoteCreate(BaseModel):
     text: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NOTE_LENGTH)
     ]
-
-
-class NotePublic(BaseModel):
-    id: int
-    mention_id: int
-    text: str
-    author: HolderPublic | None
-    created_at: UtcTime
 
 
 class NoteList(BaseModel):

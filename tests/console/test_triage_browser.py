@@ -2,7 +2,8 @@
 the other console within 0.3 s and refuses the other's claim, naming the holder; a reply
 typed and sent with the keyboard alone is answered and published (dry-run) on both; the
 half-typed reply survives a reload; n claims the next mention; saved replies go in with
-alt+1; a claim taken over leaves the text on screen.
+alt+1; a claim taken over leaves the text on screen; f flags, t tags and shift+N notes a
+mention for every console, and a producer takes a claim over with shift+C.
 """
 
 from __future__ import annotations
@@ -230,3 +231,100 @@ def test_a_claim_taken_over_keeps_the_text_to_copy(page: Page, server: LiveServe
     expect(page.locator("#claims-list .claim")).to_have_count(0)
     page.keyboard.press("Escape")
     expect(page.locator("#composer")).to_be_hidden()
+
+
+def test_flag_tag_note_and_a_producer_takes_over_with_the_keys(
+    tabs: Tabs, server: LiveServer
+) -> None:
+    event_id = make_event(server, "Grand Prix", status="live")
+    ingest(server, event_id, [mention("1", "Lights out!"), mention("2", "Any tickets left?")])
+    target = newest(server, event_id)
+    olive, quinn, pat = tabs.open(), tabs.open(), tabs.open()
+    open_event(olive, server, event_id, "olive")
+    open_event(quinn, server, event_id, "quinn")
+    on_olive, on_quinn = row(olive, target["id"]), row(quinn, target["id"])
+    expect(on_quinn).to_be_visible()
+    olive.keyboard.press("j")
+    expect(on_olive).to_have_class(re.compile(r"\bis-selected\b"))
+
+    # f flags it for the producer: both consoles show the flag.
+    olive.keyboard.press("f")
+    for on_tab in (on_olive, on_quinn):
+        expect(on_tab.locator(".m-flag")).to_have_text("⚑ Flagged")
+        expect(on_tab).to_have_class(re.compile(r"\bis-flagged\b"))
+    expect(olive.locator("#triage-status")).to_contain_text("Flagged @ana's mention")
+
+    # t opens the tag box; Enter adds the tag (normalised by the server) and the feed has
+    # the keys again; a tag the server refuses is said in the status line, the box kept.
+    olive.keyboard.press("t")
+    box = olive.locator("#annotate-text")
+    expect(box).to_be_focused()
+    expect(olive.locator("#annotate-label")).to_have_text("Tag @ana's mention")
+    olive.keyboard.type("two words")
+    olive.keyboard.press("Enter")
+    status = olive.locator("#triage-status")
+    expect(status).to_contain_text("Tag not added: tag:")
+    expect(status).to_have_attribute("data-tone", "error")
+    expect(box).to_have_value("two words")
+    box.fill("#VIP")
+    olive.keyboard.press("Enter")
+    expect(olive.locator("#annotate")).to_be_hidden()
+    expect(on_olive).to_be_focused()
+    for on_tab in (on_olive, on_quinn):
+        expect(on_tab.locator(".m-tag-name")).to_have_text(["vip"])
+
+    # shift+N adds an internal note; every console counts it.
+    olive.keyboard.press("Shift+N")
+    expect(box).to_be_focused()
+    expect(olive.locator("#annotate-label")).to_contain_text("never sent")
+    olive.keyboard.type("Asked about tickets twice")
+    olive.keyboard.press("Enter")
+    expect(on_olive).to_be_focused()
+    for on_tab in (on_olive, on_quinn):
+        expect(on_tab.locator(".m-notes")).to_have_text("📝 1")
+    with server.api() as api:
+        notes = api.get(f"/api/mentions/{target['id']}/notes").json()["notes"]
+        assert [n["text"] for n in notes] == ["Asked about tickets twice"]
+        assert api.get(f"/api/mentions/{target['id']}").json()["tags"] == ["vip"]
+
+    # Olive starts a reply; Quinn, an operator, may not take it over.
+    olive.keyboard.press("r")
+    expect(olive.locator("#composer-text")).to_be_focused()
+    olive.keyboard.type("Sold out, sorry, but")
+    expect(on_quinn.locator(".m-claim")).to_contain_text("Held by Olive")
+    quinn.keyboard.press("j")
+    expect(on_quinn).to_have_class(re.compile(r"\bis-selected\b"))
+    quinn.keyboard.press("Shift+C")
+    expect(quinn.locator("#triage-status")).to_have_text(
+        "Only a producer or an admin can take over a claim."
+    )
+
+    # Pat, the producer: c is refused and says how to take over; shift+C takes it over.
+    open_event(pat, server, event_id, "pat")
+    on_pat = row(pat, target["id"])
+    # Opened after the flag, the tag and the note: the feed's load brings them all.
+    expect(on_pat.locator(".m-flag")).to_have_text("⚑ Flagged")
+    expect(on_pat.locator(".m-tag-name")).to_have_text(["vip"])
+    expect(on_pat.locator(".m-notes")).to_have_text("📝 1")
+    pat.keyboard.press("j")
+    expect(on_pat).to_have_class(re.compile(r"\bis-selected\b"))
+    pat.keyboard.press("c")
+    expect(pat.locator("#triage-status")).to_contain_text("held by Olive")
+    expect(pat.locator("#triage-status")).to_contain_text("press shift+C to take it over")
+    pat.keyboard.press("Shift+C")
+    expect(pat.locator("#composer-text")).to_be_focused()
+    expect(pat.locator("#composer-quote")).to_have_text("Any tickets left?")
+    expect(on_pat.locator(".m-claim")).to_contain_text("You hold this")
+    expect(pat.locator("#triage-status")).to_contain_text("You took over @ana's mention")
+
+    # Olive's text stays, read-only, to copy; her row says who holds it now.
+    expect(olive.locator("#composer-notice")).to_contain_text("Pat took over")
+    expect(olive.locator("#composer-text")).to_have_value("Sold out, sorry, but")
+    expect(olive.locator("#composer-text")).to_have_attribute("readonly", "")
+    expect(on_olive.locator(".m-claim")).to_contain_text("Held by Pat")
+    expect(on_quinn.locator(".m-claim")).to_contain_text("Held by Pat")
+
+    # The remove button on a tag chip takes it off, on every console.
+    on_quinn.locator('.m-tag-remove[data-untag="vip"]').click()
+    for on_tab in (on_olive, on_quinn, on_pat):
+        expect(on_tab.locator(".m-tag-name")).to_have_count(0)

@@ -116,6 +116,14 @@ async def test_notes_are_listed_and_journaled(
     entries = [e for e in await journal(producer, event_id) if e["type"] == "mention.noted"]
     assert [e["data"]["note"] for e in entries] == notes
     assert entries[0]["data"]["mention_id"] == mention_id
+    # A console loading the feed (after a reload, say) gets the notes with the mention.
+    assert (await producer.get(f"/api/mentions/{mention_id}")).json()["notes"] == notes
+    feed = (await producer.get(f"/api/events/{event_id}/mentions")).json()["items"]
+    assert feed[0]["notes"] == notes
+    fence = (await olive.post(f"/api/mentions/{mention_id}/claim")).json()["fence"]
+    mine = (await olive.get(f"/api/events/{event_id}/claims/mine")).json()["claims"]
+    assert mine[0]["fence"] == fence
+    assert mine[0]["mention"]["notes"] == notes
 
 
 @pytest.mark.parametrize(

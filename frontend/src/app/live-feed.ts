@@ -33,6 +33,8 @@ export interface FeedHooks {
   onEntries?(entries: readonly JournalEntry[]): void;
   /** A failed reply's Retry button on a row. */
   onRetry?(replyId: number): void;
+  /** A tag chip's × on a row. */
+  onUntag?(mentionId: number, tag: string): void;
   /** The mentions of a first load or a reset, now in the store. */
   onSnapshot?(mentions: readonly Mention[]): void;
 }
@@ -73,6 +75,7 @@ export class LiveFeed {
     this.view = new FeedView(ui.list, VISIBLE_ROWS, (mention) => this.selected(mention), {
       me,
       onRetry: (replyId) => this.hooks.onRetry?.(replyId),
+      onUntag: (mentionId, tag) => this.hooks.onUntag?.(mentionId, tag),
     });
     this.header = new EventHeader(ui.name, ui.hashtags, ui.status);
     this.indicator = new ConnectionIndicator(ui.state, ui.stateText, ui.stateDetail);

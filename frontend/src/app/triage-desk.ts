@@ -1,5 +1,6 @@
-// Triage on the event page: claim, reply, release, dismiss and claim next from the keys,
-// the operator's claims in their column, and the composer. Every action is one HTTP call
+// Triage on the event page: claim, reply, release, dismiss, claim next and (producers)
+// take over from the keys, the operator's claims in their column, and the composer; flags,
+// tags and notes are app/annotations.ts's. Every action is one HTTP call
 // whose outcome every console (this one included) then sees in the journal; a refusal is
 // said in the status line, naming who holds the mention, and nothing waits on an answer.
 
@@ -10,11 +11,13 @@ import type { JournalEntry } from "../stream/protocol";
 import { backoffDelay } from "../stream/policy";
 import { TriageApi } from "../triage/api";
 import { type ClaimChange, type HeldClaim, MyClaims } from "../triage/my-claims";
+import { type Powers, powersOf, refusalFor } from "../triage/roles";
 import type { ClaimGrant } from "../triage/types";
 import type { ViewReport } from "../triage/typing";
-import { claimEndedMessage, handleOf } from "../triage/words";
+import { claimEndedMessage, claimRefused, handleOf } from "../triage/words";
 import { ClaimsView } from "../ui/claims-view";
 import { StatusLine } from "../ui/status-line";
+import { Annotations } from "./annotations";
 import { Composer, type ComposerHost, type Tone } from "./composer";
 import type { TriageElements } from "./triage-elements";
 
@@ -35,6 +38,7 @@ const reasonOf = (error: unknown): string =>
 export class TriageDesk implements ComposerHost {
   readonly api: TriageApi;
   readonly claims: MyClaims;
+  readonly annotations: Annotations;
   private readonly composer: Composer;
   private readonly claimsView: ClaimsView;
   private readonly status: StatusLine;
@@ -46,18 +50,22 @@ export class TriageDesk implements ComposerHost {
   private loaded = false;
   /** Snapshots the feed loaded: the first is the page's load, any later one a reset. */
   private snapshots = 0;
+  private readonly powers: Powers;
 
-  /** `canWrite`: false for a viewer, who watches the feed and may not claim or answer. */
+  /** `role`: a viewer only watches; a producer or an admin may also take a claim over. */
   constructor(
     eventId: number,
     me: string,
     private readonly ui: TriageElements,
     private readonly feed: FeedAccess,
-    private readonly canWrite = true,
+    role = "operator",
   ) {
+    this.powers = powersOf(role);
     this.api = new TriageApi(eventId);
     this.claims = new MyClaims(me);
     this.status = new StatusLine(ui.status);
+    const say = (message: string, tone?: Tone) => this.say(message, tone);
+    this.annotations = new Annotations(ui.annotation, this.api, feed, say);
     this.composer = new Composer(ui.composer, this);
     this.claimsView = new ClaimsView(ui.claims, (id) => this.openClaim(id));
   }
@@ -68,7 +76,7 @@ export class TriageDesk implements ComposerHost {
 
   /** The claims this operator held when the page loaded, drafts and all. */
   async start(): Promise<void> {
-    if (!this.canWrite) {
+    if (!this.powers.write) {
       this.ui.side.hidden = true;
       return;
     }
@@ -128,17 +136,19 @@ export class TriageDesk implements ComposerHost {
       this.composer.insert(command.slot);
       return true;
     }
-    if (!this.canWrite) {
-      if (!["claim", "reply", "claim-next", "dismiss"].includes(command)) return false;
-      this.say("Viewers follow the feed; claiming and answering are for operators.", "error");
-      return true;
-    }
+    const refusal = refusalFor(command, this.powers);
+    if (refusal) this.say(refusal, "error");
+    if (refusal || this.annotations.run(command)) return true;
+    if (!this.powers.write) return false;
     switch (command) {
       case "claim":
         this.withSelected((mention) => void this.claim(mention));
         return true;
       case "reply":
         this.reply();
+        return true;
+      case "take-over":
+        this.reply(true);
         return true;
       case "claim-next":
         void this.claimNext();
@@ -175,7 +185,7 @@ export class TriageDesk implements ComposerHost {
   /** A load or reset brought a snapshot (each mention with its reply and how it is doing). */
   snapshot(): void {
     this.snapshots += 1;
-    if (this.snapshots > 1 && this.loaded && this.canWrite) void this.resync();
+    if (this.snapshots > 1 && this.loaded && this.powers.write) void this.resync();
   }
 
   retry(replyId: number): void {
@@ -229,30 +239,37 @@ export class TriageDesk implements ComposerHost {
   }
 
   /** Claims the mention; answers the claim, or undefined after saying why not. */
-  private async claim(mention: Mention, announce = true): Promise<HeldClaim | undefined> {
+  private async claim(
+    mention: Mention,
+    announce = true,
+    takeOver = false,
+  ): Promise<HeldClaim | undefined> {
     const held = this.claims.get(mention.id);
     if (held) {
       if (announce) this.say(`You already hold ${handleOf(mention)}'s mention: r replies.`);
       return held;
     }
     try {
-      const grant = await this.once(`claim:${mention.id}`, () => this.api.claim(mention.id));
+      const grant = await this.once(`claim:${mention.id}`, () =>
+        this.api.claim(mention.id, takeOver),
+      );
       const claim = grant ? this.claims.grant(grant) : null;
       if (!claim) return undefined;
       this.claimsChanged();
       if (announce) this.say(`You hold ${handleOf(mention)}'s mention: r replies, esc releases.`);
       return claim;
     } catch (error) {
-      // A 409's detail names the holder and until when; that is the whole message.
-      this.say(reasonOf(error), "error");
+      // A 409's detail names the holder and until when; a producer is also told shift+C.
+      this.say(claimRefused(error, this.powers.takeOver && !takeOver), "error");
       return undefined;
     }
   }
 
-  private reply(): void {
+  /** r, or shift+C with `takeOver`: the composer on the selected mention, claimed first. */
+  private reply(takeOver = false): void {
     const mention = this.feed.selectedMention;
     if (!mention) {
-      const first = this.claims.list()[0];
+      const first = takeOver ? undefined : this.claims.list()[0];
       if (first) this.openClaim(first.mentionId);
       else this.say("Select a mention to reply to: j and k move, or n claims the next.", "error");
       return;
@@ -263,9 +280,12 @@ export class TriageDesk implements ComposerHost {
       this.claimsChanged();
       return;
     }
-    void this.composer
-      .openClaiming(mention, this.claim(mention, false))
-      .then(() => this.claimsChanged());
+    const from = mention.claim?.holder;
+    void this.composer.openClaiming(mention, this.claim(mention, false, takeOver)).then((got) => {
+      this.claimsChanged();
+      const who = from ? ` from ${from.display_name || from.username}` : "";
+      if (got && takeOver) this.say(`You took over ${handleOf(mention)}'s mention${who}.`);
+    });
   }
 
   private async claimNext(): Promise<void> {

@@ -1,7 +1,9 @@
-// The event page's triage elements (the claims column, the composer, the status line),
+// The event page's triage elements (the claims column, the composer, the status line, the
+// tag or note box),
 // found once; a template that lost one fails loudly at load.
 
 import { byId } from "../lib/dom";
+import type { AnnotationElements } from "../ui/annotation-box";
 import type { ClaimsElements } from "../ui/claims-view";
 import type { ComposerElements } from "../ui/composer";
 
@@ -10,6 +12,7 @@ export interface TriageElements {
   status: HTMLElement;
   claims: ClaimsElements;
   composer: ComposerElements;
+  annotation: AnnotationElements;
 }
 
 export function findTriageElements(): TriageElements {
@@ -33,6 +36,12 @@ export function findTriageElements(): TriageElements {
       templateList: byId("composer-template-list"),
       send: byId<HTMLButtonElement>("composer-send"),
       release: byId<HTMLButtonElement>("composer-release"),
+    },
+    annotation: {
+      form: byId<HTMLFormElement>("annotate"),
+      label: byId("annotate-label"),
+      input: byId<HTMLInputElement>("annotate-text"),
+      add: byId<HTMLButtonElement>("annotate-add"),
     },
   };
 }

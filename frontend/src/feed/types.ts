@@ -46,6 +46,15 @@ export interface Reply {
   published_at: string | null;
 }
 
+/** An internal note on a mention (never sent to a network), as `mention.noted` carries it. */
+export interface MentionNote {
+  id: number;
+  mention_id: number;
+  text: string;
+  author: Holder | null;
+  created_at: string;
+}
+
 export interface Mention {
   id: number;
   event_id: number;
@@ -65,6 +74,8 @@ export interface Mention {
   claim: Claim | null;
   /** Its reply once answered, with how publishing it goes (kept current by the journal). */
   reply?: Reply;
+  /** Internal notes for the team, oldest first (kept current by the journal). */
+  notes?: MentionNote[];
 }
 
 export interface EventInfo {
@@ -105,6 +116,15 @@ export function isReply(value: unknown): value is Reply {
   );
 }
 
+export function isNote(value: unknown): value is MentionNote {
+  return (
+    isObject(value) &&
+    typeof value.id === "number" &&
+    typeof value.mention_id === "number" &&
+    typeof value.text === "string"
+  );
+}
+
 /**
  * The mention with the triage fields every mention has, or null when it is malformed. An
  * older server's entries lack them; the feed shows those as new and unclaimed.
@@ -117,6 +137,8 @@ export function readMention(value: unknown): Mention | null {
   value.flagged = value.flagged === true;
   value.claim = isClaim(value.claim) ? value.claim : null;
   if (!isReply(value.reply)) delete value.reply;
+  if (Array.isArray(value.notes)) value.notes = value.notes.filter(isNote);
+  else delete value.notes;
   return value;
 }
 

@@ -10,12 +10,15 @@ let button: HTMLButtonElement;
 let composer: HTMLElement;
 let reply: HTMLTextAreaElement;
 let send: HTMLButtonElement;
+let annotation: HTMLElement;
+let annotationInput: HTMLInputElement;
 
 beforeEach(() => {
   document.body.innerHTML =
     '<form id="f"><input id="q"><select id="s"></select><button id="b">Pause</button></form>' +
     '<div id="feed"><article id="row"></article></div>' +
-    '<form id="c"><textarea id="t"></textarea><button id="send">Send</button></form>';
+    '<form id="c"><textarea id="t"></textarea><button id="send">Send</button></form>' +
+    '<form id="a"><input id="ai"><button id="add">Add</button></form>';
   filters = document.querySelector("#f") as HTMLElement;
   search = document.querySelector("#q") as HTMLInputElement;
   select = document.querySelector("#s") as HTMLSelectElement;
@@ -25,12 +28,14 @@ beforeEach(() => {
   composer = document.querySelector("#c") as HTMLElement;
   reply = document.querySelector("#t") as HTMLTextAreaElement;
   send = document.querySelector("#send") as HTMLButtonElement;
+  annotation = document.querySelector("#a") as HTMLElement;
+  annotationInput = document.querySelector("#ai") as HTMLInputElement;
 });
 
 const press = (key: string, target: EventTarget | null, extra: Partial<KeyLike> = {}) =>
   commandFor(
     { key, target, altKey: false, ctrlKey: false, metaKey: false, ...extra },
-    { filters, feed, composer },
+    { filters, feed, composer, annotation },
   );
 
 describe("commandFor", () => {
@@ -74,6 +79,33 @@ describe("commandFor", () => {
     expect(press("d", row)).toBe("dismiss");
     expect(press("c", search)).toBeNull();
     expect(press("c", row, { ctrlKey: true })).toBeNull();
+  });
+
+  it("flags, tags, notes and takes over the selected mention from the feed", () => {
+    expect(press("f", row)).toBe("flag");
+    expect(press("t", row)).toBe("tag");
+    expect(press("N", row)).toBe("note");
+    expect(press("C", document.body)).toBe("take-over");
+    // Shift+N is a note, n still the next claim; likewise C and c.
+    expect(press("n", row)).toBe("claim-next");
+    expect(press("c", row)).toBe("claim");
+    expect(press("f", search)).toBeNull();
+    expect(press("t", row, { metaKey: true })).toBeNull();
+    expect(press("C", row, { ctrlKey: true })).toBeNull();
+    // Caps lock types C without shift: no take-over by accident.
+    expect(press("C", row, { shiftKey: true })).toBe("take-over");
+    expect(press("C", row, { shiftKey: false })).toBeNull();
+    expect(press("N", row, { shiftKey: false })).toBeNull();
+    for (const key of ["f", "t", "N", "C"]) expect(press(key, reply)).toBeNull();
+  });
+
+  it("closes the tag or note box with Escape and leaves every other key to it", () => {
+    expect(press("Escape", annotationInput)).toBe("close-annotation");
+    expect(press("Escape", annotation.querySelector("#add"))).toBe("close-annotation");
+    expect(press("Escape", annotationInput, { ctrlKey: true })).toBeNull();
+    for (const key of ["Enter", "f", "t", "N", "C", "j", "c", "/", " "]) {
+      expect(press(key, annotationInput)).toBeNull();
+    }
   });
 
   it("sends with ctrl+enter or cmd+enter and releases with Escape in the composer", () => {

@@ -1,8 +1,10 @@
 // The desk's keys. On the feed: j / k to move, / to search, space to pause, c to claim the
-// selected mention, r to reply to it, n to claim the next waiting one, d to dismiss, Escape
-// to step back out (of the search box or any filter, to the feed; or of the selected
-// mention, releasing it if it is yours). In the composer: ctrl+enter (cmd+enter) sends,
-// Escape releases, alt+1 to alt+9 insert a saved reply.
+// selected mention, r to reply to it, n to claim the next waiting one, d to dismiss, f to
+// flag it for the producer (or unflag it), t to tag it, shift+N to add a note, shift+C to
+// take it over (producers), Escape to step back out (of the search box or any filter, to
+// the feed; or of the selected mention, releasing it if it is yours). In the composer:
+// ctrl+enter (cmd+enter) sends, Escape releases, alt+1 to alt+9 insert a saved reply. In
+// the tag or note box: Enter adds (the form's own submit), Escape closes it.
 
 import { isTypingTarget } from "../lib/dom";
 
@@ -17,6 +19,11 @@ export type Command =
   | "reply"
   | "claim-next"
   | "dismiss"
+  | "flag"
+  | "tag"
+  | "note"
+  | "take-over"
+  | "close-annotation"
   | "send"
   | "release"
   | { kind: "saved-reply"; slot: number };
@@ -28,6 +35,8 @@ export interface KeyLike {
   altKey: boolean;
   ctrlKey: boolean;
   metaKey: boolean;
+  /** False only when known to be up: caps lock alone must not make c a take-over. */
+  shiftKey?: boolean;
   target: EventTarget | null;
 }
 
@@ -36,6 +45,8 @@ export interface KeyScopes {
   filters: Element;
   feed: Element;
   composer: Element;
+  /** The tag or note box. */
+  annotation: Element;
 }
 
 const inside = (scope: Element, target: EventTarget | null): boolean =>
@@ -62,6 +73,11 @@ function composerCommand(event: KeyLike): Command | null {
 /** The command a key press means on the event page, or null to leave it to the browser. */
 export function commandFor(event: KeyLike, scopes: KeyScopes): Command | null {
   if (inside(scopes.composer, event.target)) return composerCommand(event);
+  if (inside(scopes.annotation, event.target)) {
+    const plain = !event.altKey && !event.ctrlKey && !event.metaKey;
+    // Enter submits the box's form; every other key is typing.
+    return event.key === "Escape" && plain ? "close-annotation" : null;
+  }
   if (event.altKey || event.ctrlKey || event.metaKey) return null;
   if (inside(scopes.filters, event.target) && event.key === "Escape") return "leave-filters";
   if (isTypingTarget(event.target)) return null;
@@ -89,6 +105,15 @@ export function commandFor(event: KeyLike, scopes: KeyScopes): Command | null {
       return "claim-next";
     case "d":
       return "dismiss";
+    case "f":
+      return "flag";
+    case "t":
+      return "tag";
+    // Shift+N and shift+C, rarer and no slip of n or c: caps lock alone does neither.
+    case "N":
+      return event.shiftKey === false ? null : "note";
+    case "C":
+      return event.shiftKey === false ? null : "take-over";
     default:
       return null;
   }

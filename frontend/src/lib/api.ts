@@ -1,10 +1,11 @@
 // JSON calls to the Cuedesk API with the session cookie, and errors people can read.
 
 export class ApiError extends Error {
-  /** `status` is 0 when the server could not be reached. */
+  /** `status` is 0 when the server could not be reached; `body` is the parsed answer. */
   constructor(
     readonly status: number,
     message: string,
+    readonly body: unknown = null,
   ) {
     super(message);
     this.name = "ApiError";
@@ -71,7 +72,7 @@ export async function exchange<T>(method: string, url: string, body?: unknown): 
       data = null;
     }
   }
-  if (!response.ok) throw new ApiError(response.status, describe(response, data));
+  if (!response.ok) throw new ApiError(response.status, describe(response, data), data);
   const date = Date.parse(response.headers.get("Date") ?? "");
   return { data: data as T, serverTime: Number.isNaN(date) ? null : date };
 }

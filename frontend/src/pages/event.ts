@@ -27,14 +27,20 @@ const eventId = Number(desk.dataset.eventId);
 const me = desk.dataset.username ?? "";
 const feed = new LiveFeed(eventId, me, ui, trackedTags(tags));
 const triageUi = findTriageElements();
-const triage = new TriageDesk(eventId, me, triageUi, feed, desk.dataset.role !== "viewer");
+const triage = new TriageDesk(eventId, me, triageUi, feed, desk.dataset.role);
 feed.listen({
   onEntries: (entries) => triage.entries(entries),
   onRetry: (replyId) => triage.retry(replyId),
+  onUntag: (mentionId, tag) => triage.annotations.untag(mentionId, tag),
   onSnapshot: () => triage.snapshot(),
 });
 
-const scopes = { filters: ui.filters.form, feed: ui.list, composer: triageUi.composer.form };
+const scopes = {
+  filters: ui.filters.form,
+  feed: ui.list,
+  composer: triageUi.composer.form,
+  annotation: triageUi.annotation.form,
+};
 bindKeys(scopes, (command) => {
   // Triage's keys first: Escape on a mention of one's own releases it rather than deselect.
   if (triage.run(command) || typeof command === "object") return;

@@ -3,8 +3,8 @@
 // minute off must not count a lease down a minute wrong.
 
 import { exchange } from "../lib/api";
-import { type Mention, type Reply, readMention } from "../feed/types";
-import type { ClaimGrant, MyClaimsAnswer, SavedReply, SavedReplies } from "./types";
+import { type Mention, type MentionNote, type Reply, readMention } from "../feed/types";
+import type { ClaimGrant, MentionTags, MyClaimsAnswer, SavedReply, SavedReplies } from "./types";
 
 // The `Date` header counts whole seconds: an offset under this is rounding, not skew.
 const SKEW_FLOOR_MS = 2_000;
@@ -41,8 +41,11 @@ export class TriageApi {
     return answer.data;
   }
 
-  async claim(mentionId: number): Promise<ClaimGrant> {
-    return readGrant(await this.call<ClaimGrant>("POST", `/api/mentions/${mentionId}/claim`));
+  /** `takeOver` (producers and admins): end another holder's live claim and take it. */
+  async claim(mentionId: number, takeOver = false): Promise<ClaimGrant> {
+    const url = `/api/mentions/${mentionId}/claim`;
+    const body = takeOver ? { take_over: true } : undefined;
+    return readGrant(await this.call<ClaimGrant>("POST", url, body));
   }
 
   /** The highest-priority waiting mention; a 404 when none waits. */
@@ -92,6 +95,28 @@ export class TriageApi {
     return (answer.saved_replies ?? []).filter(
       (item) => typeof item.text === "string" && typeof item.title === "string",
     );
+  }
+
+  /** Flags the mention for the producer (again: changes the reason), or takes the flag off. */
+  flag(mentionId: number, flagged: boolean, reason?: string): Promise<Mention> {
+    const url = `/api/mentions/${mentionId}/flag`;
+    if (!flagged) return this.call<Mention>("DELETE", url);
+    return this.call<Mention>("POST", url, reason ? { reason } : {});
+  }
+
+  /** Adds a tag (the server normalises it: "#VIP" is "vip"); answers the mention's tags. */
+  addTag(mentionId: number, tag: string): Promise<MentionTags> {
+    return this.call<MentionTags>("POST", `/api/mentions/${mentionId}/tags`, { tag });
+  }
+
+  removeTag(mentionId: number, tag: string): Promise<MentionTags> {
+    const url = `/api/mentions/${mentionId}/tags/${encodeURIComponent(tag)}`;
+    return this.call<MentionTags>("DELETE", url);
+  }
+
+  /** An internal note for the team: it is never sent to a network. */
+  addNote(mentionId: number, text: string): Promise<MentionNote> {
+    return this.call<MentionNote>("POST", `/api/mentions/${mentionId}/notes`, { text });
   }
 
   async mention(mentionId: number): Promise<Mention> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Mention, Reply } from "../feed/types";
 import { OLIVE, QUINN, entry, makeMention, makeReply } from "../testing/make";
-import { applyEntries, applyEntry, mentionIdOf } from "./apply";
+import { applyEntries, applyEntry, isTriageEntry, mentionIdOf } from "./apply";
 
 const ID = 1001;
 const UNTIL = "2026-02-08T20:02:30Z";
@@ -125,6 +125,20 @@ describe("applyEntry", () => {
     expect(applyEntry(mention, flagged(5, "other"))).toBe(false);
     applyEntry(mention, entry(6, "mention.unflagged", { mention_id: ID }));
     expect(mention.flagged).toBe(false);
+  });
+
+  it("keeps each note once, by its id", () => {
+    const mention = makeMention(1);
+    const note = { id: 3, mention_id: ID, text: "VIP", author: OLIVE, created_at: UNTIL };
+    const noted = (seq: number, id: number) =>
+      entry(seq, "mention.noted", { mention_id: ID, note: { ...note, id } });
+
+    expect(applyEntry(mention, noted(2, 3))).toBe(true);
+    expect(applyEntry(mention, noted(3, 3))).toBe(false); // a reset's replay
+    expect(applyEntry(mention, noted(4, 4))).toBe(true);
+
+    expect(mention.notes?.map((item) => item.id)).toEqual([3, 4]);
+    expect(isTriageEntry(noted(5, 5))).toBe(true);
   });
 
   it("skips malformed entries and types it does not know", () => {

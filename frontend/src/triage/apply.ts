@@ -6,7 +6,7 @@
 // reflects. So each rule is safe to apply to a newer state: a claim's fence only grows, and
 // replied or dismissed are final.
 
-import { type Mention, FINAL_STATES, isHolder, isReply } from "../feed/types";
+import { type Mention, FINAL_STATES, isHolder, isNote, isReply } from "../feed/types";
 import type { JournalEntry } from "../stream/protocol";
 
 export const TRIAGE_ENTRY_TYPES: ReadonlySet<string> = new Set([
@@ -20,6 +20,7 @@ export const TRIAGE_ENTRY_TYPES: ReadonlySet<string> = new Set([
   "mention.untagged",
   "mention.flagged",
   "mention.unflagged",
+  "mention.noted",
   "reply.sending",
   "reply.published",
   "reply.retrying",
@@ -97,6 +98,15 @@ export function applyEntry(mention: Mention, entry: JournalEntry): boolean {
       const flagged = entry.type === "mention.flagged";
       if (mention.flagged === flagged) return false;
       mention.flagged = flagged;
+      return true;
+    }
+    case "mention.noted": {
+      // Each note once, by its id: a reset replays entries the console may have applied.
+      if (!isNote(data.note)) return false;
+      const note = data.note;
+      const notes = mention.notes ?? [];
+      if (notes.some((known) => known.id === note.id)) return false;
+      mention.notes = [...notes, note];
       return true;
     }
     default:

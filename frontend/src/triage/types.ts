@@ -33,3 +33,9 @@ export interface Refusal {
   holder?: Holder | null;
   lease_until?: string | null;
 }
+
+/** A mention's tags after a tag was added or removed (app/triage/schemas.py MentionTags). */
+export interface MentionTags {
+  mention_id: number;
+  tags: string[];
+}

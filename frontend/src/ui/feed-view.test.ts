@@ -122,6 +122,18 @@ describe("FeedView", () => {
     expect(view.selected).toBeNull(); // the button is not a click on the row
   });
 
+  it("hands a tag's × to its owner, with the row's mention, and selects nothing", () => {
+    const untagged: [number, string][] = [];
+    const onUntag = (id: number, tag: string) => untagged.push([id, tag]);
+    const view = new FeedView(list, 5, () => undefined, { onUntag });
+    view.prepend([makeMention(1, { tags: ["prize", "vip"] })], TRACKED);
+
+    list.querySelector<HTMLButtonElement>('[data-untag="vip"]')?.click();
+
+    expect(untagged).toEqual([[1001, "vip"]]);
+    expect(view.selected).toBeNull();
+  });
+
   it("shows the state a reload brought on a row it keeps", () => {
     const view = makeView(5);
     view.prepend(mentions(1), TRACKED);

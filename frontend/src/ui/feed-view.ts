@@ -15,6 +15,8 @@ export interface FeedViewOptions {
   me?: string;
   /** A failed reply's Retry button was pressed. */
   onRetry?: (replyId: number) => void;
+  /** A tag chip's × was pressed. */
+  onUntag?: (mentionId: number, tag: string) => void;
 }
 
 export class FeedView {
@@ -40,6 +42,12 @@ export class FeedView {
       const retry = event.target.closest<HTMLElement>("button[data-retry]");
       if (retry) {
         this.options.onRetry?.(Number(retry.dataset.retry));
+        return;
+      }
+      const untag = event.target.closest<HTMLElement>("button[data-untag]");
+      const tagged = untag?.closest<HTMLElement>(".mention");
+      if (untag && tagged) {
+        this.options.onUntag?.(Number(tagged.dataset.id), untag.dataset.untag ?? "");
         return;
       }
       if (event.target.closest("a, button")) return;

@@ -95,8 +95,55 @@ describe("a row's triage", () => {
 
     expect(text(".m-state")).toBe("Dismissed");
     expect(text(".m-flag")).toBe("⚑ Flagged");
-    expect(text(".m-tag-chip")).toBe("<b>vip</b>");
+    expect(text(".m-tag-name")).toBe("<b>vip</b>");
     expect(row.querySelector("b")).toBeNull();
+  });
+
+  it("marks a flagged row, and clears it when the flag comes off", () => {
+    const mention = makeMention(1, { flagged: true });
+    draw(mention);
+    expect(text(".m-flag")).toBe("⚑ Flagged");
+    expect(row.classList.contains("is-flagged")).toBe(true);
+
+    mention.flagged = false;
+    showTriage(row, mention, "quinn");
+
+    expect(row.querySelector(".m-flag")).toBeNull();
+    expect(row.querySelector(".m-outcome")).toBeNull();
+    expect(row.classList.contains("is-flagged")).toBe(false);
+  });
+
+  it("gives each tag a × that names it", () => {
+    draw(makeMention(1, { tags: ["prize", "vip"], author: { handle: "ana" } }));
+
+    const buttons = [...row.querySelectorAll<HTMLButtonElement>(".m-tag-remove")];
+    expect(buttons.map((button) => button.dataset.untag)).toEqual(["prize", "vip"]);
+    expect(buttons[1]?.type).toBe("button");
+    expect(buttons[1]?.getAttribute("aria-label")).toBe("Remove the tag vip from ana");
+  });
+
+  it("counts the notes seen, their text in the tooltip only", () => {
+    const note = (id: number, text: string) => ({
+      id,
+      mention_id: 1001,
+      text,
+      author: OLIVE,
+      created_at: "2026-02-08T20:01:00Z",
+    });
+    const mention = makeMention(1);
+    draw(mention);
+
+    mention.notes = [note(1, "Asked twice already")];
+    showTriage(row, mention, "quinn");
+    expect(text(".m-notes")).toBe("📝 1");
+    expect(row.querySelector(".m-notes")?.getAttribute("aria-label")).toBe("1 internal note");
+
+    mention.notes = [...mention.notes, note(2, "<i>legal</i> says wait")];
+    showTriage(row, mention, "quinn");
+    const badge = row.querySelector<HTMLElement>(".m-notes");
+    expect(badge?.textContent).toBe("📝 2");
+    expect(badge?.title).toContain("Olive: <i>legal</i> says wait");
+    expect(row.querySelector("i")).toBeNull();
   });
 
   it("says who is typing a reply", () => {

@@ -1,11 +1,12 @@
 // What triage adds to a mention's row: who holds it and until when, who is typing a reply,
-// whether it was answered or dismissed, and how its reply is doing on the network. Rows are
+// whether it was answered or dismissed, how its reply is doing on the network, and the
+// flag for the producer, the tags (each with its × to remove it) and the notes. Rows are
 // updated in place as entries arrive; a new, unclaimed mention (nearly every row in a
 // flood) costs one attribute and no extra nodes.
 
 import { el } from "../lib/dom";
 import { formatClock } from "../lib/time";
-import type { Mention, Reply } from "../feed/types";
+import type { Mention, MentionNote, Reply } from "../feed/types";
 import { httpUrl } from "./highlight";
 
 const clockOf = (iso: string | null): string => {
@@ -68,6 +69,32 @@ function replyStatus(reply: Reply): { text: string; detail: string; tone: string
   }
 }
 
+/** A tag on the row, with the button that removes it (the feed's click handler). */
+function tagChip(tag: string, mention: Mention): HTMLElement {
+  const chip = el("span", "m-tag-chip");
+  const remove = el("button", "m-tag-remove", "×");
+  remove.type = "button";
+  remove.dataset.untag = tag;
+  remove.title = `Remove the tag ${tag}`;
+  remove.setAttribute("aria-label", `Remove the tag ${tag} from ${mention.author.handle}`);
+  chip.append(el("span", "m-tag-name", tag), remove);
+  return chip;
+}
+
+/** "📝 2", the notes in its tooltip: they are the team's, never sent to a network. */
+function notesBadge(notes: readonly MentionNote[]): HTMLElement {
+  const badge = el("span", "m-notes", `📝 ${notes.length}`);
+  const label = `${notes.length} internal ${notes.length === 1 ? "note" : "notes"}`;
+  badge.setAttribute("role", "img");
+  badge.setAttribute("aria-label", label);
+  const lines = notes.map((note) => {
+    const who = note.author?.display_name || note.author?.username;
+    return who ? `${who}: ${note.text}` : note.text;
+  });
+  badge.title = `${label} (never sent)\n${lines.join("\n")}`;
+  return badge;
+}
+
 /** The line under the text: answered or dismissed, the reply and how it is doing. */
 function showOutcome(article: HTMLElement, mention: Mention): void {
   let line = article.querySelector<HTMLElement>(".m-outcome");
@@ -75,7 +102,10 @@ function showOutcome(article: HTMLElement, mention: Mention): void {
   const state = mention.state;
   const flagged = mention.flagged;
   const tags = mention.tags;
-  if (state !== "replied" && state !== "dismissed" && !reply && !flagged && !tags.length) {
+  const notes = mention.notes ?? [];
+  article.classList.toggle("is-flagged", flagged);
+  const settled = state === "replied" || state === "dismissed" || reply !== undefined;
+  if (!settled && !flagged && !tags.length && !notes.length) {
     line?.remove();
     return;
   }
@@ -86,8 +116,13 @@ function showOutcome(article: HTMLElement, mention: Mention): void {
   const parts: Node[] = [];
   if (state === "replied") parts.push(el("span", "m-state m-state-replied", "Answered ✓"));
   if (state === "dismissed") parts.push(el("span", "m-state m-state-dismissed", "Dismissed"));
-  if (flagged) parts.push(el("span", "m-flag", "⚑ Flagged"));
-  for (const tag of tags) parts.push(el("span", "m-tag-chip", tag));
+  if (flagged) {
+    const flag = el("span", "m-flag", "⚑ Flagged");
+    flag.title = "Flagged for the producer: f takes the flag off";
+    parts.push(flag);
+  }
+  for (const tag of tags) parts.push(tagChip(tag, mention));
+  if (notes.length) parts.push(notesBadge(notes));
   if (reply) {
     const status = replyStatus(reply);
     const box = el("span", `m-reply m-reply-${status.tone}`);
@@ -127,7 +162,11 @@ const touched = new WeakSet<HTMLElement>();
 export function showTriage(article: HTMLElement, mention: Mention, me: string): void {
   if (article.dataset.state !== mention.state) article.dataset.state = mention.state;
   const quiet =
-    !mention.claim && !mention.reply && !mention.flagged && !mention.tags.length;
+    !mention.claim &&
+    !mention.reply &&
+    !mention.flagged &&
+    !mention.tags.length &&
+    !mention.notes?.length;
   // The flood's rows: new, unclaimed, untouched. Nothing to look up.
   if (quiet && mention.state === "new" && !touched.has(article)) return;
   touched.add(article);
