@@ -35,7 +35,7 @@ from app.triage.sql import affected
 logger = logging.getLogger(__name__)
 
 reply_table = views.reply_table
-# Replies taken per pass, and sent at once, at most.
+# Replies being sent at once by one process, at most.
 BATCH = 20
 # The journal entries after which a worker looks at once rather than at its next poll.
 WAKE_ON = frozenset({"mention.replied", "reply.requeued"})
@@ -59,16 +59,21 @@ class ReplyOutbox:
         self._publishers = publishers
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._sends: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="reply-outbox")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        # A send cut short here stays "sending" until its deadline, then is taken up again
+        # (by this process after a restart, or by another) with the same key.
+        tasks = [task for task in (self._task, *self._sends) if task is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await task
+        self._task = None
         await self._publishers.close()
 
     def notice(self, entries: list[dict[str, Any]]) -> None:
@@ -88,11 +93,26 @@ class ReplyOutbox:
                     await self._wake.wait()
 
     async def publish_due(self) -> int:
-        """Take the due replies and send them, at once; returns how many were taken."""
-        taken = await self._take_due(utcnow())
-        if taken:
-            await asyncio.gather(*(self._send(row) for row in taken))
+        """Take due replies and start sending them; returns how many were taken.
+
+        Sends run on their own: a network that is slow to answer holds only its own
+        replies, never the next pass. At most ``BATCH`` run at once.
+        """
+        room = BATCH - len(self._sends)
+        if room <= 0:
+            return 0
+        taken = await self._take_due(utcnow(), room)
+        for row in taken:
+            task = asyncio.create_task(self._send(row), name=f"reply-send-{row['id']}")
+            self._sends.add(task)
+            task.add_done_callback(self._sent)
         return len(taken)
+
+    def _sent(self, task: asyncio.Task[None]) -> None:
+        self._sends.discard(task)
+        self._wake.set()  # room for another send
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("sending a reply failed", exc_info=task.exception())
 
     # -- taking -----------------------------------------------------------------------------
 
@@ -106,13 +126,13 @@ class ReplyOutbox:
             ),
         )
 
-    async def _take_due(self, now: datetime) -> list[dict[str, Any]]:
+    async def _take_due(self, now: datetime, limit: int) -> list[dict[str, Any]]:
         async with self._db.read_session() as session:
             result = await session.execute(
                 select(reply_table.c.id, reply_table.c.event_id)
                 .where(self._due(now))
                 .order_by(reply_table.c.next_attempt_at, reply_table.c.id)
-                .limit(BATCH)
+                .limit(limit)
             )
             candidates = [(row.id, row.event_id) for row in result]
         taken: list[dict[str, Any]] = []

@@ -199,3 +199,25 @@ async def test_two_workers_never_send_the_same_reply(
 def test_backoff_doubles_up_to_the_cap() -> None:
     settings = Settings(publish_backoff_base_seconds=2, publish_backoff_max_seconds=30)
     assert [backoff(n, settings) for n in range(1, 7)] == [2, 4, 8, 16, 30, 30]
+
+
+async def test_a_slow_network_holds_only_its_own_replies(
+    fake: FakeMastodon, olive: httpx.AsyncClient, producer: httpx.AsyncClient, event_id: int
+) -> None:
+    fake.plan = ["lose"]  # Mastodon keeps this one waiting until the send times out
+    slow = await reply_to_toot(olive, producer, event_id)
+    (mention_id,) = await ingest(producer, event_id, [mention_payload("x-1")])
+    fence = await claim(olive, mention_id)
+    quick = await olive.post(
+        f"/api/mentions/{mention_id}/reply", json={"text": "Thanks!", "fence": fence}
+    )
+    assert quick.status_code == 201
+    await wait_for_entry(producer, event_id, "reply.published", count=2)
+    outcomes = [
+        (e["type"], e["data"]["reply"]["id"])
+        for e in await journal(producer, event_id)
+        if e["type"] in ("reply.published", "reply.retrying")
+    ]
+    # The X reply (dry-run) was out while Mastodon's answer was still awaited.
+    assert outcomes[0] == ("reply.published", quick.json()["id"])
+    assert ("reply.retrying", slow["id"]) in outcomes
