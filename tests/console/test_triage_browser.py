@@ -3,7 +3,8 @@ the other console within 0.3 s and refuses the other's claim, naming the holder;
 typed and sent with the keyboard alone is answered and published (dry-run) on both; the
 half-typed reply survives a reload; n claims the next mention; saved replies go in with
 alt+1; a claim taken over leaves the text on screen; f flags, t tags and shift+N notes a
-mention for every console, and a producer takes a claim over with shift+C.
+mention for every console, and a producer takes a claim over with shift+C; q orders the
+feed as the queue, by priority, and a claim leaves it on every console.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.console.conftest import Tabs
-from tests.console.helpers import LiveServer, ingest, make_event, mention, open_event
+from tests.console.helpers import (
+    LiveServer,
+    ingest,
+    make_event,
+    mention,
+    newest_mentions,
+    open_event,
+    rendered,
+)
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=10_000)
@@ -328,3 +337,88 @@ def test_flag_tag_note_and_a_producer_takes_over_with_the_keys(
     on_quinn.locator('.m-tag-remove[data-untag="vip"]').click()
     for on_tab in (on_olive, on_quinn, on_pat):
         expect(on_tab.locator(".m-tag-name")).to_have_count(0)
+
+
+def wait_for_top(page: Page, ids: list[int]) -> None:
+    """Wait until the list's first rows are exactly these mentions, in this order."""
+    page.wait_for_function(
+        """ids => {
+            const rows = [...document.querySelectorAll("#feed .mention")].slice(0, ids.length);
+            const same = (r, i) => Number(r.dataset.id) === ids[i];
+            return rows.length === ids.length && rows.every(same);
+        }""",
+        arg=ids,
+    )
+
+
+def test_the_queue_orders_by_priority_and_a_claim_leaves_it(tabs: Tabs, server: LiveServer) -> None:
+    event_id = make_event(server, "Quarter Final", status="live")
+    fan = {"handle": "fan", "name": "Fan", "followers": 10, "verified": False}
+    star = {"handle": "star", "name": "Star", "followers": 2_000_000, "verified": True}
+    # The oldest, and the first to answer (reach, verified and a question): older than the
+    # 200 a console loads for its Live list, so only the queue's own read brings it.
+    items = [mention("1", "Who is on the bench tonight?", author=star)]
+    items += [
+        mention(str(n), f"Goal number {n}", author={**fan, "followers": 10 ** (n % 4)})
+        for n in range(2, 232)
+    ]
+    ingest(server, event_id, items)
+    with server.api() as api:
+        response = api.get(
+            f"/api/events/{event_id}/mentions",
+            params={"state": "new", "sort": "priority", "limit": 200},
+        )
+    queue = response.json()["items"]
+    assert queue[0]["author"]["handle"] == "star"
+    olive, quinn = tabs.open(), tabs.open()
+    open_event(olive, server, event_id, "olive")
+    open_event(quinn, server, event_id, "quinn")
+
+    # q on both consoles: the rows follow the server's priority order, ties oldest first.
+    for tab in (olive, quinn):
+        expect(tab.locator("#feed .mention")).to_have_count(200)
+        tab.keyboard.press("q")
+        expect(tab.locator("#mode-queue")).to_have_attribute("aria-pressed", "true")
+        expect(tab.locator("#mode-live")).to_have_attribute("aria-pressed", "false")
+        wait_for_top(tab, [item["id"] for item in queue])
+    first = olive.locator("#feed .mention").first
+    expect(first.locator(".m-priority")).to_have_text(f"P {queue[0]['priority']}")
+    expect(first.locator(".m-priority")).to_have_attribute("title", re.compile("^Priority"))
+
+    # A question from a verified author with reach enters second, at its priority.
+    ingest(
+        server,
+        event_id,
+        [mention("300", "Is the roof closed?", author={**star, "followers": 50_000})],
+    )
+    arrival = newest(server, event_id)
+    assert queue[0]["priority"] > arrival["priority"] > queue[1]["priority"]
+    for tab in (olive, quinn):
+        wait_for_top(tab, [queue[0]["id"], arrival["id"], queue[1]["id"]])
+
+    # Olive claims the top one with c: it leaves both queues, and her selection moves on to
+    # the mention that took its place.
+    olive.keyboard.press("j")
+    expect(row(olive, queue[0]["id"])).to_have_class(re.compile(r"\bis-selected\b"))
+    olive.keyboard.press("c")
+    expect(olive.locator("#claims-list .claim")).to_have_count(1)
+    for tab in (olive, quinn):
+        expect(row(tab, queue[0]["id"])).to_have_count(0)
+        wait_for_top(tab, [arrival["id"], queue[1]["id"]])
+    expect(olive.locator("#feed .mention.is-selected")).to_have_attribute(
+        "data-id", str(arrival["id"])
+    )
+
+    # The mode is remembered across a reload.
+    quinn.reload()
+    expect(quinn.locator("#conn")).to_have_attribute("data-state", "live")
+    expect(quinn.locator("#mode-queue")).to_have_attribute("aria-pressed", "true")
+    wait_for_top(quinn, [arrival["id"], queue[1]["id"]])
+
+    # q again: the Live list is back, newest first, and only the newest (what it loaded and
+    # what came since: the older one the queue read stays out of it).
+    olive.keyboard.press("q")
+    expect(olive.locator("#mode-live")).to_have_attribute("aria-pressed", "true")
+    live = [item["id"] for item in newest_mentions(server, event_id, 201)]
+    wait_for_top(olive, live)
+    assert [r["id"] for r in rendered(olive)] == live

@@ -2,6 +2,7 @@
 
 import { byId } from "../lib/dom";
 import type { FilterControls } from "../ui/filter-bar";
+import type { QueueElements } from "./queue-mode";
 
 export interface DeskElements {
   name: HTMLElement;
@@ -21,6 +22,7 @@ export interface DeskElements {
   newCount: HTMLElement;
   list: HTMLElement;
   empty: HTMLElement;
+  mode: QueueElements;
 }
 
 export function findDeskElements(): DeskElements {
@@ -50,5 +52,11 @@ export function findDeskElements(): DeskElements {
     newCount: byId("feed-new-count"),
     list: byId("feed"),
     empty: byId("feed-empty"),
+    mode: {
+      liveButton: byId<HTMLButtonElement>("mode-live"),
+      queueButton: byId<HTMLButtonElement>("mode-queue"),
+      title: byId("feed-title"),
+      feedWrap: byId("feed-wrap"),
+    },
   };
 }

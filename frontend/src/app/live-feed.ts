@@ -19,6 +19,7 @@ import { renderPresence, viewersByMention } from "../ui/presence";
 import type { DeskElements } from "./elements";
 import { FrameScheduler } from "./frame";
 import { PauseControl } from "./pause-control";
+import { QueueMode } from "./queue-mode";
 
 // What a first load or a reset reads back: a screenful and more, one request.
 const SNAPSHOT_SIZE = 200;
@@ -63,6 +64,11 @@ export class LiveFeed {
   private snapshot: { items: Mention[]; asOf: number } | null = null;
   private snapshotRound = 0;
   private catchUp = false;
+  /** Live or Queue (app/queue-mode.ts), and the older waiting mentions it read. */
+  private readonly queue: QueueMode;
+  private older: Mention[] | null = null;
+  /** Whether a first snapshot is in the store: the queue's read waits for it. */
+  private loaded = false;
 
   constructor(
     eventId: number,
@@ -82,6 +88,8 @@ export class LiveFeed {
     this.rateDisplay = new RateDisplay(ui.rateValue, ui.rateSpark);
     this.filterBar = new FilterBar(ui.filters, (filters) => this.setFilters(filters));
     this.pause = new PauseControl(ui, () => this.scheduleCatchUp());
+    this.queue = new QueueMode(eventId, ui.mode, () => this.modeChanged());
+    this.pause.setActive(!this.queue.on);
     const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
     this.stream = new StreamClient({
       url: (afterSeq) =>
@@ -142,6 +150,11 @@ export class LiveFeed {
 
   resume(): void {
     this.pause.resume();
+  }
+
+  /** q and the Live / Queue buttons. */
+  toggleQueue(): void {
+    this.queue.toggle();
   }
 
   move(step: number): void {
@@ -278,6 +291,13 @@ export class LiveFeed {
       this.snapshot = null;
       this.pause.reloaded();
       rebuild = true;
+      this.loaded = true;
+      // A reset let the older ones go (the gap may have changed them): read them again.
+      if (this.queue.on) void this.readQueue();
+    }
+    if (this.older) {
+      rebuild = this.store.hold(this.older).length > 0 || rebuild;
+      this.older = null;
     }
     const added = this.store.addMany(this.incoming);
     this.incoming = [];
@@ -285,8 +305,17 @@ export class LiveFeed {
     for (const mention of added) this.rate.record(Date.parse(mention.received_at), now);
     this.filterBar.noteLanguages(added);
     // In place, even while the list is held: a held row still shows who claims it.
-    this.view.refresh(applyEntries(this.updates, (id) => this.store.get(id)));
+    const changed = applyEntries(this.updates, (id) => this.store.get(id));
+    this.view.refresh(changed);
     this.updates = [];
+    if (this.queue.on) {
+      // Claimed, answered, released, arrived: the queue follows it all, unpaused.
+      if (rebuild || added.length || changed.length) {
+        this.queue.draw(this.view, this.store, this.match, this.tracked);
+      }
+      this.showEmpty();
+      return;
+    }
     const matching = added.filter(this.match);
     if (this.pause.arrived(matching.length)) return;
     if (rebuild || matching.some((mention) => mention.seq <= this.view.topSeq)) {
@@ -295,6 +324,32 @@ export class LiveFeed {
       this.view.prepend(matching, this.tracked);
     }
     this.showEmpty();
+  }
+
+  /** A new order is drawn at once, from the top (or around the selected row). */
+  private modeChanged(): void {
+    this.pause.setActive(!this.queue.on);
+    this.ui.feedWrap.scrollTop = 0;
+    if (this.queue.on) {
+      if (this.loaded) void this.readQueue();
+      this.queue.draw(this.view, this.store, this.match, this.tracked);
+    } else {
+      this.view.replace(this.store.newest(VISIBLE_ROWS, this.match), this.tracked);
+      // A row still selected holds the Live list, as a click on it would.
+      if (this.view.selected) this.pause.hold("selection");
+    }
+    this.ui.list
+      .querySelector(".mention.is-selected")
+      ?.scrollIntoView({ block: "nearest" });
+    this.showEmpty();
+  }
+
+  /** The top waiting mentions, for the queue: held beside the store in the next frame. */
+  private async readQueue(): Promise<void> {
+    const top = await this.queue.readTop(this.base);
+    if (!top) return;
+    this.older = top;
+    this.frame.schedule();
   }
 
   private scheduleCatchUp(): void {
@@ -320,7 +375,11 @@ export class LiveFeed {
   private showEmpty(): void {
     const empty = this.view.size === 0;
     this.ui.empty.hidden = !empty;
-    if (empty) {
+    if (empty && this.queue.on) {
+      this.ui.empty.textContent = isFiltering(this.filters)
+        ? "No waiting mention matches these filters."
+        : "Nothing is waiting. New mentions join the queue as they arrive.";
+    } else if (empty) {
       this.ui.empty.textContent =
         this.store.size && isFiltering(this.filters)
           ? "No mention matches these filters."

@@ -16,6 +16,8 @@ export class PauseControl {
   /** Set by an explicit resume under the pointer; cleared when the pointer leaves the list. */
   private hoverWaived = false;
   private shownCount = -1;
+  /** Off in Queue mode, which follows every change: no pause, no "N new". */
+  private active = true;
 
   /** `moved`: the list moves again and must catch up with what it held back. */
   constructor(
@@ -33,7 +35,15 @@ export class PauseControl {
     ui.newButton.addEventListener("click", () => this.resume());
   }
 
+  /** Queue mode switches the pause off; back in Live mode it starts unpaused. */
+  setActive(active: boolean): void {
+    this.active = active;
+    this.state.resume();
+    this.show();
+  }
+
   toggle(): void {
+    if (!this.active) return;
     if (this.state.paused) this.resume();
     else this.hold("user");
   }
@@ -70,7 +80,9 @@ export class PauseControl {
 
   private show(): void {
     const { pauseButton, newButton, newCount, feedWrap } = this.ui;
-    const paused = this.state.paused;
+    const paused = this.active && this.state.paused;
+    pauseButton.disabled = !this.active;
+    pauseButton.title = this.active ? "" : "The queue follows every change; pause the Live list";
     pauseButton.setAttribute("aria-pressed", String(this.state.isHeldBy("user")));
     pauseButton.textContent = paused ? "Resume" : "Pause";
     feedWrap.classList.toggle("is-paused", paused);

@@ -97,4 +97,70 @@ describe("MentionStore", () => {
     expect(seqs(store)).toEqual([3, 1]);
     expect(store.has(makeMention(2).id)).toBe(false);
   });
+
+  describe("hold (older mentions for the queue)", () => {
+    it("keeps older mentions beside the list, out of newest, reachable by id", () => {
+      const store = new MentionStore(100);
+      store.reset([makeMention(50), makeMention(60)], 60);
+
+      const added = store.hold([makeMention(10), makeMention(20)]);
+
+      expect(added.map((m) => m.seq)).toEqual([10, 20]);
+      expect(seqs(store)).toEqual([60, 50]);
+      expect(store.size).toBe(2);
+      expect(store.get(makeMention(10).id)?.seq).toBe(10);
+      expect([...store.all()].map((m) => m.seq).sort((a, b) => a - b)).toEqual([10, 20, 50, 60]);
+    });
+
+    it("refuses what the list holds or will hold, and what it holds already", () => {
+      const store = new MentionStore(100);
+      store.reset([makeMention(50), makeMention(60)], 60);
+      const first = makeMention(10, { text: "first copy" });
+      store.hold([first]);
+
+      // 50 is in the list, 55 is inside its range, 70 will arrive on the socket.
+      const added = store.hold([
+        makeMention(10, { text: "second copy" }),
+        makeMention(50),
+        makeMention(55),
+        makeMention(70),
+      ]);
+
+      expect(added).toEqual([]);
+      expect(store.get(first.id)).toBe(first); // journal updates made to it are kept
+      expect(store.olderSize).toBe(1);
+      // The live stream's mention 70 still enters the list.
+      expect(store.addMany([makeMention(70)]).map((m) => m.seq)).toEqual([70]);
+    });
+
+    it("holds nothing while the list is empty: everything will arrive on the socket", () => {
+      const store = new MentionStore(100);
+      expect(store.hold([makeMention(3)])).toEqual([]);
+    });
+
+    it("is bounded, letting the oldest go first", () => {
+      const store = new MentionStore(100);
+      store.reset([makeMention(100)], 100);
+
+      store.hold([makeMention(1), makeMention(2), makeMention(3)], 2);
+
+      expect(store.olderSize).toBe(2);
+      expect(store.has(makeMention(1).id)).toBe(false);
+      expect(store.has(makeMention(3).id)).toBe(true);
+    });
+
+    it("stays when the list trims, and is let go by a reset", () => {
+      const store = new MentionStore(2);
+      store.reset([makeMention(10), makeMention(11)], 11);
+      store.hold([makeMention(5)]);
+
+      store.addMany([makeMention(12), makeMention(13)]);
+      expect(store.has(makeMention(5).id)).toBe(true);
+      expect(seqs(store)).toEqual([13, 12]);
+
+      store.reset([makeMention(13)], 13);
+      expect(store.has(makeMention(5).id)).toBe(false);
+      expect(store.olderSize).toBe(0);
+    });
+  });
 });

@@ -10,6 +10,11 @@ export class MentionStore {
   private byId = new Map<number, Mention>();
   /** Everything at or below this seq was let go; it must not come back as "new". */
   private floor = 0;
+  /**
+   * Older mentions held beside the list for the queue (waiting, high priority, read on
+   * entering Queue mode): below the oldest seq held, never in `newest`, bounded apart.
+   */
+  private older = new Map<number, Mention>();
 
   constructor(readonly capacity: number) {}
 
@@ -19,6 +24,11 @@ export class MentionStore {
 
   get newestSeq(): number {
     return this.items.at(-1)?.seq ?? 0;
+  }
+
+  /** How many older mentions `hold` keeps beside the list. */
+  get olderSize(): number {
+    return this.older.size;
   }
 
   has(id: number): boolean {
@@ -65,9 +75,41 @@ export class MentionStore {
     const newer = this.items.filter((mention) => mention.seq > asOfSeq);
     this.items = [];
     this.byId.clear();
+    this.older.clear(); // the gap may have changed them: the queue reads them again
     this.floor = 0;
     this.addMany(snapshot.filter((mention) => mention.seq <= asOfSeq));
     this.addMany(newer);
+  }
+
+  /**
+   * Keeps mentions older than the list beside it, for the queue: those not held yet and
+   * below the oldest seq held (anything newer is, or will be, in the list itself, which
+   * must stay free of gaps). At most `limit` are kept, the oldest let go first. Answers
+   * those added.
+   */
+  hold(mentions: readonly Mention[], limit = 1_000): Mention[] {
+    const oldest = this.items[0]?.seq ?? 0;
+    const added: Mention[] = [];
+    for (const mention of mentions) {
+      if (mention.seq >= oldest || this.byId.has(mention.id)) continue;
+      this.older.set(mention.id, mention);
+      this.byId.set(mention.id, mention);
+      added.push(mention);
+    }
+    if (this.older.size > limit) {
+      const bySeq = [...this.older.values()].sort((a, b) => a.seq - b.seq);
+      for (const mention of bySeq.slice(0, this.older.size - limit)) {
+        this.older.delete(mention.id);
+        this.byId.delete(mention.id);
+      }
+    }
+    return added.filter((mention) => this.older.has(mention.id));
+  }
+
+  /** Every mention held, the older ones kept for the queue included, in no set order. */
+  *all(): IterableIterator<Mention> {
+    yield* this.older.values();
+    yield* this.items;
   }
 
   /** Up to `limit` mentions that pass `keep`, newest first. */

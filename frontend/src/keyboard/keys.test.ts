@@ -131,4 +131,15 @@ describe("commandFor", () => {
     expect(press("1", reply, { altKey: true, ctrlKey: true, code: "Digit1" })).toBeNull();
     expect(press("1", row, { altKey: true, code: "Digit1" })).toBeNull();
   });
+
+  it("switches between the live list and the queue with q, never while typing", () => {
+    expect(press("q", row)).toBe("toggle-queue");
+    expect(press("q", document.body)).toBe("toggle-queue");
+    expect(press("q", button)).toBeNull(); // a focused control keeps its keys, as for j
+    expect(press("q", search)).toBeNull();
+    expect(press("q", reply)).toBeNull();
+    expect(press("q", annotationInput)).toBeNull();
+    expect(press("q", row, { ctrlKey: true })).toBeNull();
+    expect(press("Q", row, { shiftKey: true })).toBeNull();
+  });
 });

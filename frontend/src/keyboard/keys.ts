@@ -1,4 +1,5 @@
-// The desk's keys. On the feed: j / k to move, / to search, space to pause, c to claim the
+// The desk's keys. On the feed: j / k to move, / to search, space to pause, q to switch
+// between the live list and the queue (waiting mentions by priority), c to claim the
 // selected mention, r to reply to it, n to claim the next waiting one, d to dismiss, f to
 // flag it for the producer (or unflag it), t to tag it, shift+N to add a note, shift+C to
 // take it over (producers), Escape to step back out (of the search box or any filter, to
@@ -13,6 +14,7 @@ export type Command =
   | "previous"
   | "search"
   | "toggle-pause"
+  | "toggle-queue"
   | "leave-filters"
   | "deselect"
   | "claim"
@@ -95,6 +97,8 @@ export function commandFor(event: KeyLike, scopes: KeyScopes): Command | null {
       return "search";
     case " ":
       return "toggle-pause";
+    case "q":
+      return "toggle-queue";
     case "Escape":
       return "deselect";
     case "c":

@@ -61,6 +61,9 @@ bindKeys(scopes, (command) => {
     case "toggle-pause":
       feed.togglePause();
       break;
+    case "toggle-queue":
+      feed.toggleQueue();
+      break;
     case "deselect":
       feed.deselect();
       break;

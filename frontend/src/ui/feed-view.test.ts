@@ -142,4 +142,64 @@ describe("FeedView", () => {
 
     expect(list.querySelector(".m-state")?.textContent).toBe("Dismissed");
   });
+
+  it("rebuilds by moving only the rows out of place", () => {
+    const view = makeView(5);
+    view.replace(mentions(5, 4, 3, 2, 1), TRACKED);
+    const changes: MutationRecord[] = [];
+    const observer = new MutationObserver((records) => changes.push(...records));
+    observer.observe(list, { childList: true });
+
+    view.replace(mentions(5, 4, 2, 1), TRACKED); // 3 left the queue
+    view.replace(mentions(5, 9, 4, 2, 1), TRACKED); // 9 entered at its place
+    changes.push(...observer.takeRecords());
+    observer.disconnect();
+
+    expect(rows()).toEqual([5, 9, 4, 2, 1]);
+    const touched = changes.flatMap((c) => [...c.addedNodes, ...c.removedNodes]);
+    expect(touched.map((node) => Number((node as HTMLElement).dataset.seq))).toEqual([3, 9]);
+  });
+
+  it("hands a departed selection to the row taking its place when asked to", () => {
+    const view = makeView(5);
+    view.replace(mentions(1, 2, 3, 4), TRACKED);
+    view.select(makeMention(2).id, false);
+
+    view.replace(mentions(9, 1, 2, 3, 4), TRACKED, true);
+    expect(view.selected?.seq).toBe(2); // others moving around it do not move it
+
+    view.replace(mentions(9, 1, 3, 4), TRACKED, true);
+    expect(view.selected?.seq).toBe(3);
+    expect(list.querySelector(".is-selected")?.getAttribute("data-seq")).toBe("3");
+    expect(document.activeElement).toBe(list.querySelector(".is-selected"));
+    expect(selections).toEqual([2, 3]);
+
+    // Without it (the live list), a departed selection is cleared.
+    view.replace(mentions(9, 1, 4), TRACKED);
+    expect(view.selected).toBeNull();
+    expect(selections).toEqual([2, 3, null]);
+  });
+
+  it("does not take the focus from elsewhere when the selection moves on", () => {
+    document.body.insertAdjacentHTML("beforeend", '<input id="search">');
+    const search = document.querySelector<HTMLInputElement>("#search") as HTMLInputElement;
+    const view = makeView(5);
+    view.replace(mentions(1, 2, 3), TRACKED);
+    view.select(makeMention(2).id, false);
+    search.focus();
+
+    view.replace(mentions(1, 3), TRACKED, true);
+
+    expect(view.selected?.seq).toBe(3);
+    expect(document.activeElement).toBe(search);
+  });
+
+  it("shows each mention's priority as a badge that says what it is", () => {
+    const view = makeView(5);
+    view.replace([makeMention(1, { priority: 42 })], TRACKED);
+
+    const badge = list.querySelector<HTMLElement>(".m-priority");
+    expect(badge?.textContent).toBe("P 42");
+    expect(badge?.title).toContain("Priority 42");
+  });
 });

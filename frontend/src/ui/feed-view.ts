@@ -3,6 +3,7 @@
 // same however long the night has been; a full rebuild reuses the rows it already has.
 // Triage changes a row in place (refresh), never by drawing it again.
 
+import { heirOf } from "../feed/queue";
 import type { Mention } from "../feed/types";
 import { renderMention, showViewers } from "./mention-view";
 import { showTriage, showTyping } from "./triage-row";
@@ -88,18 +89,47 @@ export class FeedView {
     this.afterChange();
   }
 
-  /** Show exactly `mentions` (newest first), keeping the rows that stay. */
-  replace(mentions: readonly Mention[], tracked: ReadonlySet<string>): void {
+  /**
+   * Show exactly `mentions` in this order, keeping the rows that stay and moving only those
+   * out of place (a row leaving or entering the queue is one DOM change, not 300). With
+   * `inherit`, a selected mention that leaves hands the selection to the row taking its
+   * place (feed/queue.ts `heirOf`) instead of clearing it.
+   */
+  replace(mentions: readonly Mention[], tracked: ReadonlySet<string>, inherit = false): void {
     const next = mentions.slice(0, this.limit);
     const keep = new Set(next.map((mention) => mention.id));
+    const heir = inherit
+      ? heirOf(
+          this.shown.map((mention) => mention.id),
+          next.map((mention) => mention.id),
+          this.selectedId,
+        )
+      : null;
     for (const [id, node] of this.nodes) {
       if (!keep.has(id)) {
         node.remove();
         this.nodes.delete(id);
       }
     }
-    this.list.replaceChildren(...next.map((mention) => this.nodeFor(mention, tracked)));
+    let at = this.list.firstChild;
+    for (const mention of next) {
+      const node = this.nodeFor(mention, tracked);
+      if (node === at) at = at.nextSibling;
+      else this.list.insertBefore(node, at);
+    }
+    while (at) {
+      const stray = at;
+      at = at.nextSibling;
+      stray.remove();
+    }
     this.shown = next;
+    if (heir !== null && heir !== this.selectedId) {
+      // The row that had the focus is gone: its heir takes it, unless the operator is
+      // elsewhere (typing a search must not be interrupted by the queue moving).
+      const active = document.activeElement;
+      const steal = !active || active === document.body || this.list.contains(active);
+      this.select(heir, false, steal);
+    }
     this.afterChange();
   }
 
@@ -113,7 +143,7 @@ export class FeedView {
     if (mention) this.select(mention.id, true);
   }
 
-  select(id: number | null, scroll: boolean): void {
+  select(id: number | null, scroll: boolean, focus = true): void {
     if (id === this.selectedId) return;
     if (this.selectedId !== null) {
       const previous = this.nodes.get(this.selectedId);
@@ -125,7 +155,7 @@ export class FeedView {
     if (node) {
       node.classList.add("is-selected");
       node.setAttribute("aria-current", "true");
-      node.focus({ preventScroll: true });
+      if (focus) node.focus({ preventScroll: true });
       if (scroll) node.scrollIntoView({ block: "nearest" });
     }
     this.onSelect(this.selected);

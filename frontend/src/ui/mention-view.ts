@@ -32,6 +32,16 @@ function avatar(author: Author): HTMLElement {
   return image;
 }
 
+/** "P 42": the score that orders the queue and "claim next" (app/mentions/priority.py). */
+export function priorityBadge(priority: number): HTMLElement {
+  const badge = el("span", "m-priority", `P ${priority}`);
+  badge.title =
+    `Priority ${priority}: reach, verified, a question, a negative tone and the event's ` +
+    "VIP list add up; the queue and claim next take the highest first";
+  badge.setAttribute("aria-label", `priority ${priority}`);
+  return badge;
+}
+
 export function renderMention(
   mention: Mention,
   tracked: ReadonlySet<string>,
@@ -61,6 +71,7 @@ export function renderMention(
   count.setAttribute("aria-label", `${exactNumber(followers)} followers`);
   head.append(count);
   head.append(el("span", `net net-${mention.network}`, networkLabel(mention.network)));
+  head.append(priorityBadge(mention.priority));
   head.append(el("span", "m-claim"), el("span", "m-viewers"), el("span", "m-typing"));
 
   const created = new Date(mention.created_at);
