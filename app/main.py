@@ -71,7 +71,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sweeper = ClaimSweeper(db, settings.claim_sweep_seconds)
         app.state.sweeper = sweeper
         outbox = ReplyOutbox(db, settings, Publishers(settings))
-        app.state.outbox = outbox
         length.warm_up()
         await sources.start()
         await sweeper.start()

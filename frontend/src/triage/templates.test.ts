@@ -7,7 +7,7 @@ describe("insertSnippet", () => {
   });
 
   it("replaces the selection", () => {
-    expect(insertSnippet("Hi XXX, see you", 3, 6, "@ana")).toEqual({
+    expect(insertSnippet("Hi fan, see you", 3, 6, "@ana")).toEqual({
       value: "Hi @ana, see you",
       caret: 7,
     });

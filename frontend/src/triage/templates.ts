@@ -9,7 +9,7 @@ export interface Insertion {
 
 const SPACE = /\s/u;
 // What a snippet must not run into on its right: a word, a handle, a hashtag. Punctuation
-// ("Hi XXX, see you" with XXX replaced) stays attached.
+// ("Hi fan, see you" with "fan" replaced) stays attached.
 const WORD_START = /[\p{L}\p{N}@#]/u;
 
 /**
