@@ -12,6 +12,7 @@ import orjson
 from redis.asyncio import Redis
 
 from app.broker.base import MemoryBroker
+from app.ops import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class RedisBroker:
                 raise
             except Exception:
                 # Subscribers catch up from the journal; keep listening after a blip.
+                metrics.BROKER_ERRORS.labels("listen").inc()
                 logger.exception("redis broker listener failed; retrying")
                 await asyncio.sleep(0.5)
                 with contextlib.suppress(Exception):
