@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     publish_mastodon_token: str = ""
     # The server's configuration.statuses.max_characters.
     mastodon_max_characters: int = Field(default=500, ge=1, le=100000)
+    # ``GET /metrics`` asks for ``Authorization: Bearer <this>`` when set; empty, it is open
+    # like /healthz (it shows counts and route templates, nothing private).
+    metrics_token: str = ""
 
     @model_validator(mode="after")
     def _refuse_unsafe_secret(self) -> Settings:

@@ -26,6 +26,8 @@ from app.ingest.manager import SourceManager
 from app.ingest.router import router as sources_router
 from app.journal.router import router as journal_router
 from app.mentions.router import router as mentions_router
+from app.ops import metrics
+from app.ops.docs import mount_docs
 from app.ops.router import router as ops_router
 from app.replies import length
 from app.replies.outbox import ReplyOutbox
@@ -53,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await broker.connect()
 
         def publish(entries: list[dict[str, Any]]) -> None:
+            metrics.count_committed(entries)
             by_event: dict[int, list[dict[str, Any]]] = {}
             for entry in entries:
                 by_event.setdefault(entry["event_id"], []).append(entry)
@@ -94,7 +97,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="Live-event social console: live feed, triage, cues and replay.",
         lifespan=lifespan,
+        # Replaced by pages that load Swagger UI and Redoc from this server (app/ops/docs.py).
+        docs_url=None,
+        redoc_url=None,
     )
+    app.add_middleware(metrics.RequestMetrics)
     app.state.settings = settings
 
     @app.exception_handler(CuedeskError)
@@ -115,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(journal_router)
     app.include_router(sources_router)
     app.include_router(ops_router)
+    mount_docs(app)
     app.include_router(stream_router)
     app.include_router(console_router)
     app.mount("/static", StaticFiles(directory=FRONTEND_DIR / "static"), name="static")
