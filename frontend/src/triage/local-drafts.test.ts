@@ -56,7 +56,8 @@ describe("LocalDrafts", () => {
     kept.sent(1, "a");
     kept.sent(1, "ab");
     kept.sent(1, "abc");
-    expect(kept.get(1)?.sent).toEqual(["ab", "abc"]);
+    kept.sent(1, "abcd");
+    expect(kept.get(1)?.sent).toEqual(["ab", "abc", "abcd"]);
 
     kept.claimed(1, 2, "abc", null);
     expect(kept.get(1)?.sent).toEqual([]);

@@ -66,8 +66,9 @@ export function newestDraft(
   };
 }
 
-// Two texts are enough: the one the server last confirmed and the one on its way.
-const SENT_KEPT = 2;
+// The one the server last confirmed and up to two on their way (a save, and the one a
+// closing composer sends).
+const SENT_KEPT = 3;
 
 export class LocalDrafts {
   private readonly prefix: string;
