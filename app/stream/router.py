@@ -10,6 +10,7 @@ from app.auth import service as auth
 from app.auth.deps import SESSION_COOKIE, request_origin_allowed
 from app.auth.models import User
 from app.broker import Broker
+from app.common.ids import fits_an_id
 from app.config import Settings
 from app.db import Database
 from app.events.models import Event
@@ -87,7 +88,7 @@ async def event_stream(websocket: WebSocket, event_id: int) -> None:
             return
         after_seq = int(raw_after)
     async with websocket.app.state.db.read_session() as session:
-        if await session.get(Event, event_id) is None:
+        if not fits_an_id(event_id) or await session.get(Event, event_id) is None:
             await websocket.close(CLOSE_NOT_FOUND, f"event {event_id} does not exist")
             return
     registry: HubRegistry = websocket.app.state.hubs
