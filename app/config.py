@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # How often the other processes try to take over; a dead leader is replaced this fast.
     sources_leader_retry_seconds: float = Field(default=3.0, gt=0, le=300)
     max_mentions_per_request: int = Field(default=5000, ge=1)
+    # No request body larger than this is read (413): room for max_mentions_per_request
+    # mentions of about 3 KB of JSON each (a long post with its author and links).
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
     # The live stream (see docs/stream.md).
     stream_tick_ms: int = Field(default=15, ge=1, le=1000)
     stream_replay_limit: int = Field(default=20000, ge=100)

@@ -19,6 +19,7 @@ from app.auth.schemas import (
     UserUpdate,
 )
 from app.auth.throttle import LoginThrottle
+from app.common.http_errors import error_response
 from app.common.ids import Id
 from app.config import Settings
 from app.db import SessionDep
@@ -54,7 +55,7 @@ def _delete_session_cookie(response: Response, settings: Settings) -> None:
 @auth_router.post(
     "/login",
     response_model=UserPublic,
-    responses={401: {"description": WRONG_CREDENTIALS}, 429: {"description": "Throttled"}},
+    responses={401: error_response(WRONG_CREDENTIALS), 429: error_response("Throttled")},
 )
 async def login(
     data: LoginRequest, request: Request, response: Response, session: SessionDep

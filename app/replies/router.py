@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 
 from app.auth.deps import CurrentUser, WriterUser
+from app.common.http_errors import error_response
 from app.common.ids import Id
 from app.config import Settings
 from app.db import SessionDep
@@ -23,10 +24,10 @@ from app.replies.schemas import (
 router = APIRouter(tags=["replies"])
 
 REFUSALS: dict[int | str, dict[str, Any]] = {
-    status.HTTP_409_CONFLICT: {"description": "Your claim ended, or the mention is answered"},
-    status.HTTP_422_UNPROCESSABLE_CONTENT: {
-        "description": "Empty, or too long for the network: says by how much (`over_by`)"
-    },
+    status.HTTP_409_CONFLICT: error_response("Your claim ended, or the mention is answered"),
+    status.HTTP_422_UNPROCESSABLE_CONTENT: error_response(
+        "Empty, or too long for the network: says by how much (`over_by`)"
+    ),
 }
 
 
@@ -61,7 +62,7 @@ async def list_replies(mention_id: Id, session: SessionDep, _user: CurrentUser) 
 @router.post(
     "/api/replies/{reply_id}/retry",
     response_model=ReplyPublic,
-    responses={status.HTTP_409_CONFLICT: {"description": "Not failed or retrying"}},
+    responses={status.HTTP_409_CONFLICT: error_response("Not failed or retrying")},
 )
 async def retry_reply(reply_id: Id, session: SessionDep, user: WriterUser) -> dict[str, Any]:
     """Publish a failed reply again (with the same idempotency key: never a double post)."""

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Body, Request, status
 
 from app.auth.deps import CurrentUser, WriterUser
 from app.common.errors import Invalid
+from app.common.http_errors import error_response
 from app.common.ids import Id
 from app.common.text import StoredText
 from app.config import Settings
@@ -39,7 +40,7 @@ from app.triage.schemas import (
 router = APIRouter(tags=["triage"])
 
 CONFLICT: dict[int | str, dict[str, Any]] = {
-    status.HTTP_409_CONFLICT: {"description": "Held by someone else, or your claim ended"}
+    status.HTTP_409_CONFLICT: error_response("Held by someone else, or your claim ended")
 }
 
 

@@ -31,13 +31,11 @@ async def test_a_mention_from_year_999_reads_back_everywhere(
 @pytest.mark.parametrize(
     ("written", "read"),
     [
-        ("2026-02-08T21:00:00+01:00", "2026-02-08T20:00:00.000Z"),
         ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00.000Z"),
-        ("9999-12-31T23:59:59.999Z", "9999-12-31T23:59:59.999Z"),
-        ("2026-02-08T20:00:00.123456Z", "2026-02-08T20:00:00.123Z"),
+        ("0010-02-08T21:00:00.123456+01:00", "0010-02-08T20:00:00.123Z"),
     ],
 )
-async def test_a_time_is_stored_in_utc_to_the_millisecond_it_is_sent_back(
+async def test_an_early_year_is_stored_in_utc_and_sent_back_with_four_digits(
     producer: httpx.AsyncClient, event_id: int, written: str, read: str
 ) -> None:
     response = await producer.post(
