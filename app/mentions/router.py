@@ -8,6 +8,7 @@ from app.auth.deps import CurrentUser, WriterUser
 from app.common.errors import Invalid
 from app.common.ids import MAX_ID, Id
 from app.common.text import StoredText
+from app.config import MENTIONS_PER_REQUEST_CEILING
 from app.db import SessionDep
 from app.events import service as events
 from app.events.models import Network
@@ -25,7 +26,7 @@ CURSOR_PATTERN = r"^-?\d{1,9}:\d{1,12}$"
 async def ingest_mentions(
     event_id: Id,
     request: Request,
-    items: Annotated[list[MentionIn], Body()],
+    items: Annotated[list[MentionIn], Body(max_length=MENTIONS_PER_REQUEST_CEILING)],
     session: SessionDep,
     user: WriterUser,
 ) -> dict[str, int]:
