@@ -1,4 +1,5 @@
-"""A socket for an event id that cannot exist closes with the not-found code (docs/stream.md)."""
+"""A socket for an event id or a position that cannot exist closes with a clear code
+(docs/stream.md), never an internal error."""
 
 from __future__ import annotations
 
@@ -17,3 +18,15 @@ async def test_an_event_id_past_64_bits_closes_as_not_found(
             await console.receive()
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4404
+
+
+@pytest.mark.parametrize("after_seq", [str(2**64), "²"])
+async def test_an_after_seq_past_64_bits_or_not_ascii_closes_as_bad_request(
+    live: LiveServer, tokens: dict[str, str], stream_event: int, after_seq: str
+) -> None:
+    url = f"ws://127.0.0.1:{live.port}/ws/events/{stream_event}?after_seq={after_seq}"
+    async with open_console(url, tokens["viewer"]) as console:
+        with pytest.raises(ConnectionClosed) as closed:
+            await console.receive()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4400
