@@ -95,7 +95,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
-        # Starlette logs the traceback itself; this only gives the answer the common shape.
+        # Starlette raises the exception again after this answer, so the server still logs its
+        # traceback; this gives the answer the common shape and names the request.
         logger.error("%s %s failed: %r", request.method, request.url.path, exc)
         return JSONResponse(
             status_code=500,
