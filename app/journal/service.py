@@ -160,3 +160,16 @@ async def last_seq(session: AsyncSession, event_id: int) -> int:
     if value is None:
         raise NotFound(f"Event {event_id} does not exist.", event_id=event_id)
     return int(value)
+
+
+async def head(session: AsyncSession, event_id: int) -> tuple[int, str]:
+    """The event's last seq and the epoch its numbers belong to."""
+    result = await session.execute(
+        select(event_table.c.last_seq, event_table.c.journal_epoch).where(
+            event_table.c.id == event_id
+        )
+    )
+    row = result.first()
+    if row is None:
+        raise NotFound(f"Event {event_id} does not exist.", event_id=event_id)
+    return int(row.last_seq), str(row.journal_epoch)
