@@ -46,4 +46,11 @@ describe("closeAction", () => {
     expect(closeAction(4400)).toMatchObject({ kind: "stop" });
     expect(closeAction(4404)).toEqual({ kind: "stop", reason: "This event no longer exists." });
   });
+
+  it("stops, asking for a new login, when the login it used ended", () => {
+    expect(closeAction(4401)).toMatchObject({
+      kind: "stop",
+      reason: expect.stringContaining("Log in"),
+    });
+  });
 });

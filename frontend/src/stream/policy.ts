@@ -56,6 +56,11 @@ export function closeAction(code: number): CloseAction {
       return { kind: "retry", reason: "The server heard nothing from this console.", floorMs: 0 };
     case 4008:
       return { kind: "retry", reason: "The connection could not keep up.", floorMs: 0 };
+    case 4401:
+      return {
+        kind: "stop",
+        reason: "Your login ended (logged out, deactivated or a new password). Log in again.",
+      };
     case 4400:
       return {
         kind: "stop",
