@@ -28,9 +28,7 @@ def upgrade() -> None:
     event = sa.table("event", sa.column("id", sa.Integer), sa.column("journal_epoch", sa.String))
     for (event_id,) in connection.execute(sa.select(event.c.id)).all():
         connection.execute(
-            event.update()
-            .where(event.c.id == event_id)
-            .values(journal_epoch=secrets.token_hex(8))
+            event.update().where(event.c.id == event_id).values(journal_epoch=secrets.token_hex(8))
         )
     with op.batch_alter_table("event", schema=None) as batch_op:
         batch_op.alter_column("journal_epoch", server_default=None)
