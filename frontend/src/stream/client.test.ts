@@ -183,14 +183,19 @@ describe("StreamClient", () => {
     expect(last().url).toBe("ws://desk/ws/events/7?after_seq=12&epoch=a1b2");
   });
 
-  it("stops for good when the server ends the login the socket used", () => {
+  it("after its login ended, reconnects once and stops if the handshake is refused", async () => {
     const client = makeClient();
     client.start(0);
     last().open();
     last().serverClose(4401);
+    await vi.advanceTimersByTimeAsync(250);
+    probeAnswer = "Log in again.";
+    last().serverClose(1006); // refused before it opened (a 403, which browsers hide)
+    await vi.advanceTimersByTimeAsync(0);
 
-    expect(states.at(-1)).toMatchObject({ kind: "offline", final: true });
-    expect(sockets).toHaveLength(1);
+    expect(sockets).toHaveLength(2);
+    expect(states.at(-1)).toEqual({ kind: "offline", reason: "Log in again.", final: true });
+    expect(client.lastSeq).toBe(0);
   });
 
   it("pings every 10 s and gives up on a server silent for 25 s", async () => {
