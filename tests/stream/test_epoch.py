@@ -55,15 +55,16 @@ def sqlite_settings(template: Path, path: Path) -> Settings:
     )
 
 
-async def test_the_hello_and_the_journal_name_the_events_epoch(
+async def test_the_hello_the_journal_and_the_event_name_the_same_epoch(
     live: LiveServer, api: httpx.AsyncClient, tokens: dict[str, str], stream_event: int
 ) -> None:
     other = (await api.post("/api/events", json={"name": "Semi Final"})).json()["id"]
     journal = (await api.get(f"/api/events/{stream_event}/journal")).json()
     other_journal = (await api.get(f"/api/events/{other}/journal")).json()
+    event = (await api.get(f"/api/events/{stream_event}")).json()
     async with open_console(live.ws_url(stream_event), tokens["viewer"]) as console:
         hello = await console.receive_type("hello")
-    assert hello["epoch"] == journal["epoch"]
+    assert hello["epoch"] == journal["epoch"] == event["journal_epoch"]
     assert journal["epoch"] and journal["epoch"] != other_journal["epoch"]
 
 

@@ -8,16 +8,18 @@ import shutil
 import socket
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import update
 from websockets.exceptions import InvalidStatus
 
 from app.auth.deps import SESSION_COOKIE
 from app.config import Settings
 from app.db import Database
+from app.stream.models import StreamTicket
 from tests.conftest import PASSWORD, make_token
 from tests.stream.conftest import LiveServer, open_console
 
@@ -57,8 +59,7 @@ async def test_an_expired_ticket_is_refused(
     try:
         async with db.transaction() as session:
             await session.execute(
-                text("UPDATE stream_ticket SET expires_at = :past"),
-                {"past": "2026-01-01 00:00:00+00:00"},
+                update(StreamTicket).values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
             )
     finally:
         await db.dispose()
