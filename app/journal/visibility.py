@@ -12,7 +12,6 @@ from typing import Any, Literal
 from app.auth.models import Role
 
 Audience = Literal["team", "viewer"]
-AUDIENCES: tuple[Audience, ...] = ("team", "viewer")
 
 # The VIP entries keep the mentions whose priority moved (viewers see priorities), not
 # whose handle it was.
@@ -44,9 +43,11 @@ def for_viewer(entry: dict[str, Any]) -> dict[str, Any]:
     kept = _VIEWER_DATA.get(entry["type"])
     data = entry["data"]
     if kept is None:
-        # A mention in full (``mention.received``) shows no notes either.
-        shown = shown_to(Role.viewer, data)
-        return entry if shown is data else {**entry, "data": shown}
+        # A mention in full (``mention.received``) shows no notes either. The hub runs this
+        # for every entry it takes in: the common case returns at once.
+        if not data.get("notes"):
+            return entry
+        return {**entry, "data": {**data, "notes": []}}
     return {**entry, "data": {key: data[key] for key in kept if key in data}}
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from app.journal import visibility
-from app.journal.visibility import AUDIENCES, Audience
+from app.journal.visibility import Audience
 
 
 def encode_entry(entry: dict[str, Any]) -> str:
@@ -31,19 +31,21 @@ class EncodedRing:
     def __init__(self, size: int, max_frame_entries: int) -> None:
         # Contiguous, ending at the hub's received seq: a seq's place is arithmetic, and the
         # collector has one object per entry to walk, not three.
-        self._encoded: dict[Audience, deque[str]] = {a: deque(maxlen=size) for a in AUDIENCES}
+        self._team: deque[str] = deque(maxlen=size)
+        self._viewer: deque[str] = deque(maxlen=size)
+        self._encoded: dict[Audience, deque[str]] = {"team": self._team, "viewer": self._viewer}
         self._max_frame = max_frame_entries
         # Per audience: (after seq, visible seq, frame, frame's last seq).
         self._frames: dict[Audience, tuple[int, int, str, int]] = {}
 
     def __len__(self) -> int:
-        return len(self._encoded["team"])
+        return len(self._team)
 
     def append(self, entry: dict[str, Any]) -> None:
         encoded = encode_entry(entry)
-        self._encoded["team"].append(encoded)
+        self._team.append(encoded)
         shown = visibility.for_viewer(entry)
-        self._encoded["viewer"].append(encoded if shown is entry else encode_entry(shown))
+        self._viewer.append(encoded if shown is entry else encode_entry(shown))
 
     def frame_after(
         self, seq: int, *, visible_seq: int, last_seq: int, audience: Audience
