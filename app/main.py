@@ -12,8 +12,10 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import migrate
+from app.auth import service as auth
 from app.auth.router import router as auth_router
 from app.broker import create_broker
+from app.common import log_redaction
 from app.common.body_limit import BodyLimit
 from app.common.http_errors import ERROR_RESPONSES, install_error_handlers
 from app.config import Settings, get_settings
@@ -32,6 +34,7 @@ from app.replies import length
 from app.replies.outbox import ReplyOutbox
 from app.replies.publishers import Publishers
 from app.replies.router import router as replies_router
+from app.stream.access import AccessGuard
 from app.stream.router import hub_registry
 from app.stream.router import router as stream_router
 from app.triage.router import router as triage_router
@@ -64,7 +67,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         db = Database(url, publisher=publish)
         sources = SourceManager(db, settings)
         hubs = hub_registry(settings, db, broker)
+        access = AccessGuard(broker)
+        db.signals[auth.ACCESS_ENDED] = access.announce
         app.state.hubs = hubs
+        app.state.access = access
         app.state.settings = settings
         app.state.db = db
         app.state.broker = broker
@@ -73,6 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sweeper = sweeper
         outbox = ReplyOutbox(db, settings, Publishers(settings))
         length.warm_up()
+        log_redaction.install()
+        await access.start()
         await sources.start()
         await sweeper.start()
         await outbox.start()
@@ -88,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await sweeper.stop()
             await sources.stop()
             await hubs.stop()
+            await access.stop()
             await broker.disconnect()
             await db.dispose()
 

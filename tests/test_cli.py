@@ -116,3 +116,23 @@ def test_bad_settings_are_reported_not_traced(
     get_settings.cache_clear()
     with pytest.raises(SystemExit, match="invalid settings"):
         cli.main(["db", "upgrade"])
+
+
+def test_new_epochs_after_a_restore_give_every_event_another_history(data_dir: Path) -> None:
+    assert cli.main(["db", "upgrade"]) == 0
+    url = get_settings().database_url_resolved
+
+    async def epochs(create: int = 0) -> list[str]:
+        db = Database(url)
+        try:
+            async with db.transaction() as session:
+                session.add_all(Event(name=f"Show {n}") for n in range(create))
+            async with db.read_session() as session:
+                return list((await session.execute(select(Event.journal_epoch))).scalars())
+        finally:
+            await db.dispose()
+
+    before = asyncio.run(epochs(create=2))
+    assert cli.main(["db", "new-epochs"]) == 0
+    after = asyncio.run(epochs())
+    assert len(after) == 2 and not set(before) & set(after)

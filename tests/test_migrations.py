@@ -38,3 +38,28 @@ async def test_migrations_match_the_models(database_url: str) -> None:
     finally:
         await engine.dispose()
     assert diff == []
+
+
+async def test_events_from_before_the_epoch_each_get_their_own(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    await migrate.upgrade(url, "0003")
+    engine = null_pool_engine(url)
+    try:
+        async with engine.begin() as conn:
+            for name in ("Cup Final", "Semi Final"):
+                await conn.execute(
+                    text(
+                        "INSERT INTO event (name, hashtags, keywords, networks, status, "
+                        "last_seq, created_at, updated_at) VALUES (:name, '[]', '[]', '[]', "
+                        "'live', 0, '2026-11-30 20:00:00+00:00', '2026-11-30 20:00:00+00:00')"
+                    ),
+                    {"name": name},
+                )
+        await migrate.upgrade(url)
+        async with engine.connect() as conn:
+            epochs = (await conn.execute(text("SELECT journal_epoch FROM event"))).scalars().all()
+    finally:
+        await engine.dispose()
+    assert len(set(epochs)) == 2 and all(epochs)

@@ -67,7 +67,7 @@ def refuse_cross_site(request: Request, *, require_origin: bool) -> None:
 
 async def current_user(request: Request, session: SessionDep) -> User:
     authorization = request.headers.get("authorization", "")
-    user: User | None = None
+    login: service.Login | None = None
     if authorization:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -76,21 +76,30 @@ async def current_user(request: Request, session: SessionDep) -> User:
                 "Authorization must be 'Bearer <API token>'.",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        user = await service.user_for_api_token(session, token.strip())
+        login = await service.login_for_api_token(session, token.strip())
     elif cookie := request.cookies.get(SESSION_COOKIE):
         # Browsers attach the cookie to requests other sites trigger; SameSite=Lax covers
         # most of that, and checking where a state-changing request came from covers the rest.
         if request.method not in SAFE_METHODS:
             refuse_cross_site(request, require_origin=True)
-        user = await service.user_for_session_token(session, cookie)
-    if user is None:
+        login = await service.login_for_session_token(session, cookie)
+    if login is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "Log in first (POST /api/auth/login) or send an API token.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    request.state.user = user
-    return user
+    request.state.user = login.user
+    # Which session or token it was: what a stream ticket is tied to.
+    request.state.login = login
+    return login.user
+
+
+async def current_login(
+    request: Request, _user: Annotated[User, Depends(current_user)]
+) -> service.Login:
+    login: service.Login = request.state.login
+    return login
 
 
 def require_roles(*roles: Role) -> Callable[[User], Awaitable[User]]:
@@ -113,3 +122,4 @@ CurrentUser = Annotated[User, Depends(current_user)]
 WriterUser = Annotated[User, Depends(require_roles(*WRITER_ROLES))]
 ProducerUser = Annotated[User, Depends(require_roles(*PRODUCER_ROLES))]
 AdminUser = Annotated[User, Depends(require_roles(Role.admin))]
+CurrentLogin = Annotated[service.Login, Depends(current_login)]

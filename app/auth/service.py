@@ -14,6 +14,7 @@ import logging
 import re
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from pwdlib import PasswordHash
@@ -27,6 +28,7 @@ from sqlmodel import col
 from app.auth.models import ApiToken, Role, User, UserSession
 from app.common.errors import Conflict, Invalid, NotFound
 from app.common.time import as_utc, utcnow
+from app.db import database_of
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,26 @@ MAX_TOKEN_NAME_LENGTH = 100
 _USERNAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 _hasher = PasswordHash((Argon2Hasher(),))
+
+# The after-commit signal (see Database.signals) that a login or token ended; the stream
+# closes the sockets opened with it in every process (app/stream/access.py).
+ACCESS_ENDED = "access_ended"
+ANY_CREDENTIAL = "*"
+ANY_SESSION = "session:*"
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    """Who is calling, and with what: ``session:<id>`` or ``api_token:<id>``."""
+
+    user: User
+    credential: str
+
+
+def _access_ended(session: AsyncSession, user_id: int, ended: str) -> None:
+    database = database_of(session)
+    if database is not None:
+        database.signal_after_commit(session, ACCESS_ENDED, {"user_id": user_id, "ended": ended})
 
 
 # --- passwords ------------------------------------------------------------------------------
@@ -166,19 +188,29 @@ async def update_user(
             "This is the last active admin; make another user admin first, "
             "or nobody could manage users any more."
         )
+    # What this change ends: a new password ends the browser sessions; a deactivation or a
+    # new role (what the stream may show them) ends every open socket of the user.
+    ended: str | None = None
     if new_role is not None:
+        if new_role.value != user.role:
+            ended = ANY_CREDENTIAL
         user.role = new_role.value
     if display_name is not None:
         user.display_name = _clean_display_name(display_name)
     end_sessions = False
     if is_active is not None:
         end_sessions = user.is_active and not is_active
+        if end_sessions:
+            ended = ANY_CREDENTIAL
         user.is_active = is_active
     if password is not None:
         user.password_hash = await _hash_password(password)
         end_sessions = True
+        ended = ended or ANY_SESSION
     if end_sessions:
         await session.execute(delete(UserSession).where(col(UserSession.user_id) == user_id))
+    if ended is not None:
+        _access_ended(session, user_id, ended)
     await session.flush()
     return user
 
@@ -228,25 +260,34 @@ async def create_session(session: AsyncSession, user: User, max_age_seconds: int
 
 
 async def revoke_session(session: AsyncSession, token: str) -> None:
-    await session.execute(
-        delete(UserSession).where(col(UserSession.token_hash) == _token_hash(token))
+    result = await session.execute(
+        delete(UserSession)
+        .where(col(UserSession.token_hash) == _token_hash(token))
+        .returning(col(UserSession.id), col(UserSession.user_id))
     )
+    for session_id, user_id in result.all():
+        _access_ended(session, user_id, f"session:{session_id}")
 
 
-async def user_for_session_token(session: AsyncSession, token: str) -> User | None:
+async def login_for_session_token(session: AsyncSession, token: str) -> Login | None:
     row = (
         await session.execute(
-            select(User, col(UserSession.expires_at))
+            select(User, col(UserSession.id), col(UserSession.expires_at))
             .join(UserSession, col(UserSession.user_id) == col(User.id))
             .where(col(UserSession.token_hash) == _token_hash(token))
         )
     ).first()
     if row is None:
         return None
-    user, expires_at = row
+    user, session_id, expires_at = row
     if as_utc(expires_at) <= utcnow() or not user.is_active:
         return None
-    return user
+    return Login(user, f"session:{session_id}")
+
+
+async def user_for_session_token(session: AsyncSession, token: str) -> User | None:
+    login = await login_for_session_token(session, token)
+    return login.user if login else None
 
 
 # --- API tokens -----------------------------------------------------------------------------
@@ -284,17 +325,63 @@ async def revoke_api_token(session: AsyncSession, user: User, token_id: int) -> 
         raise NotFound(f"API token {token_id} does not exist.", token_id=token_id)
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        _access_ended(session, row.user_id, f"api_token:{token_id}")
         await session.flush()
 
 
-async def user_for_api_token(session: AsyncSession, token: str) -> User | None:
+async def login_for_api_token(session: AsyncSession, token: str) -> Login | None:
     if not token.startswith(API_TOKEN_PREFIX):
         return None
-    user = await session.scalar(
-        select(User)
-        .join(ApiToken, col(ApiToken.user_id) == col(User.id))
-        .where(col(ApiToken.token_hash) == _token_hash(token), col(ApiToken.revoked_at).is_(None))
-    )
+    row = (
+        await session.execute(
+            select(User, col(ApiToken.id))
+            .join(ApiToken, col(ApiToken.user_id) == col(User.id))
+            .where(
+                col(ApiToken.token_hash) == _token_hash(token), col(ApiToken.revoked_at).is_(None)
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    user, token_id = row
+    if not user.is_active:
+        return None
+    return Login(user, f"api_token:{token_id}")
+
+
+async def user_for_api_token(session: AsyncSession, token: str) -> User | None:
+    login = await login_for_api_token(session, token)
+    return login.user if login else None
+
+
+async def login_for_credential(
+    session: AsyncSession, user_id: int, credential: str
+) -> Login | None:
+    """The login of ``credential`` (``session:<id>``, ``api_token:<id>``) while it works."""
+    kind, _, raw_id = credential.partition(":")
+    if not raw_id.isdigit():
+        return None
+    user = await session.get(User, user_id)
     if user is None or not user.is_active:
         return None
-    return user
+    if kind == "session":
+        expires_at = await session.scalar(
+            select(col(UserSession.expires_at)).where(
+                col(UserSession.id) == int(raw_id), col(UserSession.user_id) == user_id
+            )
+        )
+        alive = expires_at is not None and as_utc(expires_at) > utcnow()
+    elif kind == "api_token":
+        alive = (
+            await session.scalar(
+                select(col(ApiToken.id)).where(
+                    col(ApiToken.id) == int(raw_id),
+                    col(ApiToken.user_id) == user_id,
+                    col(ApiToken.revoked_at).is_(None),
+                )
+            )
+            is not None
+        )
+    else:
+        alive = False
+    return Login(user, credential) if alive else None

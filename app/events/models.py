@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -35,8 +36,15 @@ class Event(SQLModel, table=True):
     # The journal's counter: the seq of the event's latest journal entry. Taking the next
     # numbers locks this row, which is what keeps seq gap-free under concurrent writers.
     last_seq: int = Field(default=0)
+    # Which history the journal's numbers belong to: a database reset or restored holds
+    # other entries under the same seqs, and a console resuming with another epoch reloads.
+    journal_epoch: str = Field(default_factory=lambda: new_journal_epoch(), max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+def new_journal_epoch() -> str:
+    return secrets.token_hex(8)
 
 
 class EventVip(SQLModel, table=True):

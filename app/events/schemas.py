@@ -94,6 +94,8 @@ class EventPublic(BaseModel):
     ends_at: UtcTime | None
     status: EventStatus
     last_seq: int
+    # The history last_seq counts in: a console opens the stream with ``epoch=`` this.
+    journal_epoch: str
     created_at: UtcTime
     updated_at: UtcTime
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.common.errors import NotFound
 from app.common.time import isoformat_z, utcnow
 from app.db import after_commit, database_of
-from app.events.models import Event
+from app.events.models import Event, new_journal_epoch
 from app.journal.models import JournalEntry
 
 journal_table = JournalEntry.__table__  # type: ignore[attr-defined]
@@ -160,3 +160,29 @@ async def last_seq(session: AsyncSession, event_id: int) -> int:
     if value is None:
         raise NotFound(f"Event {event_id} does not exist.", event_id=event_id)
     return int(value)
+
+
+async def head(session: AsyncSession, event_id: int) -> tuple[int, str]:
+    """The event's last seq and the epoch its numbers belong to."""
+    result = await session.execute(
+        select(event_table.c.last_seq, event_table.c.journal_epoch).where(
+            event_table.c.id == event_id
+        )
+    )
+    row = result.first()
+    if row is None:
+        raise NotFound(f"Event {event_id} does not exist.", event_id=event_id)
+    return int(row.last_seq), str(row.journal_epoch)
+
+
+async def renew_epochs(session: AsyncSession) -> int:
+    """Give every event's journal a new epoch (after restoring a backup: consoles that saw
+    entries the backup lacks must reload, not resume); answers how many events."""
+    ids = (await session.execute(select(event_table.c.id))).scalars().all()
+    for event_id in ids:
+        await session.execute(
+            update(event_table)
+            .where(event_table.c.id == event_id)
+            .values(journal_epoch=new_journal_epoch())
+        )
+    return len(ids)

@@ -12,6 +12,7 @@ from app.config import MENTIONS_PER_REQUEST_CEILING
 from app.db import SessionDep
 from app.events import service as events
 from app.events.models import Network
+from app.journal.visibility import shown_to
 from app.mentions import queries, service, tags
 from app.mentions.models import MentionState
 from app.mentions.schemas import IngestResult, MentionIn, MentionPage
@@ -44,7 +45,7 @@ async def ingest_mentions(
 async def list_mentions(
     event_id: Id,
     session: SessionDep,
-    _user: CurrentUser,
+    user: CurrentUser,
     state: MentionState | None = None,
     network: Network | None = None,
     q: Annotated[
@@ -102,4 +103,8 @@ async def list_mentions(
     next_cursor = None
     if sort == "priority" and has_more and items:
         next_cursor = f"{items[-1]['priority']}:{items[-1]['seq']}"
-    return {"items": items, "has_more": has_more, "next_cursor": next_cursor}
+    return {
+        "items": [shown_to(user.role, item) for item in items],
+        "has_more": has_more,
+        "next_cursor": next_cursor,
+    }

@@ -18,6 +18,7 @@ from app.common.text import StoredText
 from app.config import Settings
 from app.db import SessionDep
 from app.events import service as events
+from app.journal.visibility import shown_to
 from app.mentions import queries
 from app.mentions.schemas import MentionPublic
 from app.mentions.tags import normalise_tag
@@ -50,8 +51,8 @@ def _settings(request: Request) -> Settings:
 
 
 @router.get("/api/mentions/{mention_id}", response_model=MentionPublic)
-async def get_mention(mention_id: Id, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
-    return await queries.get_public(session, mention_id)
+async def get_mention(mention_id: Id, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    return shown_to(user.role, await queries.get_public(session, mention_id))
 
 
 @router.post("/api/mentions/{mention_id}/claim", response_model=ClaimGrant, responses=CONFLICT)
@@ -179,5 +180,6 @@ async def add_note(
 
 
 @router.get("/api/mentions/{mention_id}/notes", response_model=NoteList)
-async def list_notes(mention_id: Id, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
+async def list_notes(mention_id: Id, session: SessionDep, _user: WriterUser) -> dict[str, Any]:
+    """The mention's internal notes, for the team (not viewers)."""
     return {"notes": await annotate.list_notes(session, mention_id)}

@@ -126,7 +126,7 @@ export class LiveFeed {
         this.snapshot = { items: page, asOf: event.last_seq };
         for (const mention of page) this.rate.record(Date.parse(mention.received_at), Date.now());
         this.frame.schedule();
-        this.stream.start(event.last_seq);
+        this.stream.start(event.last_seq, event.journal_epoch);
         return;
       } catch (error) {
         const reason = this.fatal(error);
