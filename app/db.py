@@ -1,7 +1,9 @@
 """The database: engines, the naming convention, and the one-commit-per-request session.
 
-Writes go through :meth:`Database.transaction`, which commits once and only then hands the
-journal entries written in it to the publisher (the broker). A rollback publishes nothing.
+Writes go through :meth:`Database.transaction`, which commits once. Whatever must happen
+only once the data is stored (publish journal entries, wake the outbox, start a source) is
+registered on the transaction with :func:`after_commit` and run by it after the commit, each
+callback on its own and bounded, never on the request's path; a rollback runs none of them.
 """
 
 from __future__ import annotations
@@ -34,9 +36,25 @@ SQLModel.metadata.naming_convention = {
 }
 metadata: MetaData = SQLModel.metadata
 
-# Journal entries (as dicts) written in a session, published after its commit.
-PENDING_ENTRIES_KEY = "cuedesk_pending_entries"
-Publisher = Callable[[list[dict[str, Any]]], Awaitable[None]]
+AfterCommit = Callable[[], Awaitable[None] | None]
+_AFTER_COMMIT_KEY = "cuedesk_after_commit"
+_DATABASE_KEY = "cuedesk_database"
+# A callback that returns an awaitable runs as its own task, cancelled after this long: a
+# broker that hangs holds its own task, never the request, the ingest or the next commit.
+AFTER_COMMIT_TIMEOUT_SECONDS = 2.0
+
+
+def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
+    """Run ``callback`` once the transaction of ``session`` has committed; never if it rolls
+    back. Callbacks run in the order registered; one that fails is logged and the others
+    still run."""
+    session.info.setdefault(_AFTER_COMMIT_KEY, []).append(callback)
+
+
+def database_of(session: AsyncSession) -> Database | None:
+    """The process's Database that opened ``session`` (what after-commit work reaches for)."""
+    database: Database | None = session.info.get(_DATABASE_KEY)
+    return database
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -70,42 +88,137 @@ def _make_engine(
     return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
+class _SqliteWriteSession(AsyncSession):
+    """A write session that takes SQLite's single writer at its first statement, not when it
+    opens: a request may do slow work (hash a password, call a network) before it touches
+    the database without holding every other writer up."""
+
+    write_lock: asyncio.Lock
+    holds_writer = False
+
+    async def _take_writer(self) -> None:
+        if not self.holds_writer:
+            await self.write_lock.acquire()
+            self.holds_writer = True
+
+    def release_writer(self) -> None:
+        if self.holds_writer:
+            self.holds_writer = False
+            self.write_lock.release()
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        await self._take_writer()
+        return await super().execute(*args, **kwargs)
+
+    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        await self._take_writer()
+        return await super().scalar(*args, **kwargs)
+
+    async def scalars(self, *args: Any, **kwargs: Any) -> Any:
+        await self._take_writer()
+        return await super().scalars(*args, **kwargs)
+
+    async def get(self, *args: Any, **kwargs: Any) -> Any:
+        await self._take_writer()
+        return await super().get(*args, **kwargs)
+
+    async def flush(self, *args: Any, **kwargs: Any) -> None:
+        await self._take_writer()
+        await super().flush(*args, **kwargs)
+
+    async def refresh(self, *args: Any, **kwargs: Any) -> None:
+        await self._take_writer()
+        await super().refresh(*args, **kwargs)
+
+    async def commit(self) -> None:
+        if self.holds_writer or self.new or self.dirty or self.deleted:
+            await self._take_writer()
+            await super().commit()
+
+
 class Database:
     """Owns the engines for one process; created by the app's lifespan, never at import."""
 
-    def __init__(self, url: str, *, publisher: Publisher | None = None) -> None:
+    def __init__(
+        self, url: str, *, publisher: Callable[[list[dict[str, Any]]], None] | None = None
+    ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.engine = _make_engine(url, sqlite_begin="IMMEDIATE")
         # On SQLite, readers use deferred transactions so that WAL lets them run beside
         # the single writer; on PostgreSQL one engine serves both.
         self.read_engine = _make_engine(url) if self.is_sqlite else self.engine
-        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
         # SQLite has one writer at a time; queueing writers here is fairer and cheaper than
         # letting each connection spin on the busy timeout.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        session_class = _SqliteWriteSession if self.is_sqlite else AsyncSession
+        self._sessions = async_sessionmaker(
+            self.engine, class_=session_class, expire_on_commit=False
+        )
+        self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        # Hands the journal entries of each commit to the broker; set by the app.
         self.publisher = publisher
+        # Named wake-ups (``"outbox"``) that after-commit work pokes: the process's workers
+        # register theirs when they start.
+        self.wakers: dict[str, Callable[[], None]] = {}
+        self._after_commit_tasks: set[asyncio.Task[None]] = set()
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: commit at the end, or roll back on error; publish after commit."""
-        lock = self._write_lock or contextlib.nullcontext()
-        async with lock:
-            async with self._sessions() as session:
-                try:
-                    yield session
-                    await session.commit()
-                except BaseException:
-                    await session.rollback()
-                    raise
-                entries: list[dict[str, Any]] = session.info.pop(PENDING_ENTRIES_KEY, [])
-        if entries and self.publisher is not None:
+        """One unit of work: commit at the end, or roll back on error; then the after-commit
+        callbacks."""
+        async with self._sessions() as session:
+            session.info[_DATABASE_KEY] = self
+            if isinstance(session, _SqliteWriteSession):
+                assert self._write_lock is not None
+                session.write_lock = self._write_lock
             try:
-                await self.publisher(entries)
-            except Exception:
-                # The journal is the truth; consoles catch up from it on their next read.
-                logger.exception("publishing %d journal entries failed", len(entries))
+                yield session
+                await session.commit()
+            except BaseException:
+                session.info.pop(_AFTER_COMMIT_KEY, None)
+                await session.rollback()
+                raise
+            finally:
+                if isinstance(session, _SqliteWriteSession):
+                    session.release_writer()
+            callbacks: list[AfterCommit] = session.info.pop(_AFTER_COMMIT_KEY, [])
+        for callback in callbacks:
+            self._run_after_commit(callback)
+
+    def _run_after_commit(self, callback: AfterCommit) -> None:
+        try:
+            result = callback()
+        except Exception:
+            logger.exception("after-commit work %r failed", callback)
+            return
+        if result is not None:
+            task = asyncio.ensure_future(self._bounded(callback, result))
+            self._after_commit_tasks.add(task)
+            task.add_done_callback(self._after_commit_tasks.discard)
+
+    @staticmethod
+    async def _bounded(callback: AfterCommit, work: Awaitable[None]) -> None:
+        try:
+            async with asyncio.timeout(AFTER_COMMIT_TIMEOUT_SECONDS):
+                await work
+        except TimeoutError:
+            logger.warning(
+                "after-commit work %r took over %.1f s; given up",
+                callback,
+                AFTER_COMMIT_TIMEOUT_SECONDS,
+            )
+        except Exception:
+            logger.exception("after-commit work %r failed", callback)
+
+    def wake_after_commit(self, session: AsyncSession, name: str) -> None:
+        """Poke the worker registered as ``name`` once ``session`` commits."""
+        after_commit(session, lambda: self.wake(name))
+
+    def wake(self, name: str) -> None:
+        waker = self.wakers.get(name)
+        if waker is not None:
+            waker()
 
     @contextlib.asynccontextmanager
     async def read_session(self) -> AsyncIterator[AsyncSession]:
@@ -116,6 +229,8 @@ class Database:
                 await session.rollback()
 
     async def dispose(self) -> None:
+        for task in tuple(self._after_commit_tasks):
+            task.cancel()
         await self.engine.dispose()
         if self.read_engine is not self.engine:
             await self.read_engine.dispose()
@@ -145,4 +260,3 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 # scope="function": the transaction commits when the endpoint returns, before the response
 # is sent, so a failed commit can never be reported to the client as a success.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
-DatabaseDep = Annotated[Database, Depends(get_database)]

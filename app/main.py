@@ -52,13 +52,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         broker = create_broker(settings.broker_url)
         await broker.connect()
 
-        async def publish(entries: list[dict[str, Any]]) -> None:
+        def publish(entries: list[dict[str, Any]]) -> None:
             by_event: dict[int, list[dict[str, Any]]] = {}
             for entry in entries:
                 by_event.setdefault(entry["event_id"], []).append(entry)
             for event_id, items in by_event.items():
-                await broker.publish(f"event:{event_id}", items)
-            outbox.notice(entries)
+                broker.offer(f"event:{event_id}", items)
 
         db = Database(url, publisher=publish)
         sources = SourceManager(db, settings)

@@ -9,15 +9,15 @@ from typing import Any, Protocol
 logger = logging.getLogger(__name__)
 
 
-class Subscription(Protocol):
-    def get_nowait(self) -> Any: ...
-    async def get(self) -> Any: ...
-
-
 class Broker(Protocol):
     async def connect(self) -> None: ...
     async def disconnect(self) -> None: ...
     async def publish(self, channel: str, message: Any) -> None: ...
+    def offer(self, channel: str, message: Any) -> None:
+        """Hand ``message`` over without waiting: sent in order, dropped if the broker is
+        out (subscribers catch up from the journal)."""
+        ...
+
     def subscribe(
         self, channel: str
     ) -> contextlib.AbstractAsyncContextManager[asyncio.Queue[Any]]: ...
@@ -38,6 +38,9 @@ class MemoryBroker:
         self._subscribers.clear()
 
     async def publish(self, channel: str, message: Any) -> None:
+        self.offer(channel, message)
+
+    def offer(self, channel: str, message: Any) -> None:
         for queue in tuple(self._subscribers.get(channel, ())):
             try:
                 queue.put_nowait(message)

@@ -24,18 +24,22 @@ class RedisBroker:
         self._channels: dict[str, int] = {}
         self._pubsub: Any = None
         self._listener: asyncio.Task[None] | None = None
+        self._outgoing: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue(maxsize=10000)
+        self._sender: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         self._redis = Redis.from_url(self._url)
         await self._redis.ping()
         self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
         self._listener = asyncio.create_task(self._listen(), name="redis-broker-listener")
+        self._sender = asyncio.create_task(self._send(), name="redis-broker-sender")
 
     async def disconnect(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
+        for task in (self._sender, self._listener):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self._pubsub is not None:
             await self._pubsub.aclose()
         if self._redis is not None:
@@ -44,6 +48,24 @@ class RedisBroker:
     async def publish(self, channel: str, message: Any) -> None:
         assert self._redis is not None, "broker not connected"
         await self._redis.publish(channel, orjson.dumps(message))
+
+    def offer(self, channel: str, message: Any) -> None:
+        try:
+            self._outgoing.put_nowait((channel, orjson.dumps(message)))
+        except asyncio.QueueFull:
+            logger.warning(
+                "redis broker: outgoing queue full; %s catches up from the journal", channel
+            )
+
+    async def _send(self) -> None:
+        """Publishes offered messages one after another, so that they leave in order."""
+        while True:
+            channel, data = await self._outgoing.get()
+            try:
+                assert self._redis is not None
+                await self._redis.publish(channel, data)
+            except Exception:
+                logger.exception("redis broker: publishing on %s failed", channel)
 
     async def _listen(self) -> None:
         while True:

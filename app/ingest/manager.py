@@ -19,20 +19,17 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from app.common.errors import NotFound
 from app.common.time import utcnow
 from app.config import Settings
-from app.db import Database
+from app.db import Database, after_commit
 from app.events import service as events
 from app.events.models import Network
 from app.ingest import service
@@ -42,24 +39,6 @@ from app.ingest.models import Source, SourceStatus
 from app.ingest.sources import EventInfo, SourceContext, get_kind
 
 logger = logging.getLogger(__name__)
-
-
-def _after_commit(session: AsyncSession, action: Callable[[], None]) -> None:
-    """Run ``action`` once ``session`` commits; never if it rolls back first."""
-    loop = asyncio.get_running_loop()
-    armed = [True]
-
-    def committed(_session: Session) -> None:
-        if armed[0]:
-            armed[0] = False
-            # Called from inside SQLAlchemy's commit: act once it has returned.
-            loop.call_soon(action)
-
-    def rolled_back(_session: Session) -> None:
-        armed[0] = False
-
-    sa_event.listen(session.sync_session, "after_commit", committed)
-    sa_event.listen(session.sync_session, "after_rollback", rolled_back)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +129,7 @@ class SourceManager:
         row = await service.create(
             session, event_id, kind.name, config.model_dump(mode="json"), actor
         )
-        _after_commit(session, functools.partial(self._launch, _Launch.of(row)))
+        after_commit(session, functools.partial(self._launch, _Launch.of(row)))
         return row
 
     async def stop_source(
@@ -164,7 +143,7 @@ class SourceManager:
             session, event_id, source_id, SourceStatus.stopped, actor=actor
         )
         if changed:
-            _after_commit(session, functools.partial(self._cancel, source_id))
+            after_commit(session, functools.partial(self._cancel, source_id))
         return row
 
     async def list_for_event(self, session: AsyncSession, event_id: int) -> list[Source]:

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.common.errors import NotFound
 from app.common.time import isoformat_z, utcnow
-from app.db import PENDING_ENTRIES_KEY
+from app.db import after_commit, database_of
 from app.events.models import Event
 from app.journal.models import JournalEntry
 
@@ -93,10 +93,29 @@ async def write(
         .where(event_table.c.id == event_id)
         .values(last_seq=last_seq + len(entries))
     )
-    pending = session.info.setdefault(PENDING_ENTRIES_KEY, [])
-    for item in published:
-        pending.append({"event_id": event_id, **item})
+    _publish_after_commit(session, [{"event_id": event_id, **item} for item in published])
     return published
+
+
+_UNPUBLISHED_KEY = "cuedesk_unpublished_entries"
+
+
+def _publish_after_commit(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
+    """Hand the transaction's entries to the broker once it commits, all in one message."""
+    database = database_of(session)
+    if database is None or database.publisher is None:
+        return
+    unpublished: list[dict[str, Any]] | None = session.info.get(_UNPUBLISHED_KEY)
+    if unpublished is None:
+        unpublished = session.info[_UNPUBLISHED_KEY] = []
+        publisher = database.publisher
+
+        def publish() -> None:
+            session.info.pop(_UNPUBLISHED_KEY, None)
+            publisher(unpublished)
+
+        after_commit(session, publish)
+    unpublished.extend(entries)
 
 
 async def append(

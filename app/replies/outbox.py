@@ -38,7 +38,6 @@ reply_table = views.reply_table
 # Replies being sent at once by one process, at most.
 BATCH = 20
 # The journal entries after which a worker looks at once rather than at its next poll.
-WAKE_ON = frozenset({"mention.replied", "reply.requeued"})
 MAX_ERROR_LENGTH = 1000
 
 
@@ -62,6 +61,7 @@ class ReplyOutbox:
         self._sends: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
+        self._db.wakers[replies.OUTBOX_WAKER] = self._wake.set
         self._task = asyncio.create_task(self._run(), name="reply-outbox")
 
     async def stop(self) -> None:
@@ -75,11 +75,6 @@ class ReplyOutbox:
                 await task
         self._task = None
         await self._publishers.close()
-
-    def notice(self, entries: list[dict[str, Any]]) -> None:
-        """Called with the journal entries of each commit of this process."""
-        if any(entry["type"] in WAKE_ON for entry in entries):
-            self._wake.set()
 
     async def _run(self) -> None:
         while True:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.models import User
 from app.common.errors import Conflict, Invalid, NotFound
 from app.common.time import utcnow
+from app.db import database_of
 from app.journal import service as journal
 from app.mentions.models import Mention, MentionState
 from app.mentions.service import holder_dict
@@ -27,6 +28,17 @@ from app.replies.models import ReplyStatus
 from app.replies.views import public_dict, reply_table, with_author
 from app.triage import claims
 from app.triage.sql import affected
+
+# The name the outbox registers its wake-up under (Database.wakers).
+OUTBOX_WAKER = "outbox"
+
+
+def _wake_outbox_after_commit(session: AsyncSession) -> None:
+    """A reply just queued is sent at once, not at the outbox's next poll."""
+    database = database_of(session)
+    if database is not None:
+        database.wake_after_commit(session, OUTBOX_WAKER)
+
 
 mention_table = Mention.__table__  # type: ignore[attr-defined]
 
@@ -115,6 +127,7 @@ async def reply(
         },
         user.username,
     )
+    _wake_outbox_after_commit(session)
     return public
 
 
@@ -148,6 +161,7 @@ async def retry(session: AsyncSession, reply_id: int, user: User) -> dict[str, A
         raise Conflict(f"Reply {reply_id} changed meanwhile; look again.")
     public = await get_public(session, reply_id)
     await journal.append(session, event_id, "reply.requeued", {"reply": public}, user.username)
+    _wake_outbox_after_commit(session)
     return public
 
 

@@ -41,7 +41,7 @@ async def test_a_rolled_back_write_leaves_no_gap_and_publishes_nothing(
 ) -> None:
     published: list[dict[str, Any]] = []
 
-    async def publisher(entries: list[dict[str, Any]]) -> None:
+    def publisher(entries: list[dict[str, Any]]) -> None:
         published.extend(entries)
 
     db = Database(database_url, publisher=publisher)
@@ -64,7 +64,7 @@ async def test_entries_are_published_only_after_commit(event_id: int, database_u
     seen_during_transaction: list[int] = []
     published: list[dict[str, Any]] = []
 
-    async def publisher(entries: list[dict[str, Any]]) -> None:
+    def publisher(entries: list[dict[str, Any]]) -> None:
         published.extend(entries)
 
     db = Database(database_url, publisher=publisher)

@@ -1,0 +1,106 @@
+"""The one after-commit mechanism, and SQLite's single writer taken only when writing."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from app.db import Database, after_commit
+from app.journal import service as journal
+
+
+async def test_after_commit_work_runs_once_the_data_is_stored(
+    event_id: int, database_url: str
+) -> None:
+    ran: list[str] = []
+    db = Database(database_url)
+    try:
+        async with db.transaction() as session:
+            await journal.append(session, event_id, "test.kept", {})
+            after_commit(session, lambda: ran.append("first"))
+            after_commit(session, lambda: ran.append("second"))
+            assert ran == []
+        assert ran == ["first", "second"]
+    finally:
+        await db.dispose()
+
+
+async def test_a_rollback_runs_no_after_commit_work(event_id: int, database_url: str) -> None:
+    ran: list[str] = []
+    db = Database(database_url)
+    try:
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as session:
+                await journal.append(session, event_id, "test.doomed", {})
+                after_commit(session, lambda: ran.append("doomed"))
+                raise RuntimeError("the request failed after writing")
+        assert ran == []
+    finally:
+        await db.dispose()
+
+
+async def test_failing_after_commit_work_neither_fails_the_commit_nor_stops_the_rest(
+    event_id: int, database_url: str
+) -> None:
+    ran: list[str] = []
+
+    def broken() -> None:
+        raise ConnectionError("broker unreachable")
+
+    db = Database(database_url)
+    try:
+        async with db.transaction() as session:
+            await journal.append(session, event_id, "test.kept", {})
+            after_commit(session, broken)
+            after_commit(session, lambda: ran.append("after"))
+        assert ran == ["after"]
+    finally:
+        await db.dispose()
+
+
+async def test_hanging_after_commit_work_never_holds_the_writer(
+    event_id: int, database_url: str
+) -> None:
+    """A callback that never returns (a hung broker) leaves the transaction, and the next
+    writer, free at once: it runs as its own bounded task."""
+    never = asyncio.Event()
+    db = Database(database_url)
+    try:
+        async with asyncio.timeout(10):
+            async with db.transaction() as session:
+                await journal.append(session, event_id, "test.one", {})
+                after_commit(session, never.wait)
+            async with db.transaction() as session:
+                entry = await journal.append(session, event_id, "test.two", {})
+        assert entry["type"] == "test.two"
+    finally:
+        await db.dispose()
+
+
+async def test_sqlite_writer_is_taken_at_the_first_statement_not_when_the_request_opens(
+    event_id: int, database_url: str
+) -> None:
+    """A write transaction doing slow work before its first statement (hashing a password,
+    calling a network) does not hold up another writer."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's single writer")
+    db = Database(database_url)
+    slow_work_done = asyncio.Event()
+    try:
+
+        async def slow_request() -> None:
+            async with db.transaction() as session:
+                await slow_work_done.wait()
+                await journal.append(session, event_id, "test.slow", {})
+
+        slow = asyncio.create_task(slow_request())
+        await asyncio.sleep(0)
+        async with asyncio.timeout(10):
+            async with db.transaction() as session:
+                fast = await journal.append(session, event_id, "test.fast", {})
+        slow_work_done.set()
+        await slow
+        assert fast["seq"] == 2
+    finally:
+        await db.dispose()
