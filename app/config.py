@@ -10,6 +10,10 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
+# The most mentions one POST may carry whatever the setting: the API schema says so, and a
+# longer list is refused before any of its items is validated (100,000 bad items would
+# otherwise cost seconds of validation and 300,000 error objects).
+MENTIONS_PER_REQUEST_CEILING = 20000
 
 
 class Settings(BaseSettings):
@@ -39,7 +43,10 @@ class Settings(BaseSettings):
     sources_reconcile_seconds: float = Field(default=1.0, gt=0, le=60)
     # How often the other processes try to take over; a dead leader is replaced this fast.
     sources_leader_retry_seconds: float = Field(default=3.0, gt=0, le=300)
-    max_mentions_per_request: int = Field(default=5000, ge=1)
+    max_mentions_per_request: int = Field(default=5000, ge=1, le=MENTIONS_PER_REQUEST_CEILING)
+    # No request body larger than this is read (413): room for max_mentions_per_request
+    # mentions of about 3 KB of JSON each (a long post with its author and links).
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
     # The live stream (see docs/stream.md).
     stream_tick_ms: int = Field(default=15, ge=1, le=1000)
     stream_replay_limit: int = Field(default=20000, ge=100)
@@ -77,6 +84,9 @@ class Settings(BaseSettings):
     publish_mastodon_token: str = ""
     # The server's configuration.statuses.max_characters.
     mastodon_max_characters: int = Field(default=500, ge=1, le=100000)
+    # ``GET /metrics`` asks for ``Authorization: Bearer <this>`` when set; empty, it is open
+    # like /healthz (it shows counts and route templates, nothing private).
+    metrics_token: str = ""
 
     @model_validator(mode="after")
     def _refuse_inconsistent_settings(self) -> Settings:

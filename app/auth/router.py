@@ -19,6 +19,8 @@ from app.auth.schemas import (
     UserUpdate,
 )
 from app.auth.throttle import LoginThrottle
+from app.common.http_errors import error_response
+from app.common.ids import Id
 from app.config import Settings
 from app.db import SessionDep, get_database
 
@@ -53,7 +55,7 @@ def _delete_session_cookie(response: Response, settings: Settings) -> None:
 @auth_router.post(
     "/login",
     response_model=UserPublic,
-    responses={401: {"description": WRONG_CREDENTIALS}, 429: {"description": "Throttled"}},
+    responses={401: error_response(WRONG_CREDENTIALS), 429: error_response("Throttled")},
 )
 async def login(data: LoginRequest, request: Request, response: Response) -> User:
     """Log in with a username and password; sets the ``cuedesk_session`` cookie.
@@ -137,7 +139,7 @@ async def list_tokens(session: SessionDep, user: CurrentUser) -> Sequence[ApiTok
 
 
 @auth_router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def revoke_token(token_id: int, session: SessionDep, user: CurrentUser) -> Response:
+async def revoke_token(token_id: Id, session: SessionDep, user: CurrentUser) -> Response:
     """Revoke an API token: yours, or anyone's if you are an admin."""
     await service.revoke_api_token(session, user, token_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -161,7 +163,7 @@ async def create_user(data: UserCreate, session: SessionDep, _admin: AdminUser) 
 
 @users_router.patch("/{user_id}", response_model=UserPublic)
 async def update_user(
-    user_id: int, data: UserUpdate, session: SessionDep, _admin: AdminUser
+    user_id: Id, data: UserUpdate, session: SessionDep, _admin: AdminUser
 ) -> User:
     """Change a user's role, name, password or whether they may log in. Deactivating a
     user or setting a new password ends their browser sessions at once."""

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -13,7 +12,8 @@ from pydantic import (
     model_validator,
 )
 
-from app.common.time import UtcTime
+from app.common.text import InputModel
+from app.common.time import ApiTime, UtcTime
 from app.events.models import EventStatus, Network
 from app.mentions.priority import normalise_handle
 
@@ -33,15 +33,15 @@ def _clean_hashtags(values: list[str]) -> list[str]:
     return cleaned
 
 
-class EventCreate(BaseModel):
+class EventCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
     hashtags: list[Tag] = Field(default_factory=list, max_length=50)
     keywords: list[Tag] = Field(default_factory=list, max_length=50)
     networks: list[Network] = Field(default_factory=lambda: list(Network), max_length=10)
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: ApiTime | None = None
+    ends_at: ApiTime | None = None
     status: EventStatus = EventStatus.scheduled
 
     @model_validator(mode="after")
@@ -53,7 +53,7 @@ class EventCreate(BaseModel):
         return self
 
 
-class EventUpdate(BaseModel):
+class EventUpdate(InputModel):
     """Only the fields sent are changed."""
 
     model_config = ConfigDict(extra="forbid")
@@ -62,8 +62,8 @@ class EventUpdate(BaseModel):
     hashtags: list[Tag] | None = Field(default=None, max_length=50)
     keywords: list[Tag] | None = Field(default=None, max_length=50)
     networks: list[Network] | None = Field(default=None, max_length=10)
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: ApiTime | None = None
+    ends_at: ApiTime | None = None
     status: EventStatus | None = None
 
     @model_validator(mode="after")
@@ -103,7 +103,7 @@ MAX_VIPS = 2000
 _VIP_HANDLE = re.compile(r"[a-z0-9_][a-z0-9_.@-]*")
 
 
-class VipIn(BaseModel):
+class VipIn(InputModel):
     """A VIP handle: on one network, or on every network when ``network`` is null."""
 
     model_config = ConfigDict(extra="forbid")
@@ -123,7 +123,7 @@ class VipIn(BaseModel):
         return handle
 
 
-class VipListIn(BaseModel):
+class VipListIn(InputModel):
     """The whole VIP list (it replaces the current one). An item may be a bare handle
     (``"@ana"``, any network) or ``{"handle": "ana", "network": "x"}``."""
 

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from app.auth.deps import CurrentUser
+from app.common.ids import MAX_ID, Id
 from app.db import SessionDep
 from app.journal import service
 from app.journal.schemas import JournalPage
@@ -14,10 +15,10 @@ router = APIRouter(prefix="/api/events", tags=["journal"])
 
 @router.get("/{event_id}/journal", response_model=JournalPage)
 async def read_journal(
-    event_id: int,
+    event_id: Id,
     session: SessionDep,
     _user: CurrentUser,
-    after_seq: Annotated[int, Query(ge=0)] = 0,
+    after_seq: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> dict[str, Any]:
     """The event's journal after ``after_seq``, in order. Page on with the last seq returned."""

@@ -6,6 +6,9 @@ from fastapi import APIRouter, Body, Query, Request
 
 from app.auth.deps import CurrentUser, WriterUser
 from app.common.errors import Invalid
+from app.common.ids import MAX_ID, Id
+from app.common.text import StoredText
+from app.config import MENTIONS_PER_REQUEST_CEILING
 from app.db import SessionDep
 from app.events import service as events
 from app.events.models import Network
@@ -21,9 +24,9 @@ CURSOR_PATTERN = r"^-?\d{1,9}:\d{1,12}$"
 
 @router.post("/{event_id}/mentions", response_model=IngestResult)
 async def ingest_mentions(
-    event_id: int,
+    event_id: Id,
     request: Request,
-    items: Annotated[list[MentionIn], Body()],
+    items: Annotated[list[MentionIn], Body(max_length=MENTIONS_PER_REQUEST_CEILING)],
     session: SessionDep,
     user: WriterUser,
 ) -> dict[str, int]:
@@ -39,16 +42,18 @@ async def ingest_mentions(
 
 @router.get("/{event_id}/mentions", response_model=MentionPage)
 async def list_mentions(
-    event_id: int,
+    event_id: Id,
     session: SessionDep,
     _user: CurrentUser,
     state: MentionState | None = None,
     network: Network | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="Text or handle contains")] = None,
-    tag: Annotated[str | None, Query(max_length=60, description="Has this tag")] = None,
+    q: Annotated[
+        StoredText | None, Query(max_length=200, description="Text or handle contains")
+    ] = None,
+    tag: Annotated[StoredText | None, Query(max_length=60, description="Has this tag")] = None,
     flagged: Annotated[bool | None, Query(description="Flagged for the producer")] = None,
-    after_seq: Annotated[int | None, Query(ge=0)] = None,
-    before_seq: Annotated[int | None, Query(ge=1)] = None,
+    after_seq: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+    before_seq: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     order: Literal["asc", "desc"] = "desc",
     sort: Annotated[
         Literal["seq", "priority"],

@@ -1,12 +1,16 @@
-"""Health and readiness for load balancers and orchestrators."""
+"""Health, readiness and metrics for load balancers, orchestrators and Prometheus."""
 
 from __future__ import annotations
 
 import logging
+import secrets
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
+
+from app.ops import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +37,19 @@ async def readyz(request: Request) -> JSONResponse:
         logger.exception("not ready: the database did not answer")
         return JSONResponse(status_code=503, content={"status": "unavailable"})
     return JSONResponse(content={"status": "ok"})
+
+
+@router.get("/metrics", response_class=Response)
+async def prometheus_metrics(request: Request) -> Response:
+    """This process's figures in Prometheus' text format. Open unless
+    ``CUEDESK_METRICS_TOKEN`` is set; then it asks for ``Authorization: Bearer <token>``."""
+    expected = request.app.state.settings.metrics_token
+    if expected:
+        given = request.headers.get("authorization", "")
+        if not secrets.compare_digest(given.encode(), f"Bearer {expected}".encode()):
+            return JSONResponse(
+                status_code=401,
+                content={"detail": "send the metrics token: Authorization: Bearer <token>"},
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+    return Response(await metrics.render(request.app), media_type=CONTENT_TYPE_LATEST)

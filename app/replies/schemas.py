@@ -4,6 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from app.common.text import InputModel
 from app.common.time import UtcTime
 from app.mentions.schemas import HolderPublic, ReplyPublic
 from app.triage.schemas import Fence
@@ -13,7 +14,7 @@ from app.triage.schemas import Fence
 MAX_REPLY_TEXT = 10000
 
 
-class ReplyRequest(BaseModel):
+class ReplyRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     text: Annotated[str, StringConstraints(max_length=MAX_REPLY_TEXT)]
@@ -24,7 +25,7 @@ class ReplyList(BaseModel):
     replies: list[ReplyPublic]
 
 
-class SavedReplyCreate(BaseModel):
+class SavedReplyCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]

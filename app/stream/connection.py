@@ -21,6 +21,7 @@ import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from app.journal import service as journal
+from app.ops import metrics
 from app.stream.hub import EventHub, encode_entry, entries_frame
 
 logger = logging.getLogger(__name__)
@@ -149,6 +150,7 @@ class Connection:
         finally:
             self._sending_since = None
         self._last_sent = time.monotonic()
+        metrics.STREAM_FRAMES_SENT.inc()
 
     def inspect(self, now: float) -> None:
         """Called by the hub's watchdog a few times a second."""
@@ -212,6 +214,7 @@ class Connection:
                 frame = hub.frame_after(cursor) or await self._frame_from_journal(cursor)
                 if frame is not None:
                     await self._send(frame[0])
+                    metrics.STREAM_ENTRIES_SENT.inc(frame[1] - cursor)
                     cursor = frame[1]
                     continue
             await self.wake.wait()

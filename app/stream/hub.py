@@ -263,6 +263,10 @@ class HubRegistry:
             if last:
                 await hub.stop()
 
+    def socket_counts(self) -> dict[int, int]:
+        """Open sockets by event, for /metrics."""
+        return {event_id: hub.sockets for event_id, hub in self._hubs.items()}
+
     async def stop(self) -> None:
         async with self._lock:
             hubs = list(self._hubs.values())

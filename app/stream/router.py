@@ -10,6 +10,7 @@ from app.auth import service as auth
 from app.auth.deps import SESSION_COOKIE, request_origin_allowed
 from app.auth.models import User
 from app.broker import Broker
+from app.common.ids import MAX_ID, fits_an_id
 from app.config import Settings
 from app.db import Database
 from app.events.models import Event
@@ -82,12 +83,15 @@ async def event_stream(websocket: WebSocket, event_id: int) -> None:
     raw_after = websocket.query_params.get("after_seq")
     after_seq: int | None = None
     if raw_after is not None:
-        if not raw_after.isdigit():
-            await websocket.close(CLOSE_BAD_REQUEST, "after_seq must be a whole number >= 0")
+        # isdigit() alone lets "²" through, which int() refuses.
+        if not (raw_after.isascii() and raw_after.isdigit()) or int(raw_after) > MAX_ID:
+            await websocket.close(
+                CLOSE_BAD_REQUEST, f"after_seq must be a whole number from 0 to {MAX_ID}"
+            )
             return
         after_seq = int(raw_after)
     async with websocket.app.state.db.read_session() as session:
-        if await session.get(Event, event_id) is None:
+        if not fits_an_id(event_id) or await session.get(Event, event_id) is None:
             await websocket.close(CLOSE_NOT_FOUND, f"event {event_id} does not exist")
             return
     registry: HubRegistry = websocket.app.state.hubs

@@ -12,6 +12,9 @@ from fastapi import APIRouter, Body, Request, status
 
 from app.auth.deps import CurrentUser, WriterUser
 from app.common.errors import Invalid
+from app.common.http_errors import error_response
+from app.common.ids import Id
+from app.common.text import StoredText
 from app.config import Settings
 from app.db import SessionDep
 from app.events import service as events
@@ -37,7 +40,7 @@ from app.triage.schemas import (
 router = APIRouter(tags=["triage"])
 
 CONFLICT: dict[int | str, dict[str, Any]] = {
-    status.HTTP_409_CONFLICT: {"description": "Held by someone else, or your claim ended"}
+    status.HTTP_409_CONFLICT: error_response("Held by someone else, or your claim ended")
 }
 
 
@@ -47,13 +50,13 @@ def _settings(request: Request) -> Settings:
 
 
 @router.get("/api/mentions/{mention_id}", response_model=MentionPublic)
-async def get_mention(mention_id: int, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
+async def get_mention(mention_id: Id, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
     return await queries.get_public(session, mention_id)
 
 
 @router.post("/api/mentions/{mention_id}/claim", response_model=ClaimGrant, responses=CONFLICT)
 async def claim_mention(
-    mention_id: int,
+    mention_id: Id,
     request: Request,
     session: SessionDep,
     user: WriterUser,
@@ -73,7 +76,7 @@ async def claim_mention(
 
 @router.post("/api/mentions/{mention_id}/renew", response_model=ClaimGrant, responses=CONFLICT)
 async def renew_claim(
-    mention_id: int, body: RenewRequest, request: Request, session: SessionDep, user: WriterUser
+    mention_id: Id, body: RenewRequest, request: Request, session: SessionDep, user: WriterUser
 ) -> dict[str, Any]:
     """Extend your lease and save your draft reply with the claim."""
     settings = _settings(request)
@@ -90,7 +93,7 @@ async def renew_claim(
 
 @router.post("/api/mentions/{mention_id}/release", response_model=MentionPublic, responses=CONFLICT)
 async def release_claim(
-    mention_id: int, body: ReleaseRequest, session: SessionDep, user: WriterUser
+    mention_id: Id, body: ReleaseRequest, session: SessionDep, user: WriterUser
 ) -> dict[str, Any]:
     """Give the mention back to the queue."""
     return await claims.release(session, mention_id, user, body.fence)
@@ -98,7 +101,7 @@ async def release_claim(
 
 @router.post("/api/mentions/{mention_id}/dismiss", response_model=MentionPublic, responses=CONFLICT)
 async def dismiss_mention(
-    mention_id: int,
+    mention_id: Id,
     session: SessionDep,
     user: WriterUser,
     body: Annotated[DismissRequest | None, Body()] = None,
@@ -111,7 +114,7 @@ async def dismiss_mention(
 
 @router.post("/api/events/{event_id}/claims/next", response_model=ClaimGrant)
 async def claim_next(
-    event_id: int, request: Request, session: SessionDep, user: WriterUser
+    event_id: Id, request: Request, session: SessionDep, user: WriterUser
 ) -> dict[str, Any]:
     """Claim the event's highest-priority waiting mention (ties: the oldest). 404 when the
     queue is empty."""
@@ -121,7 +124,7 @@ async def claim_next(
 
 
 @router.get("/api/events/{event_id}/claims/mine", response_model=MyClaims)
-async def my_claims(event_id: int, session: SessionDep, user: WriterUser) -> dict[str, Any]:
+async def my_claims(event_id: Id, session: SessionDep, user: WriterUser) -> dict[str, Any]:
     """Your live claims in the event, with their fences and saved drafts."""
     await events.get_or_raise(session, event_id)
     return {"claims": await claims.my_claims(session, event_id, user)}
@@ -129,7 +132,7 @@ async def my_claims(event_id: int, session: SessionDep, user: WriterUser) -> dic
 
 @router.post("/api/mentions/{mention_id}/tags", response_model=MentionTags)
 async def add_tag(
-    mention_id: int, body: TagRequest, session: SessionDep, user: WriterUser
+    mention_id: Id, body: TagRequest, session: SessionDep, user: WriterUser
 ) -> dict[str, Any]:
     tags = await annotate.add_tag(session, mention_id, user, body.tag)
     return {"mention_id": mention_id, "tags": tags}
@@ -137,7 +140,7 @@ async def add_tag(
 
 @router.delete("/api/mentions/{mention_id}/tags/{tag}", response_model=MentionTags)
 async def remove_tag(
-    mention_id: int, tag: str, session: SessionDep, user: WriterUser
+    mention_id: Id, tag: StoredText, session: SessionDep, user: WriterUser
 ) -> dict[str, Any]:
     try:
         normalised = normalise_tag(tag)
@@ -149,7 +152,7 @@ async def remove_tag(
 
 @router.post("/api/mentions/{mention_id}/flag", response_model=MentionPublic)
 async def flag_mention(
-    mention_id: int,
+    mention_id: Id,
     session: SessionDep,
     user: WriterUser,
     body: Annotated[FlagRequest | None, Body()] = None,
@@ -159,7 +162,7 @@ async def flag_mention(
 
 
 @router.delete("/api/mentions/{mention_id}/flag", response_model=MentionPublic)
-async def unflag_mention(mention_id: int, session: SessionDep, user: WriterUser) -> dict[str, Any]:
+async def unflag_mention(mention_id: Id, session: SessionDep, user: WriterUser) -> dict[str, Any]:
     return await annotate.unflag(session, mention_id, user)
 
 
@@ -169,12 +172,12 @@ async def unflag_mention(mention_id: int, session: SessionDep, user: WriterUser)
     status_code=status.HTTP_201_CREATED,
 )
 async def add_note(
-    mention_id: int, body: NoteCreate, session: SessionDep, user: WriterUser
+    mention_id: Id, body: NoteCreate, session: SessionDep, user: WriterUser
 ) -> dict[str, Any]:
     """Add an internal note for the team (never sent to a network)."""
     return await annotate.add_note(session, mention_id, user, body.text)
 
 
 @router.get("/api/mentions/{mention_id}/notes", response_model=NoteList)
-async def list_notes(mention_id: int, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
+async def list_notes(mention_id: Id, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
     return {"notes": await annotate.list_notes(session, mention_id)}

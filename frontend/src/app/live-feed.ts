@@ -38,6 +38,8 @@ export interface FeedHooks {
   onUntag?(mentionId: number, tag: string): void;
   /** The mentions of a first load or a reset, now in the store. */
   onSnapshot?(mentions: readonly Mention[]): void;
+  /** The live socket is up again: the server can be reached. */
+  onLive?(): void;
 }
 
 export class LiveFeed {
@@ -98,7 +100,10 @@ export class LiveFeed {
         onEntries: (entries) => this.received(entries),
         onPresence: (users) => this.presence(users),
         onReset: (lastSeq) => void this.reloadAsOf(lastSeq),
-        onState: (state) => this.indicator.show(state),
+        onState: (state) => {
+          this.indicator.show(state);
+          if (state.kind === "live") this.hooks.onLive?.();
+        },
         probe: () => this.probe(),
       },
     });
