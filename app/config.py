@@ -10,7 +10,6 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
-DEVELOPMENT_SECRET = "cuedesk-development-secret-change-me"
 # The most mentions one POST may carry whatever the setting: the API schema says so, and a
 # longer list is refused before any of its items is validated (100,000 bad items would
 # otherwise cost seconds of validation and 300,000 error objects).
@@ -25,7 +24,9 @@ class Settings(BaseSettings):
     # Empty means "an SQLite file in data_dir"; resolved by ``database_url_resolved``.
     database_url: str = ""
     broker_url: str = "memory://"
-    secret_key: str = DEVELOPMENT_SECRET
+    # No secret key yet: nothing needs one (session cookies and API tokens are random and
+    # stored only as SHA-256 hashes; passwords as Argon2id). Encrypting the networks'
+    # credentials will bring one, required where it is used.
     allowed_origins: list[str] = Field(default_factory=list)
     session_max_age_seconds: int = 12 * 3600
     cookie_secure: bool = False
@@ -88,14 +89,7 @@ class Settings(BaseSettings):
     metrics_token: str = ""
 
     @model_validator(mode="after")
-    def _refuse_unsafe_secret(self) -> Settings:
-        if self.environment == "production":
-            if self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32:
-                raise ValueError(
-                    "CUEDESK_SECRET_KEY must be set to a random string of at least 32 characters "
-                    "outside development (for example: python -c 'import secrets; "
-                    "print(secrets.token_urlsafe(48))')"
-                )
+    def _refuse_inconsistent_settings(self) -> Settings:
         if not (self.broker_url.startswith("memory://") or self.broker_url.startswith("redis")):
             raise ValueError(
                 f"CUEDESK_BROKER_URL must start with memory:// or redis://, not {self.broker_url!r}"

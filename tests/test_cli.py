@@ -45,9 +45,10 @@ def test_user_create_reads_the_password_from_stdin(
     async def login() -> str | None:
         db = Database(get_settings().database_url_resolved)
         try:
-            async with db.transaction() as session:
-                user = await auth.authenticate(session, "ada", "a long enough password")
-                return user.role if user else None
+            async with db.read_session() as session:
+                user = await auth.find_login_user(session, "ada")
+            login = await auth.check_password(user, "a long enough password")
+            return login.user.role if login else None
         finally:
             await db.dispose()
 
@@ -91,8 +92,9 @@ def test_demo_prepares_a_login_an_event_and_one_running_simulator(data_dir: Path
                         select(func.count()).select_from(Source).where(Source.status == "running")  # type: ignore[arg-type]
                     )
                 ).scalar()
-                user = await auth.authenticate(session, DEMO_USERNAME, DEMO_PASSWORD)
-                role = user.role if user else None
+                user = await auth.find_login_user(session, DEMO_USERNAME)
+                login = await auth.check_password(user, DEMO_PASSWORD)
+                role = login.user.role if login else None
                 return int(events or 0), int(running or 0), role, int(saved or 0)
         finally:
             await db.dispose()
@@ -103,7 +105,6 @@ def test_demo_prepares_a_login_an_event_and_one_running_simulator(data_dir: Path
 
 def test_demo_is_refused_in_production(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CUEDESK_ENVIRONMENT", "production")
-    monkeypatch.setenv("CUEDESK_SECRET_KEY", "x" * 40)
     get_settings.cache_clear()
     with pytest.raises(SystemExit, match="refused in production"):
         cli.main(["demo"])

@@ -11,7 +11,7 @@ from starlette.requests import HTTPConnection
 
 from app.auth import service
 from app.auth.models import Role, User
-from app.db import SessionDep
+from app.db import get_database
 
 SESSION_COOKIE = "cuedesk_session"
 
@@ -65,24 +65,32 @@ def refuse_cross_site(request: Request, *, require_origin: bool) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, CROSS_SITE_REFUSED)
 
 
-async def current_user(request: Request, session: SessionDep) -> User:
+async def current_user(request: Request) -> User:
+    """The caller, looked up in a read session of its own: the request's write transaction
+    (and on SQLite the single writer) starts only when the endpoint writes, so an endpoint
+    may do slow work first, such as hashing a new password."""
     authorization = request.headers.get("authorization", "")
     login: service.Login | None = None
-    if authorization:
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                "Authorization must be 'Bearer <API token>'.",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        login = await service.login_for_api_token(session, token.strip())
-    elif cookie := request.cookies.get(SESSION_COOKIE):
-        # Browsers attach the cookie to requests other sites trigger; SameSite=Lax covers
-        # most of that, and checking where a state-changing request came from covers the rest.
-        if request.method not in SAFE_METHODS:
-            refuse_cross_site(request, require_origin=True)
-        login = await service.login_for_session_token(session, cookie)
+    async with get_database(request).read_session() as session:
+        if authorization:
+            scheme, _, token = authorization.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise HTTPException(
+                    status.HTTP_401_UNAUTHORIZED,
+                    "Authorization must be 'Bearer <API token>'.",
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+            login = await service.login_for_api_token(session, token.strip())
+        elif cookie := request.cookies.get(SESSION_COOKIE):
+            # Browsers attach the cookie to requests other sites trigger; SameSite=Lax covers
+            # most of that, and checking where a state-changing request came from covers
+            # the rest.
+            if request.method not in SAFE_METHODS:
+                refuse_cross_site(request, require_origin=True)
+            login = await service.login_for_session_token(session, cookie)
+        if login is not None:
+            # Outlives this session: endpoints read its fields in sessions of their own.
+            session.expunge(login.user)
     if login is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

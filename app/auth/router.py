@@ -22,7 +22,7 @@ from app.auth.throttle import LoginThrottle
 from app.common.http_errors import error_response
 from app.common.ids import Id
 from app.config import Settings
-from app.db import SessionDep
+from app.db import SessionDep, get_database
 
 WRONG_CREDENTIALS = "Wrong username or password."
 
@@ -57,9 +57,7 @@ def _delete_session_cookie(response: Response, settings: Settings) -> None:
     response_model=UserPublic,
     responses={401: error_response(WRONG_CREDENTIALS), 429: error_response("Throttled")},
 )
-async def login(
-    data: LoginRequest, request: Request, response: Response, session: SessionDep
-) -> User:
+async def login(data: LoginRequest, request: Request, response: Response) -> User:
     """Log in with a username and password; sets the ``cuedesk_session`` cookie.
 
     After 10 failed attempts for one username, or from one address, within 5 minutes, logins
@@ -81,13 +79,19 @@ async def login(
             headers={"Retry-After": str(wait)},
         )
     stamp = throttle.begin(keys)
-    user = await service.authenticate(session, data.username, data.password)
-    if user is None:
+    # The password check takes tens of milliseconds; no session is open meanwhile, so on
+    # SQLite the single writer stays free for ingest and triage (see app/auth/service.py).
+    db = get_database(request)
+    async with db.read_session() as session:
+        candidate = await service.find_login_user(session, data.username)
+    checked = await service.check_password(candidate, data.password)
+    if checked is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, WRONG_CREDENTIALS)
     throttle.succeeded(keys, stamp, clear=[user_key])
-    if previous := request.cookies.get(SESSION_COOKIE):
-        await service.revoke_session(session, previous)
-    token = await service.create_session(session, user, settings.session_max_age_seconds)
+    async with db.transaction() as session:
+        if previous := request.cookies.get(SESSION_COOKIE):
+            await service.revoke_session(session, previous)
+        token = await service.start_session(session, checked, settings.session_max_age_seconds)
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -97,7 +101,7 @@ async def login(
         httponly=True,
         samesite="lax",
     )
-    return user
+    return checked.user
 
 
 @auth_router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)

@@ -2,7 +2,14 @@
 
 Functions add and flush; they never commit. The caller's transaction (the request's session
 dependency or ``Database.transaction()``) commits once. The ``user_for_*`` lookups run on
-read-only sessions during GET requests, so they must not write anything.
+read-only sessions, so they must not write anything.
+
+Argon2 is slow on purpose, and on SQLite a write transaction holds the one writer from its
+first statement on. So no password is hashed or checked inside a transaction that has
+already touched the database: a login checks the password with no session open
+(:func:`find_login_user`, then :func:`check_password`, then :func:`start_session` in a short
+write transaction), and creating a user or setting a password hashes before the first
+statement.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from datetime import timedelta
 from pwdlib import PasswordHash
 from pwdlib.exceptions import UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -85,6 +92,13 @@ def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
 
 
+async def hash_new_password(password: str) -> str:
+    """Check a new password's length and hash it. Slow: call it before the transaction's
+    first statement."""
+    _check_password(password)
+    return await _hash_password(password)
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
@@ -117,11 +131,13 @@ def _token_hash(token: str) -> str:
 async def create_user(
     session: AsyncSession, username: str, password: str, role: str, display_name: str = ""
 ) -> User:
+    """A new account. Everything is checked and the password hashed before the first
+    statement, so the caller's transaction holds no writer meanwhile."""
     if not _USERNAME.fullmatch(username):
         raise Invalid("The username must be 1 to 64 characters: letters, digits, '_', '.' or '-'.")
     checked_role = _check_role(role)
-    _check_password(password)
     cleaned_name = _clean_display_name(display_name)
+    password_hash = await hash_new_password(password)
     # "Alice" and "alice" as two accounts invite mistakes at the desk; refuse the lookalike.
     taken = await session.scalar(
         select(col(User.username)).where(func.lower(col(User.username)) == username.lower())
@@ -131,7 +147,7 @@ async def create_user(
     user = User(
         username=username,
         display_name=cleaned_name,
-        password_hash=await _hash_password(password),
+        password_hash=password_hash,
         role=checked_role.value,
     )
     session.add(user)
@@ -173,11 +189,12 @@ async def update_user(
     password: str | None = None,
 ) -> User:
     """Change only the given fields. A new password or a deactivation ends the user's
-    browser sessions; API tokens stay, but stop working while the user is inactive."""
-    user = await get_user_or_raise(session, user_id)
+    browser sessions; API tokens stay, but stop working while the user is inactive.
+
+    A new password is hashed before the first statement, as in :func:`create_user`."""
     new_role = _check_role(role) if role is not None else None
-    if password is not None:
-        _check_password(password)
+    new_hash = await hash_new_password(password) if password is not None else None
+    user = await get_user_or_raise(session, user_id)
     loses_admin = (
         user.role == Role.admin
         and user.is_active
@@ -203,8 +220,8 @@ async def update_user(
         if end_sessions:
             ended = ANY_CREDENTIAL
         user.is_active = is_active
-    if password is not None:
-        user.password_hash = await _hash_password(password)
+    if new_hash is not None:
+        user.password_hash = new_hash
         end_sessions = True
         ended = ended or ANY_SESSION
     if end_sessions:
@@ -215,22 +232,51 @@ async def update_user(
     return user
 
 
-async def authenticate(session: AsyncSession, username: str, password: str) -> User | None:
-    """The active user with this username and password, or None.
+@dataclass(frozen=True, slots=True)
+class PasswordCheck:
+    """A user whose password was just checked, and a stronger hash of it to store, if the
+    stored one was made with weaker settings."""
 
-    Takes about the same time whether or not the username exists, so response times do not
-    reveal which accounts exist."""
+    user: User
+    upgraded_hash: str | None = None
+
+
+async def find_login_user(session: AsyncSession, username: str) -> User | None:
+    """The account logging in, detached from ``session`` so that the read session can end
+    before :func:`check_password` runs."""
     user = await session.scalar(select(User).where(col(User.username) == username))
+    if user is not None:
+        session.expunge(user)
+    return user
+
+
+async def check_password(user: User | None, password: str) -> PasswordCheck | None:
+    """The login, if ``user`` is active and ``password`` is theirs; else None.
+
+    Runs with no session open. Takes about the same time whether or not the username
+    exists (``user`` is None), so response times do not reveal which accounts exist."""
     if user is None:
         await _verify_password(password, await asyncio.to_thread(_dummy_hash))
         return None
-    valid, updated_hash = await _verify_password(password, user.password_hash)
+    valid, upgraded_hash = await _verify_password(password, user.password_hash)
     if not valid or not user.is_active:
         return None
-    if updated_hash is not None:
-        user.password_hash = updated_hash
-        await session.flush()
-    return user
+    return PasswordCheck(user, upgraded_hash)
+
+
+async def start_session(session: AsyncSession, login: PasswordCheck, max_age_seconds: int) -> str:
+    """Store the upgraded hash (unless the password changed meanwhile) and a new browser
+    session; returns the cookie's token."""
+    if login.upgraded_hash is not None:
+        await session.execute(
+            update(User)
+            .where(
+                col(User.id) == login.user.id,
+                col(User.password_hash) == login.user.password_hash,
+            )
+            .values(password_hash=login.upgraded_hash)
+        )
+    return await create_session(session, login.user, max_age_seconds)
 
 
 # --- browser sessions -----------------------------------------------------------------------

@@ -4,6 +4,13 @@ Every write takes the event's counter row first (``SELECT ... FOR UPDATE`` on Po
 SQLite's single writer holds the database lock already). Writers of one event therefore
 run one after another, so ``seq`` numbers are assigned and committed in order, without
 gaps, and a rollback gives the numbers back.
+
+The rule for every writer: call :func:`lock_counter` BEFORE any other write of the
+transaction, and before locking any other row of the event (``FOR UPDATE``). On PostgreSQL
+inserting a row with a foreign key to the event (a source, a saved reply, a journal entry)
+share-locks the event row; two writers that each did that and then asked for the counter
+would wait on each other, and PostgreSQL would kill one with "deadlock detected". Taking
+the counter first makes every writer of an event queue in one line instead.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from fastapi import APIRouter, Request, Response
@@ -10,6 +11,8 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from app.ops import metrics
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["operations"])
 
@@ -22,13 +25,17 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(request: Request) -> JSONResponse:
-    """The process can reach its database: ready for traffic."""
+    """The process can reach its database: ready for traffic (200), or not (503).
+
+    Anyone may ask, so the answer never says why: a driver's error names hosts, users and
+    paths. The reason goes to the log."""
     db = request.app.state.db
     try:
         async with db.read_session() as session:
             await session.execute(text("SELECT 1"))
-    except Exception as exc:
-        return JSONResponse(status_code=503, content={"status": "unavailable", "error": str(exc)})
+    except Exception:
+        logger.exception("not ready: the database did not answer")
+        return JSONResponse(status_code=503, content={"status": "unavailable"})
     return JSONResponse(content={"status": "ok"})
 
 

@@ -62,10 +62,14 @@ async def list_replies(mention_id: Id, session: SessionDep, _user: CurrentUser) 
 @router.post(
     "/api/replies/{reply_id}/retry",
     response_model=ReplyPublic,
-    responses={status.HTTP_409_CONFLICT: error_response("Not failed or retrying")},
+    responses={
+        status.HTTP_403_FORBIDDEN: error_response("Neither its author nor a producer"),
+        status.HTTP_409_CONFLICT: error_response("Not failed or retrying"),
+    },
 )
 async def retry_reply(reply_id: Id, session: SessionDep, user: WriterUser) -> dict[str, Any]:
-    """Publish a failed reply again (with the same idempotency key: never a double post)."""
+    """Publish a failed reply again (with the same idempotency key: never a double post).
+    Its author or a producer may."""
     return await service.retry(session, reply_id, user)
 
 
@@ -88,8 +92,13 @@ async def create_saved_reply(
     return await saved.create(session, event_id, user, title=body.title, text=body.text)
 
 
-@router.delete("/api/saved-replies/{saved_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/api/saved-replies/{saved_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={status.HTTP_403_FORBIDDEN: error_response("Neither its author nor a producer")},
+)
 async def delete_saved_reply(saved_id: Id, session: SessionDep, user: WriterUser) -> Response:
+    """Delete a saved reply: its author or a producer may."""
     await saved.remove(session, saved_id, user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

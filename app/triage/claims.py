@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.deps import PRODUCER_ROLES
 from app.auth.models import User
-from app.common.errors import NotFound
+from app.common.errors import Forbidden, NotFound
 from app.common.time import isoformat_z, utcnow
 from app.journal import service as journal
 from app.mentions import queries
@@ -181,7 +181,7 @@ async def claim(
     holder's live claim and records them in the journal entry.
     """
     if take_over and user.role not in PRODUCER_ROLES:
-        raise errors.Forbidden(
+        raise Forbidden(
             f"Only a producer or an admin can take over a claim; your role is {user.role}."
         )
     event_id = await event_of(session, mention_id)
