@@ -19,7 +19,7 @@ from datetime import timedelta
 from pwdlib import PasswordHash
 from pwdlib.exceptions import UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -287,14 +287,18 @@ async def revoke_api_token(session: AsyncSession, user: User, token_id: int) -> 
         await session.flush()
 
 
+# Built once: every API call runs it, and building it costs as much as running it.
+_USER_BY_TOKEN_HASH = (
+    select(User)
+    .join(ApiToken, col(ApiToken.user_id) == col(User.id))
+    .where(col(ApiToken.token_hash) == bindparam("token_hash"), col(ApiToken.revoked_at).is_(None))
+)
+
+
 async def user_for_api_token(session: AsyncSession, token: str) -> User | None:
     if not token.startswith(API_TOKEN_PREFIX):
         return None
-    user = await session.scalar(
-        select(User)
-        .join(ApiToken, col(ApiToken.user_id) == col(User.id))
-        .where(col(ApiToken.token_hash) == _token_hash(token), col(ApiToken.revoked_at).is_(None))
-    )
+    user = await session.scalar(_USER_BY_TOKEN_HASH, {"token_hash": _token_hash(token)})
     if user is None or not user.is_active:
         return None
     return user
