@@ -16,6 +16,7 @@ import orjson
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.common.bulk import BulkInsert
 from app.common.errors import NotFound
 from app.common.time import isoformat_z, utcnow
 from app.db import after_commit, database_of
@@ -27,7 +28,9 @@ event_table = Event.__table__  # type: ignore[attr-defined]
 
 
 # Built once: a statement built per call costs its construction and cache key each time.
-_INSERT_ENTRIES = insert(journal_table)
+_INSERT_ENTRIES = BulkInsert(
+    insert(journal_table), ("event_id", "seq", "type", "at", "actor", "data")
+)
 _SET_LAST_SEQ = (
     update(event_table)
     .where(event_table.c.id == bindparam("counter_event_id"))
@@ -105,7 +108,7 @@ def write_on(
             }
         )
         published.append(entry_dict(last_seq + offset, entry, at_z[at]))
-    connection.execute(_INSERT_ENTRIES, rows)
+    _INSERT_ENTRIES.execute(connection, rows)
     connection.execute(
         _SET_LAST_SEQ, {"counter_event_id": event_id, "new_last_seq": last_seq + len(entries)}
     )

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.common.bulk import BulkInsert
 from app.common.time import isoformat_z, utcnow
 from app.journal import service as journal
 from app.journal.service import NewEntry
@@ -106,12 +107,24 @@ def public_dict(
 
 # Built once: the hot path then skips their construction and cache keys. Each inserts with
 # tentative seqs and lets the unique index skip what is already stored.
+_NEW_COLUMNS = (
+    "event_id", "seq", "network", "external_id", "author_handle", "author_name",
+    "author_followers", "author_verified", "author_avatar_url", "text", "created_at",
+    "received_at", "lang", "url", "reply_to_id", "repost_of_id", "quote_of_id", "state",
+    "source_id", "priority",
+)  # fmt: skip
 _INSERT_NEW = {
-    "postgresql": pg_insert(mention_table).on_conflict_do_nothing(
-        index_elements=["event_id", "network", "external_id"]
+    "postgresql": BulkInsert(
+        pg_insert(mention_table).on_conflict_do_nothing(
+            index_elements=["event_id", "network", "external_id"]
+        ),
+        _NEW_COLUMNS,
     ),
-    "sqlite": sqlite_insert(mention_table).on_conflict_do_nothing(
-        index_elements=["event_id", "network", "external_id"]
+    "sqlite": BulkInsert(
+        sqlite_insert(mention_table).on_conflict_do_nothing(
+            index_elements=["event_id", "network", "external_id"]
+        ),
+        _NEW_COLUMNS,
     ),
 }
 _STORED_IDS = (
@@ -214,7 +227,7 @@ def _store(
     ]
     # (A SELECT of the known ids first would have to trust the planner, and on a fresh
     # PostgreSQL table without statistics it scans the whole event for every batch.)
-    connection.execute(_INSERT_NEW[connection.dialect.name], rows)
+    _INSERT_NEW[connection.dialect.name].execute(connection, rows)
     # Under the counter lock nobody else writes this event, so the rows holding the
     # tentative seqs are exactly the ones just stored. Plain executemany plus this read is
     # much faster than INSERT ... RETURNING, which SQLite runs one row at a time.
