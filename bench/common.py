@@ -234,6 +234,16 @@ class Sampler:
         (t0, c0, w0), (t1, c1, w1) = before[-1], after[0]
         return 100 * (c1 - c0) / (t1 - t0), 100 * (w1 - w0) / (t1 - t0)
 
+    @staticmethod
+    def total_percent(
+        samplers: Sequence[Sampler], start: float, end: float
+    ) -> tuple[float, float] | None:
+        """:meth:`percent` summed over several processes (a server of several processes)."""
+        shares = [sampler.percent(start, end) for sampler in samplers]
+        if any(share is None for share in shares):
+            return None
+        return sum(s[0] for s in shares if s), sum(s[1] for s in shares if s)
+
 
 def weighted_percentiles(
     values: array[float], counts: array[int], quantiles: list[float]

@@ -195,12 +195,13 @@ async def run_backend(backend: str, args: argparse.Namespace) -> list[Result]:
                         client, process, backend, "simulator 5000/s", steady, args.duration
                     )
                 )
-                spike = {"seed": 1, "rate": 5000, "start_minute": GOAL_MINUTE}
-                results.append(
-                    await bench_simulator(
-                        client, process, backend, "simulator max (spike)", spike, args.duration
+                if args.spike:
+                    spike = {"seed": 1, "rate": 5000, "start_minute": GOAL_MINUTE}
+                    results.append(
+                        await bench_simulator(
+                            client, process, backend, "simulator max (spike)", spike, args.duration
+                        )
                     )
-                )
     return results
 
 
@@ -233,6 +234,9 @@ async def main() -> None:
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per run")
     parser.add_argument("--batch", type=int, default=25, help="mentions per HTTP request")
     parser.add_argument("--clients", type=int, default=2, help="concurrent HTTP clients")
+    parser.add_argument(
+        "--no-spike", dest="spike", action="store_false", help="skip the goal-spike run"
+    )
     args = parser.parse_args()
 
     results: list[Result] = []

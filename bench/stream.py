@@ -320,19 +320,11 @@ def summarise(
         closed=[code for r in results for code in r.closed],
         undrained=sum(r.undrained for r in results),
         drain=(max(drained) - sent_to) if all_drained else None,
-        server=total_percent(samplers, sent_from, window_end),
+        server=Sampler.total_percent(samplers, sent_from, window_end),
         server_rss=max(sampler.max_rss for sampler in samplers),
         console_cpu=100 * sum(r.cpu_seconds for r in results) / (window_end - sent_from),
     )
     return row
-
-
-def total_percent(samplers: list[Sampler], start: float, end: float) -> tuple[float, float] | None:
-    """The server processes' CPU and run-queue wait between two wall times, summed."""
-    shares = [sampler.percent(start, end) for sampler in samplers]
-    if any(share is None for share in shares):
-        return None
-    return sum(s[0] for s in shares if s), sum(s[1] for s in shares if s)
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
