@@ -19,6 +19,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.dml import Insert
 
 _Processor = Callable[[Any], Any]
+_NOTHING = object()
 _Compiled = tuple[str, Callable[[Mapping[str, Any]], Any], list[tuple[int, _Processor]]]
 
 
@@ -56,12 +57,20 @@ class BulkInsert:
             return
         sql, values_of, processors = self._for(connection.dialect)
         params: list[tuple[Any, ...]] = []
+        # The rows of a batch mostly share their times (one received_at): convert a value
+        # once while the next row brings the very same object.
+        last: list[tuple[Any, Any]] = [(_NOTHING, None)] * len(processors)
         for row in rows:
             values = values_of(row)
             if processors:
                 converted = list(values)
-                for index, process in processors:
-                    converted[index] = process(converted[index])
+                for slot, (index, process) in enumerate(processors):
+                    value = converted[index]
+                    seen, done = last[slot]
+                    if value is not seen:
+                        done = process(value)
+                        last[slot] = (value, done)
+                    converted[index] = done
                 values = tuple(converted)
             params.append(values)
         connection.exec_driver_sql(sql, params)

@@ -25,6 +25,7 @@ from app.mentions.priority import VipSet
 from app.mentions.schemas import MentionIn
 
 mention_table = Mention.__table__  # type: ignore[attr-defined]
+_NEW = MentionState.new.value  # an enum's .value is a Python-level lookup: once, not per row
 
 
 @dataclass(slots=True)
@@ -170,7 +171,7 @@ def _row(
         "reply_to_id": item.reply_to_id,
         "repost_of_id": item.repost_of_id,
         "quote_of_id": item.quote_of_id,
-        "state": MentionState.new.value,
+        "state": _NEW,
         "source_id": source_id,
         "priority": priority.score(
             item.text, author.followers, author.verified, network, author.handle, vips
