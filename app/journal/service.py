@@ -77,6 +77,9 @@ async def write(
     """
     if not entries:
         return []
+    # The connection does not autoflush as session.execute does: ORM changes made before
+    # the entries still reach the database first.
+    await session.flush()
     connection = await session.connection()
     published = await connection.run_sync(write_on, event_id, last_seq, entries)
     publish_after_commit(session, event_id, published)

@@ -199,6 +199,8 @@ async def ingest(
         fresh.setdefault((item.network.value, item.external_id), item)
     # All of it on the connection in one go: each statement through the ORM session costs
     # its own greenlet and session bookkeeping, several times the work of the statement.
+    # The connection does not autoflush: pending ORM changes go first, as they did.
+    await session.flush()
     connection = await session.connection()
     outcome: IngestOutcome = await connection.run_sync(
         _store, event_id, list(fresh.values()), len(items), source_id, actor
