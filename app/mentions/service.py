@@ -106,8 +106,7 @@ def public_dict(
     }
 
 
-# Built once: the hot path then skips their construction and cache keys. Each inserts with
-# tentative seqs and lets the unique index skip what is already stored.
+# Built once: the hot path then skips their construction and cache keys.
 _NEW_COLUMNS = (
     "event_id", "seq", "network", "external_id", "author_handle", "author_name",
     "author_followers", "author_verified", "author_avatar_url", "text", "created_at",
@@ -228,6 +227,7 @@ def _store(
         _row(event_id, last_seq + n, item, received_at, source_id, vips)
         for n, item in enumerate(fresh, start=1)
     ]
+    # Insert all with tentative seqs and let the unique index skip what is already stored.
     # (A SELECT of the known ids first would have to trust the planner, and on a fresh
     # PostgreSQL table without statistics it scans the whole event for every batch.)
     _INSERT_NEW[connection.dialect.name].execute(connection, rows)
