@@ -20,6 +20,12 @@ class Broker(Protocol):
         heard. When not, subscribers must read the journal themselves."""
         ...
 
+    @property
+    def generation(self) -> int:
+        """Changes whenever messages may have been lost (a new connection, a failed send):
+        a subscriber that read the journal before the change reads it once more after."""
+        ...
+
     async def connect(self) -> None: ...
     async def disconnect(self) -> None: ...
     def offer(self, channel: str, message: Any) -> None:
@@ -45,6 +51,10 @@ class MemoryBroker:
     @property
     def healthy(self) -> bool:
         return True
+
+    @property
+    def generation(self) -> int:
+        return 0
 
     async def connect(self) -> None:
         return None

@@ -73,6 +73,7 @@ class RedisBroker:
         self._overflow_logged = False
         # Messages never sent (Redis out, or the outgoing queue full); read by metrics.
         self.dropped_messages = 0
+        self._generation = 0
 
     @property
     def healthy(self) -> bool:
@@ -85,6 +86,10 @@ class RedisBroker:
         if failed_at is not None and now - failed_at < PUBLISH_FAILURE_MEMORY_SECONDS:
             return False
         return self._confirmed.issuperset(self._channels)
+
+    @property
+    def generation(self) -> int:
+        return self._generation
 
     async def connect(self) -> None:
         """Start listening and sending. A Redis that is out does not stop the process from
@@ -110,6 +115,7 @@ class RedisBroker:
             self._outgoing.put_nowait((channel, orjson.dumps(message)))
         except asyncio.QueueFull:
             self.dropped_messages += 1
+            self._generation += 1
             if not self._overflow_logged:
                 self._overflow_logged = True
                 logger.warning(
@@ -129,6 +135,7 @@ class RedisBroker:
                     await self._redis.publish(channel, data)
             except Exception as exc:
                 self._publish_failed_at = time.monotonic()
+                self._generation += 1
                 dropped = 1
                 while not self._outgoing.empty():
                     self._outgoing.get_nowait()
@@ -244,6 +251,7 @@ class RedisBroker:
             waiter.set_result(confirmed)
 
     def _end_session(self) -> None:
+        self._generation += 1
         self._pubsub = None
         self._heard = False
         self._session_up.clear()

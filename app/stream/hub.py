@@ -45,6 +45,8 @@ WATCH_INTERVAL_SECONDS = 0.25
 # While the broker is out the journal is polled on the tick, but not more often than this:
 # a last-seq query per hub every 15 ms would cost a busy process more than the delay saves.
 DEGRADED_POLL_FLOOR_SECONDS = 0.05
+# While it is up, how often the poller looks whether it still is.
+FEED_CHECK_SECONDS = 0.25
 
 
 class Watched(Protocol):
@@ -77,8 +79,10 @@ class EventHub:
         self._tick = tick_seconds
         self._poll = poll_seconds
         self._degraded_poll = max(tick_seconds, DEGRADED_POLL_FLOOR_SECONDS)
-        # Whether the broker confirmed this hub's subscription (and it has not been left).
+        # Whether the broker confirmed this hub's subscription (and it has not been left),
+        # and how many times it did.
         self.subscribed = False
+        self._subscriptions = 0
         self._max_frame = max_frame_entries
         # Highest seq held contiguously in the ring (or known from the database at start).
         self.received_seq = 0
@@ -158,6 +162,7 @@ class EventHub:
             try:
                 async with self._broker.subscribe(f"event:{self.event_id}") as queue:
                     self.subscribed = True
+                    self._subscriptions += 1
                     backoff.reset()
                     while True:
                         self._take(await queue.get())
@@ -222,21 +227,33 @@ class EventHub:
                 self.visible_seq = self.received_seq
                 self.wake_all()
 
-    def broker_live(self) -> bool:
-        """Whether new entries reach this hub through the broker."""
-        return self.subscribed and self._broker.healthy
+    def _feed(self) -> tuple[int, int] | None:
+        """While new entries reach this hub through the broker, what identifies that feed:
+        it changes whenever the broker may have lost messages (see ``Broker.generation``)
+        or the hub subscribed anew. None while they do not."""
+        if not (self.subscribed and self._broker.healthy):
+            return None
+        return self._subscriptions, self._broker.generation
 
     async def _poller(self) -> None:
+        # The feed under which the last poll started, and when: a poll that starts under
+        # a feed has read everything committed before it, the feed brings the rest.
+        polled_feed: tuple[int, int] | None = None
+        polled_at = 0.0
         while not self._stopping.is_set():
-            # Decided before the wait: the first poll after the broker comes back is still
-            # a quick one, and reads whatever was committed before the subscription.
-            interval = self._poll if self.broker_live() else self._degraded_poll
+            wait = FEED_CHECK_SECONDS if self._feed() is not None else self._degraded_poll
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(interval):
+                async with asyncio.timeout(wait):
                     await self._poke.wait()
+            poked = self._poke.is_set()
             self._poke.clear()
             if self._stopping.is_set():
                 return
+            feed, now = self._feed(), time.monotonic()
+            if feed is not None and feed == polled_feed and not poked:
+                if now - polled_at < self._poll:
+                    continue
+            polled_feed, polled_at = feed, now
             try:
                 async with self.db.read_session() as session:
                     latest = await journal.last_seq(session, self.event_id)
