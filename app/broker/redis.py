@@ -134,24 +134,32 @@ class RedisBroker:
                 async with asyncio.timeout(CALL_TIMEOUT_SECONDS):
                     await self._redis.publish(channel, data)
             except Exception as exc:
-                self._publish_failed_at = time.monotonic()
-                self._generation += 1
-                dropped = 1
-                while not self._outgoing.empty():
-                    self._outgoing.get_nowait()
-                    dropped += 1
-                self.dropped_messages += dropped
-                logger.warning(
-                    "redis broker: publishing on %s failed (%r); %d message(s) dropped, "
-                    "hubs read them from the journal",
-                    channel,
-                    exc,
-                    dropped,
-                )
+                self._publish_failed(channel, exc)
                 await asyncio.sleep(backoff.next_delay())
             else:
+                if self._publish_failed_at is not None:
+                    logger.warning("redis broker: publishing works again")
+                    self._publish_failed_at = None
                 backoff.reset()
                 self._overflow_logged = False
+
+    def _publish_failed(self, channel: str, exc: Exception) -> None:
+        first = self._publish_failed_at is None
+        self._publish_failed_at = time.monotonic()
+        self._generation += 1
+        dropped = 1
+        while not self._outgoing.empty():
+            self._outgoing.get_nowait()
+            dropped += 1
+        self.dropped_messages += dropped
+        logger.log(
+            logging.WARNING if first else logging.DEBUG,
+            "redis broker: publishing on %s failed (%r); %d message(s) dropped, hubs read "
+            "them from the journal",
+            channel,
+            exc,
+            dropped,
+        )
 
     # -- listening -------------------------------------------------------------------------
 

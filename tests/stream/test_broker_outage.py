@@ -62,7 +62,7 @@ async def test_writes_return_promptly_while_redis_is_paused(
 ) -> None:
     await private_redis.pause_clients(60)
     durations = [await ingest(api, stream_event, range(n * 5, n * 5 + 5)) for n in range(4)]
-    assert max(durations) < PROMPTLY, durations
+    assert sum(durations) < PROMPTLY, durations
     listed = await api.get(f"/api/events/{stream_event}/mentions", params={"limit": 100})
     assert len(listed.json()["items"]) == 20
 
