@@ -66,6 +66,7 @@ class RedisBroker:
         self._last_heard = 0.0
         self._session_up = asyncio.Event()
         self._down_since: float | None = None
+        self._closing = False
         self._listener: asyncio.Task[None] | None = None
         self._outgoing: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue(OUTGOING_QUEUE_SIZE)
         self._sender: asyncio.Task[None] | None = None
@@ -101,11 +102,18 @@ class RedisBroker:
                 await self._session_up.wait()
 
     async def disconnect(self) -> None:
-        for task in (self._sender, self._listener):
-            if task is not None:
+        # Cancelled again until they end: redis-py can turn a cancellation that lands
+        # beside one of its own timeouts into a timeout error, which the tasks retry.
+        self._closing = True
+        tasks = {task for task in (self._sender, self._listener) if task is not None}
+        for _attempt in range(10):
+            if not tasks:
+                break
+            for task in tasks:
                 task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            _done, tasks = await asyncio.wait(tasks, timeout=1)
+        for task in tasks:
+            logger.warning("redis broker: %s did not stop", task.get_name())
         with contextlib.suppress(Exception):
             async with asyncio.timeout(CALL_TIMEOUT_SECONDS):
                 await self._redis.aclose()
@@ -128,7 +136,7 @@ class RedisBroker:
         one cannot go out in time the ones queued behind it are dropped too: by the time
         Redis is back the hubs have read them from the journal."""
         backoff = Backoff(first=0.1, cap=2.0)
-        while True:
+        while not self._closing:
             channel, data = await self._outgoing.get()
             try:
                 async with asyncio.timeout(CALL_TIMEOUT_SECONDS):
@@ -165,7 +173,7 @@ class RedisBroker:
 
     async def _listen(self) -> None:
         backoff = Backoff(first=0.1, cap=5.0)
-        while True:
+        while not self._closing:
             try:
                 await self._session(backoff)
             except asyncio.CancelledError:

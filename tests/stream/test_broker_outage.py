@@ -91,21 +91,27 @@ async def test_consoles_keep_streaming_every_mention_while_redis_is_out(
     assert console.entries[-1]["data"]["external_id"] == "104"
 
 
-async def test_after_redis_restarts_the_hub_subscribes_again_and_consoles_follow(
+@pytest.mark.parametrize("fault", ["hung", "stopped"])
+async def test_when_redis_is_back_the_hub_subscribes_again_and_consoles_follow(
     live: LiveServer,
     api: httpx.AsyncClient,
     tokens: dict[str, str],
     stream_event: int,
     private_redis: PrivateRedis,
+    fault: str,
 ) -> None:
     channel = f"event:{stream_event}"
     async with open_console(live.ws_url(stream_event, 1), tokens["viewer"]) as console:
         await console.receive_type("hello")
         assert await private_redis.subscribers(channel) == 1
-        private_redis.stop()
+        fail(private_redis, fault)
         await ingest(api, stream_event, range(5))
         await console.until_seq(6, timeout=WITHIN)
-        await private_redis.start()
+        await asyncio.sleep(6)  # long enough for the broker to give the connection up
+        if fault == "hung":
+            private_redis.resume()
+        else:
+            await private_redis.start()
         deadline = asyncio.get_running_loop().time() + WITHIN
         while not (await private_redis.subscribers(channel) == 1 and live.app.state.broker.healthy):
             assert asyncio.get_running_loop().time() < deadline, "the hub did not subscribe again"
