@@ -14,7 +14,9 @@ over the window (100% = one core) and ``cpu/mention`` that CPU time divided by t
 mentions stored in the window: what a mention costs the server, whatever else the machine
 is doing (wall-clock rates are not: a busy machine lowers them); ``lag`` is received_at -
 created_at of the newest mention at the end (how far the pipeline trails the simulator's
-clock).
+clock). The simulator runs inside the server, so its ``cpu/mention`` includes generating
+each mention: ``of which source`` is that part, measured by running the same generator
+in the benchmark's own process without storing anything, and the rest is the store path.
 
     python bench/ingest.py
     python bench/ingest.py --postgres postgresql://postgres@127.0.0.1:5432/postgres
@@ -37,6 +39,9 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.ingest.sources.base import EventInfo
+from app.ingest.sources.simulator.config import SimulatorConfig
+from app.ingest.sources.simulator.generator import MentionGenerator
 from bench.common import (
     cpu_seconds,
     cpu_share,
@@ -61,6 +66,7 @@ class Result:
     cpu_percent: float | None = None
     lag_ms: float | None = None
     cpu_us_per_mention: float | None = None
+    source_us_per_mention: float | None = None
 
 
 def per_mention_us(before: float | None, after: float | None, stored: int) -> float | None:
@@ -68,6 +74,20 @@ def per_mention_us(before: float | None, after: float | None, stored: int) -> fl
     if before is None or after is None or stored <= 0:
         return None
     return 1e6 * (after - before) / stored
+
+
+def generation_us(event: EventInfo, config: dict[str, Any], count: int) -> float:
+    """CPU µs per mention of the simulator generating ``count`` mentions as the server's
+    source does (after the same 2 s warm-up), here, with nothing stored."""
+    generator = MentionGenerator(
+        SimulatorConfig.model_validate(config), event, epoch=datetime.now(UTC)
+    )
+    generator.generate_until(2.0)
+    started = time.process_time()
+    made = 0
+    while made < count:
+        made += len(generator.generate_until(generator.next_at + 1.0))
+    return 1e6 * (time.process_time() - started) / made
 
 
 async def bench_http(
@@ -164,6 +184,7 @@ async def bench_simulator(
         created = datetime.fromisoformat(item["created_at"].replace("Z", "+00:00"))
         lag = (received - created).total_seconds() * 1000
     stored = seq_after - seq_before
+    event = EventInfo(event_id, label, hashtags=("CupFinal",), keywords=("cup final",))
     return Result(
         backend,
         label,
@@ -173,6 +194,7 @@ async def bench_simulator(
         cpu,
         lag,
         per_mention_us(cpu_before, cpu_after, stored),
+        generation_us(event, config, stored),
     )
 
 
@@ -208,7 +230,7 @@ async def run_backend(backend: str, args: argparse.Namespace) -> list[Result]:
 def print_table(results: list[Result]) -> None:
     header = (
         "backend", "path", "batch", "mentions/s", "duration s", "server cpu", "cpu/mention",
-        "lag ms",
+        "of which source", "lag ms",
     )  # fmt: skip
     rows = [
         (
@@ -219,6 +241,7 @@ def print_table(results: list[Result]) -> None:
             f"{r.seconds:.1f}",
             "n/a" if r.cpu_percent is None else f"{r.cpu_percent:.0f}%",
             "n/a" if r.cpu_us_per_mention is None else f"{r.cpu_us_per_mention:.0f} µs",
+            "" if r.source_us_per_mention is None else f"{r.source_us_per_mention:.0f} µs",
             "" if r.lag_ms is None else f"{r.lag_ms:,.0f}",
         )
         for r in results
