@@ -13,12 +13,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
+from app.auth.people import holder_dict
 from app.common.errors import NotFound
 from app.common.time import isoformat_z, utcnow
 from app.events import service as events
 from app.journal import service as journal
 from app.mentions.models import Mention
-from app.mentions.service import holder_dict
 from app.replies.models import SavedReply
 
 saved_table = SavedReply.__table__  # type: ignore[attr-defined]

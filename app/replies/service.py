@@ -17,16 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
 from app.common.errors import Conflict, Invalid, NotFound
+from app.common.sql import affected
 from app.common.time import utcnow
 from app.db import database_of
 from app.journal import service as journal
-from app.mentions.models import Mention, MentionState
-from app.mentions.service import holder_dict
 from app.replies.length import check_length
 from app.replies.models import ReplyStatus
 from app.replies.views import public_dict, reply_table, with_author
-from app.triage import claims
-from app.triage.sql import affected
+from app.triage import lifecycle
 
 # The name the outbox registers its wake-up under (Database.wakers).
 OUTBOX_WAKER = "outbox"
@@ -38,8 +36,6 @@ def _wake_outbox_after_commit(session: AsyncSession) -> None:
     if database is not None:
         database.wake_after_commit(session, OUTBOX_WAKER)
 
-
-mention_table = Mention.__table__  # type: ignore[attr-defined]
 
 NETWORK_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky"}
 
@@ -66,9 +62,9 @@ async def reply(
     mastodon_limit: int,
 ) -> dict[str, Any]:
     """Accept ``user``'s reply to the mention they hold (claim ``fence``) for publishing."""
-    event_id = await claims.event_of(session, mention_id)
+    event_id = await lifecycle.event_of(session, mention_id)
     await journal.lock_counter(session, event_id)
-    mention = await claims.check_fence(session, mention_id, user, fence)
+    mention = await lifecycle.check_fence(session, mention_id, user, fence)
     checked = check_length(mention.network, text, mastodon_limit=mastodon_limit)
     if not checked.valid:
         network = NETWORK_NAMES.get(mention.network, mention.network)
@@ -80,21 +76,6 @@ async def reply(
             over_by=max(0, -checked.remaining),
         )
     now = utcnow()
-    changed = await affected(
-        session,
-        update(mention_table)
-        .where(
-            mention_table.c.id == mention_id,
-            mention_table.c.claimed_by_id == user.id,
-            mention_table.c.claim_fence == fence,
-            mention_table.c.state == MentionState.claimed.value,
-        )
-        .values(
-            state=MentionState.replied.value, claimed_by_id=None, lease_until=None, claim_draft=None
-        ),
-    )
-    if changed != 1:  # pragma: no cover - check_fence held it under the counter lock
-        raise Conflict(f"Your claim on mention {mention_id} ended; claim it again.")
     result = await session.execute(
         reply_table.insert()
         .values(
@@ -114,18 +95,8 @@ async def reply(
     )
     reply_id = int(result.scalar_one())
     public = await get_public(session, reply_id)
-    await journal.append(
-        session,
-        event_id,
-        "mention.replied",
-        {
-            "mention_id": mention_id,
-            "holder": holder_dict(user.username, user.display_name),
-            "fence": fence,
-            "reply": public,
-        },
-        user.username,
-    )
+    entry = await lifecycle.answer(session, mention_id, user, fence, reply=public)
+    await lifecycle.append(session, event_id, entry)
     _wake_outbox_after_commit(session)
     return public
 
@@ -161,7 +132,7 @@ async def retry(session: AsyncSession, reply_id: int, user: User) -> dict[str, A
 
 
 async def list_for_mention(session: AsyncSession, mention_id: int) -> list[dict[str, Any]]:
-    await claims.event_of(session, mention_id)  # 404 for a mention that does not exist
+    await lifecycle.event_of(session, mention_id)  # 404 for a mention that does not exist
     result = await session.execute(
         with_author().where(reply_table.c.mention_id == mention_id).order_by(reply_table.c.id)
     )
