@@ -26,7 +26,6 @@ from app.stream.hub import EventHub, encode_entry, entries_frame
 logger = logging.getLogger(__name__)
 
 # Close codes a console acts on (documented in docs/stream.md).
-CLOSE_GOING_AWAY = 1001
 CLOSE_POLICY = 1008
 CLOSE_IDLE = 4000
 CLOSE_TOO_SLOW = 4008
