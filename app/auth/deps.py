@@ -11,7 +11,7 @@ from starlette.requests import HTTPConnection
 
 from app.auth import service
 from app.auth.models import Role, User
-from app.db import SessionDep
+from app.db import SessionDep, get_database
 
 SESSION_COOKIE = "cuedesk_session"
 
@@ -76,7 +76,10 @@ async def current_user(request: Request, session: SessionDep) -> User:
                 "Authorization must be 'Bearer <API token>'.",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        user = await service.user_for_api_token(session, token.strip())
+        found = await service.api_token_of(session, token.strip())
+        if found is not None:
+            user, api_token = found
+            await service.record_api_token_use(get_database(request), session, api_token)
     elif cookie := request.cookies.get(SESSION_COOKIE):
         # Browsers attach the cookie to requests other sites trigger; SameSite=Lax covers
         # most of that, and checking where a state-changing request came from covers the rest.

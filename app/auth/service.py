@@ -19,7 +19,7 @@ from datetime import timedelta
 from pwdlib import PasswordHash
 from pwdlib.exceptions import UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -27,6 +27,7 @@ from sqlmodel import col
 from app.auth.models import ApiToken, Role, User, UserSession
 from app.common.errors import Conflict, Invalid, NotFound
 from app.common.time import as_utc, utcnow
+from app.db import Database, database_of
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
 MAX_DISPLAY_NAME_LENGTH = 128
 MAX_TOKEN_NAME_LENGTH = 100
+# How exactly an API token's last use is kept: a token's list shows "last used" to this.
+LAST_USED_PRECISION = timedelta(minutes=1)
 _USERNAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 _hasher = PasswordHash((Argon2Hasher(),))
@@ -287,14 +290,52 @@ async def revoke_api_token(session: AsyncSession, user: User, token_id: int) -> 
         await session.flush()
 
 
-async def user_for_api_token(session: AsyncSession, token: str) -> User | None:
+async def api_token_of(session: AsyncSession, token: str) -> tuple[User, ApiToken] | None:
+    """The active user of a token that is not revoked, and the token's row; else None."""
     if not token.startswith(API_TOKEN_PREFIX):
         return None
-    user = await session.scalar(
-        select(User)
-        .join(ApiToken, col(ApiToken.user_id) == col(User.id))
-        .where(col(ApiToken.token_hash) == _token_hash(token), col(ApiToken.revoked_at).is_(None))
-    )
-    if user is None or not user.is_active:
+    found = (
+        await session.execute(
+            select(User, ApiToken)
+            .join(ApiToken, col(ApiToken.user_id) == col(User.id))
+            .where(
+                col(ApiToken.token_hash) == _token_hash(token), col(ApiToken.revoked_at).is_(None)
+            )
+        )
+    ).one_or_none()
+    if found is None or not found[0].is_active:
         return None
-    return user
+    return found[0], found[1]
+
+
+async def user_for_api_token(session: AsyncSession, token: str) -> User | None:
+    found = await api_token_of(session, token)
+    return None if found is None else found[0]
+
+
+async def record_api_token_use(db: Database, session: AsyncSession, token: ApiToken) -> None:
+    """Note when ``token`` was last used, to the minute (``LAST_USED_PRECISION``).
+
+    At most one write a minute per token: on SQLite every write queues for the one writer,
+    and a script polling with its token must not make every read it does a write.
+    """
+    now = utcnow()
+    if token.last_used_at is not None and now - as_utc(token.last_used_at) < LAST_USED_PRECISION:
+        return
+    record = (
+        update(ApiToken)
+        .where(
+            col(ApiToken.id) == token.id,
+            or_(
+                col(ApiToken.last_used_at).is_(None),
+                col(ApiToken.last_used_at) <= now - LAST_USED_PRECISION,
+            ),
+        )
+        .values(last_used_at=now)
+    )
+    if database_of(session) is not None:
+        # A write request records it in its own transaction (which holds the writer).
+        await session.execute(record)
+    else:
+        async with db.transaction() as write:
+            await write.execute(record)
