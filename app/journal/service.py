@@ -13,17 +13,19 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select, update
+from sqlalchemy import Integer, column, insert, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.common.errors import NotFound
 from app.common.time import isoformat_z, utcnow
 from app.db import after_commit, database_of
-from app.events.models import Event
 from app.journal.models import JournalEntry
 
 journal_table = JournalEntry.__table__  # type: ignore[attr-defined]
-event_table = Event.__table__  # type: ignore[attr-defined]
+# The counter is a column of the event's row (``Event.last_seq``), so that locking it also
+# queues the event's own edits. The journal names just the two columns it uses rather than
+# import the events domain, which sits above it (events journal their changes).
+event_table = table("event", column("id", Integer), column("last_seq", Integer))
 
 
 @dataclass(slots=True)

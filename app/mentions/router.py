@@ -4,14 +4,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request
 
-from app.auth.deps import CurrentUser, WriterUser
+from app.auth.deps import CurrentUser, ProducerUser, WriterUser
 from app.common.errors import Invalid
 from app.db import SessionDep
 from app.events import service as events
 from app.events.models import Network
-from app.mentions import queries, service, tags
+from app.mentions import queries, service, tags, vips
 from app.mentions.models import MentionState
 from app.mentions.schemas import IngestResult, MentionIn, MentionPage
+from app.mentions.vip_schemas import VipList, VipListIn, VipListUpdated
 
 router = APIRouter(prefix="/api/events", tags=["mentions"])
 
@@ -98,3 +99,18 @@ async def list_mentions(
     if sort == "priority" and has_more and items:
         next_cursor = f"{items[-1]['priority']}:{items[-1]['seq']}"
     return {"items": items, "has_more": has_more, "next_cursor": next_cursor}
+
+
+@router.get("/{event_id}/vips", response_model=VipList, tags=["events"])
+async def get_vips(event_id: int, session: SessionDep, _user: WriterUser) -> dict[str, Any]:
+    """The VIP list: handles whose mentions come first in the triage queue."""
+    return {"event_id": event_id, "vips": await vips.get_vips(session, event_id)}
+
+
+@router.put("/{event_id}/vips", response_model=VipListUpdated, tags=["events"])
+async def replace_vips(
+    event_id: int, data: VipListIn, session: SessionDep, user: ProducerUser
+) -> dict[str, Any]:
+    """Replace the VIP list. Handles are matched without ``@`` and case; a handle without a
+    network counts on every network. Mentions already stored are re-prioritised."""
+    return await vips.replace_vips(session, event_id, data.vips, actor=user.username)

@@ -5,10 +5,11 @@ from typing import Annotated
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from app.auth.people import HolderPublic
 from app.common.time import UtcTime, as_utc
 from app.events.models import Network
 from app.mentions.models import MentionState
-from app.replies.models import ReplyStatus
+from app.replies.schemas import ReplyPublic
 
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
 
@@ -53,37 +54,12 @@ class AuthorPublic(BaseModel):
     avatar_url: str | None
 
 
-class HolderPublic(BaseModel):
-    username: str
-    display_name: str
-
-
 class ClaimPublic(BaseModel):
     """A mention's claim as everyone sees it (the draft is only shown to its holder)."""
 
     holder: HolderPublic
     lease_until: UtcTime
     fence: int
-
-
-class ReplyPublic(BaseModel):
-    """A reply and how its publishing goes (app/replies)."""
-
-    id: int
-    mention_id: int
-    event_id: int
-    network: str
-    text: str
-    status: ReplyStatus
-    attempts: int
-    last_error: str | None
-    next_attempt_at: UtcTime | None
-    external_id: str | None
-    external_url: str | None
-    dry_run: bool | None
-    author: HolderPublic | None
-    created_at: UtcTime
-    published_at: UtcTime | None
 
 
 class NotePublic(BaseModel):

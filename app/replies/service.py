@@ -1,10 +1,9 @@
-"""Replying to a mention: the holder's check, the length check, and the outbox row.
+"""Replies: the length check, the outbox row, sending a failed one again.
 
-A reply is accepted in one transaction: the fence still holds the mention, the text fits
-the network, the mention becomes ``replied`` (its claim and draft end), and the reply is
-stored with a fresh idempotency key and journaled (``mention.replied``). Publishing happens
-after the commit, from the outbox (app/replies/outbox.py), so a slow or failing network
-never holds the operator's request and nothing accepted is lost.
+A reply is accepted (:mod:`app.triage.replying`) in the transaction that answers its
+mention, and stored here with a fresh idempotency key. Publishing happens after the
+commit, from the outbox (app/replies/outbox.py), so a slow or failing network never holds
+the operator's request and nothing accepted is lost.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from app.journal import service as journal
 from app.replies.length import check_length
 from app.replies.models import ReplyStatus
 from app.replies.views import public_dict, reply_table, with_author
-from app.triage import lifecycle
 
 # The name the outbox registers its wake-up under (Database.wakers).
 OUTBOX_WAKER = "outbox"
@@ -52,38 +50,41 @@ async def get_public(session: AsyncSession, reply_id: int) -> dict[str, Any]:
     return public_dict(await get_row(session, reply_id))
 
 
-async def reply(
-    session: AsyncSession,
-    mention_id: int,
-    user: User,
-    *,
-    text: str,
-    fence: int,
-    mastodon_limit: int,
-) -> dict[str, Any]:
-    """Accept ``user``'s reply to the mention they hold (claim ``fence``) for publishing."""
-    event_id = await lifecycle.event_of(session, mention_id)
-    await journal.lock_counter(session, event_id)
-    mention = await lifecycle.check_fence(session, mention_id, user, fence)
-    checked = check_length(mention.network, text, mastodon_limit=mastodon_limit)
+def check_fits(network: str, text: str, *, mastodon_limit: int) -> None:
+    """Refuse (422, saying by how much) a text that the network would not take."""
+    checked = check_length(network, text, mastodon_limit=mastodon_limit)
     if not checked.valid:
-        network = NETWORK_NAMES.get(mention.network, mention.network)
+        name = NETWORK_NAMES.get(network, network)
         raise Invalid(
-            f"The reply cannot go to {network}: {checked.reason}.",
-            network=mention.network,
+            f"The reply cannot go to {name}: {checked.reason}.",
+            network=network,
             length=checked.length,
             limit=checked.limit,
             over_by=max(0, -checked.remaining),
         )
+
+
+async def queue(
+    session: AsyncSession,
+    *,
+    event_id: int,
+    mention_id: int,
+    author: User,
+    network: str,
+    in_reply_to: str,
+    text: str,
+) -> dict[str, Any]:
+    """Store a reply for the outbox to publish, with a fresh idempotency key, and wake the
+    outbox once the transaction commits; returns the reply's public shape."""
     now = utcnow()
     result = await session.execute(
         reply_table.insert()
         .values(
             event_id=event_id,
             mention_id=mention_id,
-            author_id=user.id,
-            network=mention.network,
-            in_reply_to=mention.external_id,
+            author_id=author.id,
+            network=network,
+            in_reply_to=in_reply_to,
             text=text,
             idempotency_key=uuid.uuid4().hex,
             status=ReplyStatus.queued.value,
@@ -93,10 +94,7 @@ async def reply(
         )
         .returning(reply_table.c.id)
     )
-    reply_id = int(result.scalar_one())
-    public = await get_public(session, reply_id)
-    entry = await lifecycle.answer(session, mention_id, user, fence, reply=public)
-    await lifecycle.append(session, event_id, entry)
+    public = await get_public(session, int(result.scalar_one()))
     _wake_outbox_after_commit(session)
     return public
 
@@ -132,7 +130,7 @@ async def retry(session: AsyncSession, reply_id: int, user: User) -> dict[str, A
 
 
 async def list_for_mention(session: AsyncSession, mention_id: int) -> list[dict[str, Any]]:
-    await lifecycle.event_of(session, mention_id)  # 404 for a mention that does not exist
+    """The mention's replies, oldest first."""
     result = await session.execute(
         with_author().where(reply_table.c.mention_id == mention_id).order_by(reply_table.c.id)
     )
