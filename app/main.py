@@ -18,7 +18,7 @@ from app.auth.router import router as auth_router
 from app.broker import create_broker
 from app.common.errors import CuedeskError
 from app.config import Settings, get_settings
-from app.console.router import FRONTEND_DIR
+from app.console.router import FRONTEND_DIR, console_manifest
 from app.console.router import router as console_router
 from app.db import Database
 from app.events.router import router as events_router
@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.console_manifest = console_manifest(settings.console_dist_dir)
 
     @app.exception_handler(CuedeskError)
     async def _cuedesk_error(_request: Request, exc: CuedeskError) -> JSONResponse:
