@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,6 +24,7 @@ from app.db import Database
 from app.events.router import router as events_router
 from app.ingest.manager import SourceManager
 from app.ingest.router import router as sources_router
+from app.ingest.sources import SourceKind
 from app.journal.router import router as journal_router
 from app.mentions.router import router as mentions_router
 from app.ops.router import router as ops_router
@@ -39,7 +40,10 @@ from app.triage.sweeper import ClaimSweeper
 logger = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, source_kinds: Sequence[SourceKind] = ()
+) -> FastAPI:
+    """The app; ``source_kinds`` adds kinds of source to the built-in ones."""
     settings = settings or get_settings()
 
     @contextlib.asynccontextmanager
@@ -60,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 broker.offer(f"event:{event_id}", items)
 
         db = Database(url, publisher=publish)
-        sources = SourceManager(db, settings)
+        sources = SourceManager(db, settings, extra_kinds=source_kinds)
         hubs = hub_registry(settings, db, broker)
         app.state.hubs = hubs
         app.state.settings = settings
