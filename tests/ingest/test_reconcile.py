@@ -54,7 +54,7 @@ def _build_exploding(context: SourceContext, _config: Any) -> MentionSource:
 
 # The sources of this kind built so far (emptied for each test).
 exploding_builds: list[int] = []
-EXPLODING = SourceKind("exploding", "Fails at once.", SimulatorConfig, _build_exploding)
+EXPLODING = SourceKind("exploding", SimulatorConfig, _build_exploding)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ class _ExplodingSource(MentionSource):
 
 
 # A kind of source that fails at once, which this module's app knows besides the built-in.
-EXPLODING = SourceKind("exploding", "Fails at once.", SimulatorConfig, _ExplodingSource)
+EXPLODING = SourceKind("exploding", SimulatorConfig, _ExplodingSource)
 
 
 @pytest.fixture
