@@ -1,10 +1,9 @@
 """The mention's lifecycle: the one module that changes a mention's state and its claim.
 
     new ──claim──▶ claimed ──release, expire──▶ new
-                   │  ▲ renew (same fence); take over (next fence)
-                   │  └──────────────────
-                   └──answer──▶ replied              (final)
-    new or claimed ──dismiss──▶ dismissed           (final)
+    claimed ──renew (same fence), take over (the next fence)──▶ claimed
+    claimed ──answer──▶ replied                    (final)
+    new or claimed ──dismiss──▶ dismissed          (final)
 
 Each transition is one UPDATE conditional on what it requires (the state it leaves, the
 holder, the fence, the lease), so it changes the row only while that still holds, and it
