@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build: docker build -t cuedesk .
-# Run:   docker run -p 8000:8000 -e CUEDESK_SECRET_KEY=... -e CUEDESK_DATABASE_URL=... cuedesk
+# Run:   docker run -p 8000:8000 -e CUEDESK_DATABASE_URL=... cuedesk
 # Demo:  docker run -p 8000:8000 -e CUEDESK_ENVIRONMENT=development cuedesk cuedesk demo --host 0.0.0.0
 
 FROM python:3.11-slim AS build

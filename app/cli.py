@@ -57,6 +57,23 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_new_epochs(_args: argparse.Namespace) -> int:
+    from app.db import Database
+    from app.journal import service as journal
+
+    async def run() -> int:
+        db = Database(_settings().database_url_resolved)
+        try:
+            async with db.transaction() as session:
+                return await journal.renew_epochs(session)
+        finally:
+            await db.dispose()
+
+    count = asyncio.run(run())
+    print(f"New journal epochs for {count} events: consoles reload instead of resuming.")
+    return 0
+
+
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -146,6 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade = db_commands.add_parser("upgrade", help="apply migrations (creates the schema)")
     upgrade.add_argument("revision", nargs="?", default="head")
     upgrade.set_defaults(func=cmd_db_upgrade)
+    new_epochs = db_commands.add_parser(
+        "new-epochs",
+        help="after restoring a backup: make every console reload rather than resume",
+    )
+    new_epochs.set_defaults(func=cmd_db_new_epochs)
 
     user = commands.add_parser("user", help="user commands")
     user_commands = user.add_subparsers(dest="user_command", required=True)

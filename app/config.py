@@ -10,7 +10,10 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
-DEVELOPMENT_SECRET = "cuedesk-development-secret-change-me"
+# The most mentions one POST may carry whatever the setting: the API schema says so, and a
+# longer list is refused before any of its items is validated (100,000 bad items would
+# otherwise cost seconds of validation and 300,000 error objects).
+MENTIONS_PER_REQUEST_CEILING = 20000
 
 
 class Settings(BaseSettings):
@@ -23,7 +26,9 @@ class Settings(BaseSettings):
     # Empty means "an SQLite file in data_dir"; resolved by ``database_url_resolved``.
     database_url: str = ""
     broker_url: str = "memory://"
-    secret_key: str = DEVELOPMENT_SECRET
+    # No secret key yet: nothing needs one (session cookies and API tokens are random and
+    # stored only as SHA-256 hashes; passwords as Argon2id). Encrypting the networks'
+    # credentials will bring one, required where it is used.
     allowed_origins: list[str] = Field(default_factory=list)
     session_max_age_seconds: int = 12 * 3600
     cookie_secure: bool = False
@@ -40,7 +45,10 @@ class Settings(BaseSettings):
     sources_reconcile_seconds: float = Field(default=1.0, gt=0, le=60)
     # How often the other processes try to take over; a dead leader is replaced this fast.
     sources_leader_retry_seconds: float = Field(default=3.0, gt=0, le=300)
-    max_mentions_per_request: int = Field(default=5000, ge=1)
+    max_mentions_per_request: int = Field(default=5000, ge=1, le=MENTIONS_PER_REQUEST_CEILING)
+    # No request body larger than this is read (413): room for max_mentions_per_request
+    # mentions of about 3 KB of JSON each (a long post with its author and links).
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
     # The live stream (see docs/stream.md).
     stream_tick_ms: int = Field(default=15, ge=1, le=1000)
     stream_replay_limit: int = Field(default=20000, ge=100)
@@ -78,16 +86,12 @@ class Settings(BaseSettings):
     publish_mastodon_token: str = ""
     # The server's configuration.statuses.max_characters.
     mastodon_max_characters: int = Field(default=500, ge=1, le=100000)
+    # ``GET /metrics`` asks for ``Authorization: Bearer <this>`` when set; empty, it is open
+    # like /healthz (it shows counts and route templates, nothing private).
+    metrics_token: str = ""
 
     @model_validator(mode="after")
-    def _refuse_unsafe_secret(self) -> Settings:
-        if self.environment == "production":
-            if self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32:
-                raise ValueError(
-                    "CUEDESK_SECRET_KEY must be set to a random string of at least 32 characters "
-                    "outside development (for example: python -c 'import secrets; "
-                    "print(secrets.token_urlsafe(48))')"
-                )
+    def _refuse_inconsistent_settings(self) -> Settings:
         if not (self.broker_url.startswith("memory://") or self.broker_url.startswith("redis")):
             raise ValueError(
                 f"CUEDESK_BROKER_URL must start with memory:// or redis://, not {self.broker_url!r}"

@@ -161,6 +161,10 @@ class Database:
         # Named wake-ups (``"outbox"``) that after-commit work pokes: the process's workers
         # register theirs when they start.
         self.wakers: dict[str, Callable[[], None]] = {}
+        # Named receivers of after-commit messages (``"access_ended"``: a user's login or
+        # token ended), registered by the app so that services reach the broker without
+        # importing it.
+        self.signals: dict[str, Callable[[dict[str, Any]], None]] = {}
         self._after_commit_tasks: set[asyncio.Task[None]] = set()
 
     @contextlib.asynccontextmanager
@@ -219,6 +223,17 @@ class Database:
         waker = self.wakers.get(name)
         if waker is not None:
             waker()
+
+    def signal_after_commit(
+        self, session: AsyncSession, name: str, message: dict[str, Any]
+    ) -> None:
+        """Hand ``message`` to the receiver registered as ``name`` once ``session`` commits."""
+        after_commit(session, lambda: self.signal(name, message))
+
+    def signal(self, name: str, message: dict[str, Any]) -> None:
+        receiver = self.signals.get(name)
+        if receiver is not None:
+            receiver(message)
 
     @contextlib.asynccontextmanager
     async def read_session(self) -> AsyncIterator[AsyncSession]:

@@ -8,15 +8,16 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import migrate
+from app.auth import service as auth
 from app.auth.router import router as auth_router
 from app.broker import create_broker
-from app.common.errors import CuedeskError
+from app.common import log_redaction
+from app.common.body_limit import BodyLimit
+from app.common.http_errors import ERROR_RESPONSES, install_error_handlers
 from app.config import Settings, get_settings
 from app.console.router import FRONTEND_DIR, console_manifest
 from app.console.router import router as console_router
@@ -27,11 +28,14 @@ from app.ingest.router import router as sources_router
 from app.ingest.sources import SourceKind
 from app.journal.router import router as journal_router
 from app.mentions.router import router as mentions_router
+from app.ops import metrics
+from app.ops.docs import mount_docs
 from app.ops.router import router as ops_router
 from app.replies import length
 from app.replies.outbox import ReplyOutbox
 from app.replies.publishers import Publishers
 from app.replies.router import router as replies_router
+from app.stream.access import AccessGuard
 from app.stream.router import hub_registry
 from app.stream.router import router as stream_router
 from app.triage.router import router as triage_router
@@ -57,6 +61,7 @@ def create_app(
         await broker.connect()
 
         def publish(entries: list[dict[str, Any]]) -> None:
+            metrics.count_committed(entries)
             by_event: dict[int, list[dict[str, Any]]] = {}
             for entry in entries:
                 by_event.setdefault(entry["event_id"], []).append(entry)
@@ -66,7 +71,10 @@ def create_app(
         db = Database(url, publisher=publish)
         sources = SourceManager(db, settings, extra_kinds=source_kinds)
         hubs = hub_registry(settings, db, broker)
+        access = AccessGuard(broker)
+        db.signals[auth.ACCESS_ENDED] = access.announce
         app.state.hubs = hubs
+        app.state.access = access
         app.state.settings = settings
         app.state.db = db
         app.state.broker = broker
@@ -75,6 +83,8 @@ def create_app(
         app.state.sweeper = sweeper
         outbox = ReplyOutbox(db, settings, Publishers(settings))
         length.warm_up()
+        log_redaction.install()
+        await access.start()
         await sources.start()
         await sweeper.start()
         await outbox.start()
@@ -90,6 +100,7 @@ def create_app(
             await sweeper.stop()
             await sources.stop()
             await hubs.stop()
+            await access.stop()
             await broker.disconnect()
             await db.dispose()
 
@@ -98,20 +109,17 @@ def create_app(
         version="0.1.0",
         description="Live-event social console: live feed, triage, cues and replay.",
         lifespan=lifespan,
+        # Replaced by pages that load Swagger UI and Redoc from this server (app/ops/docs.py).
+        docs_url=None,
+        redoc_url=None,
+        responses=ERROR_RESPONSES,
     )
+    # Outermost last: the metrics see every answer, the body limit's 413s included.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(metrics.RequestMetrics)
     app.state.settings = settings
     app.state.console_manifest = console_manifest(settings.console_dist_dir)
-
-    @app.exception_handler(CuedeskError)
-    async def _cuedesk_error(_request: Request, exc: CuedeskError) -> JSONResponse:
-        return JSONResponse(
-            status_code=exc.status_code, content={"detail": exc.message, **exc.detail}
-        )
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"detail": describe_validation_errors(exc)})
-
+    install_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(events_router)
     app.include_router(mentions_router)
@@ -120,24 +128,8 @@ def create_app(
     app.include_router(journal_router)
     app.include_router(sources_router)
     app.include_router(ops_router)
+    mount_docs(app)
     app.include_router(stream_router)
     app.include_router(console_router)
     app.mount("/static", StaticFiles(directory=FRONTEND_DIR / "static"), name="static")
     return app
-
-
-def describe_validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    """FastAPI's errors, plus ``item`` (the index in a list body) and a readable message."""
-    described = []
-    for error in exc.errors():
-        loc = list(error.get("loc", ()))
-        item: dict[str, Any] = {"loc": loc, "msg": error.get("msg", ""), "type": error.get("type")}
-        if len(loc) >= 2 and loc[0] == "body" and isinstance(loc[1], int):
-            item["item"] = loc[1]
-            field = ".".join(str(part) for part in loc[2:]) or "item"
-            item["message"] = f"item {loc[1]}: {field}: {item['msg']}"
-        else:
-            field = ".".join(str(part) for part in loc[1:]) or str(loc[0] if loc else "request")
-            item["message"] = f"{field}: {item['msg']}"
-        described.append(item)
-    return described

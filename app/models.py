@@ -6,6 +6,7 @@ from app.ingest.models import Source
 from app.journal.models import JournalEntry
 from app.mentions.models import Mention, MentionNote, MentionTag
 from app.replies.models import Reply, SavedReply
+from app.stream.models import StreamTicket
 
 __all__ = [
     "ApiToken",
@@ -18,6 +19,7 @@ __all__ = [
     "Reply",
     "SavedReply",
     "Source",
+    "StreamTicket",
     "User",
     "UserSession",
 ]

@@ -42,26 +42,36 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+async def postgres_admin(statement: str) -> None:
+    """Run ``statement`` (CREATE or DROP DATABASE) on the test server, outside a transaction."""
+    engine = null_pool_engine(normalise_database_url(POSTGRES_URL))
+    try:
+        async with engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+async def create_postgres_database() -> str:
+    """A new, empty database of our own on the PostgreSQL server; returns its URL."""
+    name = f"cuedesk_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    await postgres_admin(f'CREATE DATABASE "{name}"')
+    return normalise_database_url(POSTGRES_URL).rsplit("/", 1)[0] + f"/{name}"
+
+
+async def drop_postgres_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    await postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
     """A database of our own on the PostgreSQL server, migrated once for the session."""
-    admin_url = normalise_database_url(POSTGRES_URL)
-    name = f"cuedesk_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-
-    async def admin(statement: str) -> None:
-        engine = null_pool_engine(admin_url)
-        try:
-            async with engine.connect() as conn:
-                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-                await conn.execute(text(statement))
-        finally:
-            await engine.dispose()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
+    url = asyncio.run(create_postgres_database())
     asyncio.run(migrate.upgrade(url))
     yield url
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(drop_postgres_database(url))
 
 
 async def _truncate_postgres(url: str) -> None:

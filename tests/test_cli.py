@@ -45,9 +45,10 @@ def test_user_create_reads_the_password_from_stdin(
     async def login() -> str | None:
         db = Database(get_settings().database_url_resolved)
         try:
-            async with db.transaction() as session:
-                user = await auth.authenticate(session, "ada", "a long enough password")
-                return user.role if user else None
+            async with db.read_session() as session:
+                user = await auth.find_login_user(session, "ada")
+            login = await auth.check_password(user, "a long enough password")
+            return login.user.role if login else None
         finally:
             await db.dispose()
 
@@ -91,8 +92,9 @@ def test_demo_prepares_a_login_an_event_and_one_running_simulator(data_dir: Path
                         select(func.count()).select_from(Source).where(Source.status == "running")  # type: ignore[arg-type]
                     )
                 ).scalar()
-                user = await auth.authenticate(session, DEMO_USERNAME, DEMO_PASSWORD)
-                role = user.role if user else None
+                user = await auth.find_login_user(session, DEMO_USERNAME)
+                login = await auth.check_password(user, DEMO_PASSWORD)
+                role = login.user.role if login else None
                 return int(events or 0), int(running or 0), role, int(saved or 0)
         finally:
             await db.dispose()
@@ -103,7 +105,6 @@ def test_demo_prepares_a_login_an_event_and_one_running_simulator(data_dir: Path
 
 def test_demo_is_refused_in_production(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CUEDESK_ENVIRONMENT", "production")
-    monkeypatch.setenv("CUEDESK_SECRET_KEY", "x" * 40)
     get_settings.cache_clear()
     with pytest.raises(SystemExit, match="refused in production"):
         cli.main(["demo"])
@@ -116,3 +117,23 @@ def test_bad_settings_are_reported_not_traced(
     get_settings.cache_clear()
     with pytest.raises(SystemExit, match="invalid settings"):
         cli.main(["db", "upgrade"])
+
+
+def test_new_epochs_after_a_restore_give_every_event_another_history(data_dir: Path) -> None:
+    assert cli.main(["db", "upgrade"]) == 0
+    url = get_settings().database_url_resolved
+
+    async def epochs(create: int = 0) -> list[str]:
+        db = Database(url)
+        try:
+            async with db.transaction() as session:
+                session.add_all(Event(name=f"Show {n}") for n in range(create))
+            async with db.read_session() as session:
+                return list((await session.execute(select(Event.journal_epoch))).scalars())
+        finally:
+            await db.dispose()
+
+    before = asyncio.run(epochs(create=2))
+    assert cli.main(["db", "new-epochs"]) == 0
+    after = asyncio.run(epochs())
+    assert len(after) == 2 and not set(before) & set(after)

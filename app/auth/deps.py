@@ -11,7 +11,7 @@ from starlette.requests import HTTPConnection
 
 from app.auth import service
 from app.auth.models import Role, User
-from app.db import SessionDep, get_database
+from app.db import get_database
 
 SESSION_COOKIE = "cuedesk_session"
 
@@ -65,35 +65,50 @@ def refuse_cross_site(request: Request, *, require_origin: bool) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, CROSS_SITE_REFUSED)
 
 
-async def current_user(request: Request, session: SessionDep) -> User:
+async def current_user(request: Request) -> User:
+    """The caller, looked up in a read session of its own: the request's write transaction
+    (and on SQLite the single writer) starts only when the endpoint writes, so an endpoint
+    may do slow work first, such as hashing a new password."""
     authorization = request.headers.get("authorization", "")
-    user: User | None = None
-    if authorization:
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                "Authorization must be 'Bearer <API token>'.",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        found = await service.api_token_of(session, token.strip())
-        if found is not None:
-            user, api_token = found
-            await service.record_api_token_use(get_database(request), session, api_token)
-    elif cookie := request.cookies.get(SESSION_COOKIE):
-        # Browsers attach the cookie to requests other sites trigger; SameSite=Lax covers
-        # most of that, and checking where a state-changing request came from covers the rest.
-        if request.method not in SAFE_METHODS:
-            refuse_cross_site(request, require_origin=True)
-        user = await service.user_for_session_token(session, cookie)
-    if user is None:
+    login: service.Login | None = None
+    async with get_database(request).read_session() as session:
+        if authorization:
+            scheme, _, token = authorization.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise HTTPException(
+                    status.HTTP_401_UNAUTHORIZED,
+                    "Authorization must be 'Bearer <API token>'.",
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+            login = await service.login_for_api_token(session, token.strip())
+        elif cookie := request.cookies.get(SESSION_COOKIE):
+            # Browsers attach the cookie to requests other sites trigger; SameSite=Lax covers
+            # most of that, and checking where a state-changing request came from covers
+            # the rest.
+            if request.method not in SAFE_METHODS:
+                refuse_cross_site(request, require_origin=True)
+            login = await service.login_for_session_token(session, cookie)
+        if login is not None:
+            # Outlives this session: endpoints read its fields in sessions of their own.
+            session.expunge(login.user)
+    if login is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "Log in first (POST /api/auth/login) or send an API token.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    request.state.user = user
-    return user
+    await service.record_api_token_use(get_database(request), login)
+    request.state.user = login.user
+    # Which session or token it was: what a stream ticket is tied to.
+    request.state.login = login
+    return login.user
+
+
+async def current_login(
+    request: Request, _user: Annotated[User, Depends(current_user)]
+) -> service.Login:
+    login: service.Login = request.state.login
+    return login
 
 
 def require_roles(*roles: Role) -> Callable[[User], Awaitable[User]]:
@@ -116,3 +131,4 @@ CurrentUser = Annotated[User, Depends(current_user)]
 WriterUser = Annotated[User, Depends(require_roles(*WRITER_ROLES))]
 ProducerUser = Annotated[User, Depends(require_roles(*PRODUCER_ROLES))]
 AdminUser = Annotated[User, Depends(require_roles(Role.admin))]
+CurrentLogin = Annotated[service.Login, Depends(current_login)]

@@ -19,8 +19,10 @@ from app.auth.schemas import (
     UserUpdate,
 )
 from app.auth.throttle import LoginThrottle
+from app.common.http_errors import error_response
+from app.common.ids import Id
 from app.config import Settings
-from app.db import SessionDep
+from app.db import SessionDep, get_database
 
 WRONG_CREDENTIALS = "Wrong username or password."
 
@@ -53,11 +55,9 @@ def _delete_session_cookie(response: Response, settings: Settings) -> None:
 @auth_router.post(
     "/login",
     response_model=UserPublic,
-    responses={401: {"description": WRONG_CREDENTIALS}, 429: {"description": "Throttled"}},
+    responses={401: error_response(WRONG_CREDENTIALS), 429: error_response("Throttled")},
 )
-async def login(
-    data: LoginRequest, request: Request, response: Response, session: SessionDep
-) -> User:
+async def login(data: LoginRequest, request: Request, response: Response) -> User:
     """Log in with a username and password; sets the ``cuedesk_session`` cookie.
 
     After 10 failed attempts for one username, or from one address, within 5 minutes, logins
@@ -79,13 +79,19 @@ async def login(
             headers={"Retry-After": str(wait)},
         )
     stamp = throttle.begin(keys)
-    user = await service.authenticate(session, data.username, data.password)
-    if user is None:
+    # The password check takes tens of milliseconds; no session is open meanwhile, so on
+    # SQLite the single writer stays free for ingest and triage (see app/auth/service.py).
+    db = get_database(request)
+    async with db.read_session() as session:
+        candidate = await service.find_login_user(session, data.username)
+    checked = await service.check_password(candidate, data.password)
+    if checked is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, WRONG_CREDENTIALS)
     throttle.succeeded(keys, stamp, clear=[user_key])
-    if previous := request.cookies.get(SESSION_COOKIE):
-        await service.revoke_session(session, previous)
-    token = await service.create_session(session, user, settings.session_max_age_seconds)
+    async with db.transaction() as session:
+        if previous := request.cookies.get(SESSION_COOKIE):
+            await service.revoke_session(session, previous)
+        token = await service.start_session(session, checked, settings.session_max_age_seconds)
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -95,7 +101,7 @@ async def login(
         httponly=True,
         samesite="lax",
     )
-    return user
+    return checked.user
 
 
 @auth_router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
@@ -133,7 +139,7 @@ async def list_tokens(session: SessionDep, user: CurrentUser) -> Sequence[ApiTok
 
 
 @auth_router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def revoke_token(token_id: int, session: SessionDep, user: CurrentUser) -> Response:
+async def revoke_token(token_id: Id, session: SessionDep, user: CurrentUser) -> Response:
     """Revoke an API token: yours, or anyone's if you are an admin."""
     await service.revoke_api_token(session, user, token_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -157,7 +163,7 @@ async def create_user(data: UserCreate, session: SessionDep, _admin: AdminUser) 
 
 @users_router.patch("/{user_id}", response_model=UserPublic)
 async def update_user(
-    user_id: int, data: UserUpdate, session: SessionDep, _admin: AdminUser
+    user_id: Id, data: UserUpdate, session: SessionDep, _admin: AdminUser
 ) -> User:
     """Change a user's role, name, password or whether they may log in. Deactivating a
     user or setting a new password ends their browser sessions at once."""

@@ -12,12 +12,13 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.auth.models import Role
+from app.common.text import InputModel
 
 PasswordField = Annotated[str, Field(max_length=1024)]
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=128)]
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     username: Annotated[str, Field(max_length=256)]
@@ -37,7 +38,7 @@ class UserPublic(BaseModel):
     created_at: datetime
 
 
-class UserCreate(BaseModel):
+class UserCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     username: Annotated[str, Field(max_length=256)]
@@ -46,7 +47,7 @@ class UserCreate(BaseModel):
     display_name: DisplayName = ""
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(InputModel):
     """Only the fields sent are changed."""
 
     model_config = ConfigDict(extra="forbid")
@@ -64,7 +65,7 @@ class UserUpdate(BaseModel):
         return self
 
 
-class ApiTokenCreate(BaseModel):
+class ApiTokenCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

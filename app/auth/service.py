@@ -2,7 +2,14 @@
 
 Functions add and flush; they never commit. The caller's transaction (the request's session
 dependency or ``Database.transaction()``) commits once. The ``user_for_*`` lookups run on
-read-only sessions during GET requests, so they must not write anything.
+read-only sessions, so they must not write anything.
+
+Argon2 is slow on purpose, and on SQLite a write transaction holds the one writer from its
+first statement on. So no password is hashed or checked inside a transaction that has
+already touched the database: a login checks the password with no session open
+(:func:`find_login_user`, then :func:`check_password`, then :func:`start_session` in a short
+write transaction), and creating a user or setting a password hashes before the first
+statement.
 """
 
 from __future__ import annotations
@@ -14,7 +21,8 @@ import logging
 import re
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from pwdlib import PasswordHash
 from pwdlib.exceptions import UnknownHashError
@@ -43,6 +51,28 @@ _USERNAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 _hasher = PasswordHash((Argon2Hasher(),))
 
+# The after-commit signal (see Database.signals) that a login or token ended; the stream
+# closes the sockets opened with it in every process (app/stream/access.py).
+ACCESS_ENDED = "access_ended"
+ANY_CREDENTIAL = "*"
+ANY_SESSION = "session:*"
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    """Who is calling, and with what: ``session:<id>`` or ``api_token:<id>``."""
+
+    user: User
+    credential: str
+    # For an API token, when it was last used (to the minute): whether to record this use.
+    token_last_used_at: datetime | None = None
+
+
+def _access_ended(session: AsyncSession, user_id: int, ended: str) -> None:
+    database = database_of(session)
+    if database is not None:
+        database.signal_after_commit(session, ACCESS_ENDED, {"user_id": user_id, "ended": ended})
+
 
 # --- passwords ------------------------------------------------------------------------------
 # Argon2 takes tens of milliseconds of CPU on purpose. argon2-cffi releases the GIL, so a
@@ -64,6 +94,13 @@ async def _verify_password(password: str, password_hash: str) -> tuple[bool, str
 @functools.cache
 def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
+
+
+async def hash_new_password(password: str) -> str:
+    """Check a new password's length and hash it. Slow: call it before the transaction's
+    first statement."""
+    _check_password(password)
+    return await _hash_password(password)
 
 
 def _check_password(password: str) -> None:
@@ -98,11 +135,13 @@ def _token_hash(token: str) -> str:
 async def create_user(
     session: AsyncSession, username: str, password: str, role: str, display_name: str = ""
 ) -> User:
+    """A new account. Everything is checked and the password hashed before the first
+    statement, so the caller's transaction holds no writer meanwhile."""
     if not _USERNAME.fullmatch(username):
         raise Invalid("The username must be 1 to 64 characters: letters, digits, '_', '.' or '-'.")
     checked_role = _check_role(role)
-    _check_password(password)
     cleaned_name = _clean_display_name(display_name)
+    password_hash = await hash_new_password(password)
     # "Alice" and "alice" as two accounts invite mistakes at the desk; refuse the lookalike.
     taken = await session.scalar(
         select(col(User.username)).where(func.lower(col(User.username)) == username.lower())
@@ -112,7 +151,7 @@ async def create_user(
     user = User(
         username=username,
         display_name=cleaned_name,
-        password_hash=await _hash_password(password),
+        password_hash=password_hash,
         role=checked_role.value,
     )
     session.add(user)
@@ -154,11 +193,12 @@ async def update_user(
     password: str | None = None,
 ) -> User:
     """Change only the given fields. A new password or a deactivation ends the user's
-    browser sessions; API tokens stay, but stop working while the user is inactive."""
-    user = await get_user_or_raise(session, user_id)
+    browser sessions; API tokens stay, but stop working while the user is inactive.
+
+    A new password is hashed before the first statement, as in :func:`create_user`."""
     new_role = _check_role(role) if role is not None else None
-    if password is not None:
-        _check_password(password)
+    new_hash = await hash_new_password(password) if password is not None else None
+    user = await get_user_or_raise(session, user_id)
     loses_admin = (
         user.role == Role.admin
         and user.is_active
@@ -169,39 +209,78 @@ async def update_user(
             "This is the last active admin; make another user admin first, "
             "or nobody could manage users any more."
         )
+    # What this change ends: a new password ends the browser sessions; a deactivation or a
+    # new role (what the stream may show them) ends every open socket of the user.
+    ended: str | None = None
     if new_role is not None:
+        if new_role.value != user.role:
+            ended = ANY_CREDENTIAL
         user.role = new_role.value
     if display_name is not None:
         user.display_name = _clean_display_name(display_name)
     end_sessions = False
     if is_active is not None:
         end_sessions = user.is_active and not is_active
+        if end_sessions:
+            ended = ANY_CREDENTIAL
         user.is_active = is_active
-    if password is not None:
-        user.password_hash = await _hash_password(password)
+    if new_hash is not None:
+        user.password_hash = new_hash
         end_sessions = True
+        ended = ended or ANY_SESSION
     if end_sessions:
         await session.execute(delete(UserSession).where(col(UserSession.user_id) == user_id))
+    if ended is not None:
+        _access_ended(session, user_id, ended)
     await session.flush()
     return user
 
 
-async def authenticate(session: AsyncSession, username: str, password: str) -> User | None:
-    """The active user with this username and password, or None.
+@dataclass(frozen=True, slots=True)
+class PasswordCheck:
+    """A user whose password was just checked, and a stronger hash of it to store, if the
+    stored one was made with weaker settings."""
 
-    Takes about the same time whether or not the username exists, so response times do not
-    reveal which accounts exist."""
+    user: User
+    upgraded_hash: str | None = None
+
+
+async def find_login_user(session: AsyncSession, username: str) -> User | None:
+    """The account logging in, detached from ``session`` so that the read session can end
+    before :func:`check_password` runs."""
     user = await session.scalar(select(User).where(col(User.username) == username))
+    if user is not None:
+        session.expunge(user)
+    return user
+
+
+async def check_password(user: User | None, password: str) -> PasswordCheck | None:
+    """The login, if ``user`` is active and ``password`` is theirs; else None.
+
+    Runs with no session open. Takes about the same time whether or not the username
+    exists (``user`` is None), so response times do not reveal which accounts exist."""
     if user is None:
         await _verify_password(password, await asyncio.to_thread(_dummy_hash))
         return None
-    valid, updated_hash = await _verify_password(password, user.password_hash)
+    valid, upgraded_hash = await _verify_password(password, user.password_hash)
     if not valid or not user.is_active:
         return None
-    if updated_hash is not None:
-        user.password_hash = updated_hash
-        await session.flush()
-    return user
+    return PasswordCheck(user, upgraded_hash)
+
+
+async def start_session(session: AsyncSession, login: PasswordCheck, max_age_seconds: int) -> str:
+    """Store the upgraded hash (unless the password changed meanwhile) and a new browser
+    session; returns the cookie's token."""
+    if login.upgraded_hash is not None:
+        await session.execute(
+            update(User)
+            .where(
+                col(User.id) == login.user.id,
+                col(User.password_hash) == login.user.password_hash,
+            )
+            .values(password_hash=login.upgraded_hash)
+        )
+    return await create_session(session, login.user, max_age_seconds)
 
 
 # --- browser sessions -----------------------------------------------------------------------
@@ -231,25 +310,34 @@ async def create_session(session: AsyncSession, user: User, max_age_seconds: int
 
 
 async def revoke_session(session: AsyncSession, token: str) -> None:
-    await session.execute(
-        delete(UserSession).where(col(UserSession.token_hash) == _token_hash(token))
+    result = await session.execute(
+        delete(UserSession)
+        .where(col(UserSession.token_hash) == _token_hash(token))
+        .returning(col(UserSession.id), col(UserSession.user_id))
     )
+    for session_id, user_id in result.all():
+        _access_ended(session, user_id, f"session:{session_id}")
 
 
-async def user_for_session_token(session: AsyncSession, token: str) -> User | None:
+async def login_for_session_token(session: AsyncSession, token: str) -> Login | None:
     row = (
         await session.execute(
-            select(User, col(UserSession.expires_at))
+            select(User, col(UserSession.id), col(UserSession.expires_at))
             .join(UserSession, col(UserSession.user_id) == col(User.id))
             .where(col(UserSession.token_hash) == _token_hash(token))
         )
     ).first()
     if row is None:
         return None
-    user, expires_at = row
+    user, session_id, expires_at = row
     if as_utc(expires_at) <= utcnow() or not user.is_active:
         return None
-    return user
+    return Login(user, f"session:{session_id}")
+
+
+async def user_for_session_token(session: AsyncSession, token: str) -> User | None:
+    login = await login_for_session_token(session, token)
+    return login.user if login else None
 
 
 # --- API tokens -----------------------------------------------------------------------------
@@ -287,55 +375,93 @@ async def revoke_api_token(session: AsyncSession, user: User, token_id: int) -> 
         raise NotFound(f"API token {token_id} does not exist.", token_id=token_id)
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        _access_ended(session, row.user_id, f"api_token:{token_id}")
         await session.flush()
 
 
-async def api_token_of(session: AsyncSession, token: str) -> tuple[User, ApiToken] | None:
-    """The active user of a token that is not revoked, and the token's row; else None."""
+async def login_for_api_token(session: AsyncSession, token: str) -> Login | None:
     if not token.startswith(API_TOKEN_PREFIX):
         return None
-    found = (
+    row = (
         await session.execute(
-            select(User, ApiToken)
+            select(User, col(ApiToken.id), col(ApiToken.last_used_at))
             .join(ApiToken, col(ApiToken.user_id) == col(User.id))
             .where(
                 col(ApiToken.token_hash) == _token_hash(token), col(ApiToken.revoked_at).is_(None)
             )
         )
-    ).one_or_none()
-    if found is None or not found[0].is_active:
+    ).first()
+    if row is None:
         return None
-    return found[0], found[1]
+    user, token_id, last_used_at = row
+    if not user.is_active:
+        return None
+    return Login(user, f"api_token:{token_id}", token_last_used_at=last_used_at)
 
 
 async def user_for_api_token(session: AsyncSession, token: str) -> User | None:
-    found = await api_token_of(session, token)
-    return None if found is None else found[0]
+    login = await login_for_api_token(session, token)
+    return login.user if login else None
 
 
-async def record_api_token_use(db: Database, session: AsyncSession, token: ApiToken) -> None:
-    """Note when ``token`` was last used, to the minute (``LAST_USED_PRECISION``).
+async def record_api_token_use(db: Database, login: Login) -> None:
+    """Note when the API token of ``login`` was last used, to the minute
+    (``LAST_USED_PRECISION``); nothing for a browser session.
 
-    At most one write a minute per token: on SQLite every write queues for the one writer,
-    and a script polling with its token must not make every read it does a write.
+    The caller is looked up in a read session, so this writes in a short transaction of its
+    own, and at most once a minute per token: on SQLite every write queues for the one
+    writer, and a script polling with its token must not make every read it does a write.
     """
-    now = utcnow()
-    if token.last_used_at is not None and now - as_utc(token.last_used_at) < LAST_USED_PRECISION:
+    kind, _, raw_id = login.credential.partition(":")
+    if kind != "api_token":
         return
-    record = (
-        update(ApiToken)
-        .where(
-            col(ApiToken.id) == token.id,
-            or_(
-                col(ApiToken.last_used_at).is_(None),
-                col(ApiToken.last_used_at) <= now - LAST_USED_PRECISION,
-            ),
+    now = utcnow()
+    last = login.token_last_used_at
+    if last is not None and now - as_utc(last) < LAST_USED_PRECISION:
+        return
+    async with db.transaction() as session:
+        # Conditional: of requests racing at the minute's turn, one writes.
+        await session.execute(
+            update(ApiToken)
+            .where(
+                col(ApiToken.id) == int(raw_id),
+                or_(
+                    col(ApiToken.last_used_at).is_(None),
+                    col(ApiToken.last_used_at) <= now - LAST_USED_PRECISION,
+                ),
+            )
+            .values(last_used_at=now)
         )
-        .values(last_used_at=now)
-    )
-    if database_of(session) is not None:
-        # A write request records it in its own transaction (which holds the writer).
-        await session.execute(record)
+
+
+async def login_for_credential(
+    session: AsyncSession, user_id: int, credential: str
+) -> Login | None:
+    """The login of ``credential`` (``session:<id>``, ``api_token:<id>``) while it works."""
+    kind, _, raw_id = credential.partition(":")
+    if not raw_id.isdigit():
+        return None
+    user = await session.get(User, user_id)
+    if user is None or not user.is_active:
+        return None
+    if kind == "session":
+        expires_at = await session.scalar(
+            select(col(UserSession.expires_at)).where(
+                col(UserSession.id) == int(raw_id), col(UserSession.user_id) == user_id
+            )
+        )
+        alive = expires_at is not None and as_utc(expires_at) > utcnow()
+    elif kind == "api_token":
+        alive = (
+            await session.scalar(
+                select(col(ApiToken.id)).where(
+                    col(ApiToken.id) == int(raw_id),
+                    col(ApiToken.user_id) == user_id,
+                    col(ApiToken.revoked_at).is_(None),
+                )
+            )
+            is not None
+        )
     else:
-        async with db.transaction() as write:
-            await write.execute(record)
+        alive = False
+    return Login(user, credential) if alive else None

@@ -12,6 +12,7 @@ import orjson
 from redis.asyncio import Redis
 
 from app.broker.base import MemoryBroker
+from app.ops import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class RedisBroker:
         try:
             self._outgoing.put_nowait((channel, orjson.dumps(message)))
         except asyncio.QueueFull:
+            metrics.BROKER_ERRORS.labels("publish").inc()
             logger.warning(
                 "redis broker: outgoing queue full; %s catches up from the journal", channel
             )
@@ -65,6 +67,7 @@ class RedisBroker:
                 assert self._redis is not None
                 await self._redis.publish(channel, data)
             except Exception:
+                metrics.BROKER_ERRORS.labels("publish").inc()
                 logger.exception("redis broker: publishing on %s failed", channel)
 
     async def _listen(self) -> None:
@@ -82,6 +85,7 @@ class RedisBroker:
                 raise
             except Exception:
                 # Subscribers catch up from the journal; keep listening after a blip.
+                metrics.BROKER_ERRORS.labels("listen").inc()
                 logger.exception("redis broker listener failed; retrying")
                 await asyncio.sleep(0.5)
                 with contextlib.suppress(Exception):

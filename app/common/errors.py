@@ -14,6 +14,10 @@ class CuedeskError(Exception):
         self.detail = detail
 
 
+class Forbidden(CuedeskError):
+    status_code = 403
+
+
 class NotFound(CuedeskError):
     status_code = 404
 

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from app.common.time import UTCDateTime, utcnow
+from app.journal.models import new_journal_epoch
 
 
 class EventStatus(StrEnum):
@@ -35,6 +36,9 @@ class Event(SQLModel, table=True):
     # The journal's counter: the seq of the event's latest journal entry. Taking the next
     # numbers locks this row, which is what keeps seq gap-free under concurrent writers.
     last_seq: int = Field(default=0)
+    # Which history the journal's numbers belong to: a database reset or restored holds
+    # other entries under the same seqs, and a console resuming with another epoch reloads.
+    journal_epoch: str = Field(default_factory=new_journal_epoch, max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from app.auth.deps import CurrentUser, ProducerUser
+from app.common.ids import Id
 from app.db import SessionDep
 from app.events import service
 from app.events.models import Event
@@ -22,12 +23,12 @@ async def list_events(session: SessionDep, _user: CurrentUser) -> list[Event]:
 
 
 @router.get("/{event_id}", response_model=EventPublic)
-async def get_event(event_id: int, session: SessionDep, _user: CurrentUser) -> Event:
+async def get_event(event_id: Id, session: SessionDep, _user: CurrentUser) -> Event:
     return await service.get_or_raise(session, event_id)
 
 
 @router.patch("/{event_id}", response_model=EventPublic)
 async def update_event(
-    event_id: int, data: EventUpdate, session: SessionDep, user: ProducerUser
+    event_id: Id, data: EventUpdate, session: SessionDep, user: ProducerUser
 ) -> Event:
     return await service.update(session, event_id, data, actor=user.username)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import (
@@ -11,7 +10,8 @@ from pydantic import (
     model_validator,
 )
 
-from app.common.time import UtcTime
+from app.common.text import InputModel
+from app.common.time import ApiTime, UtcTime
 from app.events.models import EventStatus, Network
 
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -30,15 +30,15 @@ def _clean_hashtags(values: list[str]) -> list[str]:
     return cleaned
 
 
-class EventCreate(BaseModel):
+class EventCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
     hashtags: list[Tag] = Field(default_factory=list, max_length=50)
     keywords: list[Tag] = Field(default_factory=list, max_length=50)
     networks: list[Network] = Field(default_factory=lambda: list(Network), max_length=10)
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: ApiTime | None = None
+    ends_at: ApiTime | None = None
     status: EventStatus = EventStatus.scheduled
 
     @model_validator(mode="after")
@@ -50,7 +50,7 @@ class EventCreate(BaseModel):
         return self
 
 
-class EventUpdate(BaseModel):
+class EventUpdate(InputModel):
     """Only the fields sent are changed."""
 
     model_config = ConfigDict(extra="forbid")
@@ -59,8 +59,8 @@ class EventUpdate(BaseModel):
     hashtags: list[Tag] | None = Field(default=None, max_length=50)
     keywords: list[Tag] | None = Field(default=None, max_length=50)
     networks: list[Network] | None = Field(default=None, max_length=10)
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: ApiTime | None = None
+    ends_at: ApiTime | None = None
     status: EventStatus | None = None
 
     @model_validator(mode="after")
@@ -91,5 +91,7 @@ class EventPublic(BaseModel):
     ends_at: UtcTime | None
     status: EventStatus
     last_seq: int
+    # The history last_seq counts in: a console opens the stream with ``epoch=`` this.
+    journal_epoch: str
     created_at: UtcTime
     updated_at: UtcTime

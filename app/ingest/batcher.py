@@ -22,6 +22,7 @@ from app.config import Settings
 from app.db import Database
 from app.mentions import service as mentions_service
 from app.mentions.schemas import MentionIn
+from app.ops import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -194,6 +195,7 @@ class Batcher:
                     event_id,
                     source_id,
                 )
+        metrics.INGEST_LAG.observe(asyncio.get_running_loop().time() - batch[0][3])
         async with self._progress:
             self._done += len(batch)
             self._progress.notify_all()

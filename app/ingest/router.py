@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from app.auth.deps import CurrentUser, ProducerUser
+from app.common.ids import Id
 from app.db import SessionDep
 from app.ingest import service
 from app.ingest.manager import SourceManager
@@ -45,7 +46,7 @@ def _parse(data: SourceCreate, manager: SourceManager) -> Any:
     "/{event_id}/sources", status_code=status.HTTP_201_CREATED, response_model=SourcePublic
 )
 async def start_source(
-    event_id: int, data: SourceCreate, request: Request, session: SessionDep, user: ProducerUser
+    event_id: Id, data: SourceCreate, request: Request, session: SessionDep, user: ProducerUser
 ) -> Source:
     """Start a source of mentions for the event (``kind`` ``simulator`` by default). A
     running source resumes when the server restarts, until it is stopped."""
@@ -56,7 +57,7 @@ async def start_source(
 
 @router.get("/{event_id}/sources", response_model=list[SourcePublic])
 async def list_sources(
-    event_id: int, request: Request, session: SessionDep, _user: CurrentUser
+    event_id: Id, request: Request, session: SessionDep, _user: CurrentUser
 ) -> list[Source]:
     """The event's sources, running or not, oldest first."""
     return await _manager(request).list_for_event(session, event_id)
@@ -64,14 +65,14 @@ async def list_sources(
 
 @router.get("/{event_id}/sources/{source_id}", response_model=SourcePublic)
 async def get_source(
-    event_id: int, source_id: int, session: SessionDep, _user: CurrentUser
+    event_id: Id, source_id: Id, session: SessionDep, _user: CurrentUser
 ) -> Source:
     return await service.get_or_raise(session, event_id, source_id)
 
 
 @router.delete("/{event_id}/sources/{source_id}", response_model=SourcePublic)
 async def stop_source(
-    event_id: int, source_id: int, request: Request, session: SessionDep, user: ProducerUser
+    event_id: Id, source_id: Id, request: Request, session: SessionDep, user: ProducerUser
 ) -> Source:
     """Stop a source; answers it as stopped. Stopping one that already ended changes nothing.
     Mentions it produced before the stop are still stored."""

@@ -6,11 +6,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.common.text import InputModel
 from app.common.time import UtcTime
 from app.ingest.models import SourceStatus
 
 
-class SourceCreate(BaseModel):
+class SourceCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: str = Field(default="simulator", description="What produces the mentions.")

@@ -34,7 +34,9 @@ async def create(
     session: AsyncSession, event_id: int, kind: str, config: dict[str, Any], actor: str | None
 ) -> Source:
     """A running source for the event, journaled as ``source.started``."""
-    await events.get_or_raise(session, event_id)
+    # The counter first (see app/journal/service.py): the new row's foreign key would
+    # otherwise share-lock the event row, and two creations would deadlock on the counter.
+    await journal.lock_counter(session, event_id)
     now = utcnow()
     source = Source(
         event_id=event_id,
@@ -90,6 +92,8 @@ async def finish(
     Returns the source and whether it changed: one that already stopped is left as it is,
     so a stop racing a crash journals only one of them.
     """
+    # The counter before the source row, in the order every writer takes them.
+    await journal.lock_counter(session, event_id)
     source = await get_or_raise(session, event_id, source_id, for_update=True)
     if source.status != SourceStatus.running.value:
         return source, False

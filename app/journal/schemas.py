@@ -19,3 +19,6 @@ class JournalPage(BaseModel):
     entries: list[JournalEntryPublic]
     last_seq: int
     """The event's latest seq when this page was read: ``entries`` may stop before it."""
+    epoch: str
+    """The history these seqs belong to; a console resumes the stream with it
+    (``?after_seq=N&epoch=E``) and is told to reload if the database was reset."""

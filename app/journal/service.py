@@ -4,6 +4,13 @@ Every write takes the event's counter row first (``SELECT ... FOR UPDATE`` on Po
 SQLite's single writer holds the database lock already). Writers of one event therefore
 run one after another, so ``seq`` numbers are assigned and committed in order, without
 gaps, and a rollback gives the numbers back.
+
+The rule for every writer: call :func:`lock_counter` BEFORE any other write of the
+transaction, and before locking any other row of the event (``FOR UPDATE``). On PostgreSQL
+inserting a row with a foreign key to the event (a source, a saved reply, a journal entry)
+share-locks the event row; two writers that each did that and then asked for the counter
+would wait on each other, and PostgreSQL would kill one with "deadlock detected". Taking
+the counter first makes every writer of an event queue in one line instead.
 """
 
 from __future__ import annotations
@@ -13,19 +20,25 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Integer, column, insert, select, table, update
+from sqlalchemy import Integer, String, column, insert, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.common.errors import NotFound
 from app.common.time import isoformat_z, utcnow
 from app.db import after_commit, database_of
-from app.journal.models import JournalEntry
+from app.journal.models import JournalEntry, new_journal_epoch
 
 journal_table = JournalEntry.__table__  # type: ignore[attr-defined]
 # The counter is a column of the event's row (``Event.last_seq``), so that locking it also
-# queues the event's own edits. The journal names just the two columns it uses rather than
-# import the events domain, which sits above it (events journal their changes).
-event_table = table("event", column("id", Integer), column("last_seq", Integer))
+# queues the event's own edits; its epoch (``Event.journal_epoch``) sits beside it. The
+# journal names just the columns it uses rather than import the events domain, which sits
+# above it (events journal their changes).
+event_table = table(
+    "event",
+    column("id", Integer),
+    column("last_seq", Integer),
+    column("journal_epoch", String),
+)
 
 
 @dataclass(slots=True)
@@ -162,3 +175,29 @@ async def last_seq(session: AsyncSession, event_id: int) -> int:
     if value is None:
         raise NotFound(f"Event {event_id} does not exist.", event_id=event_id)
     return int(value)
+
+
+async def head(session: AsyncSession, event_id: int) -> tuple[int, str]:
+    """The event's last seq and the epoch its numbers belong to."""
+    result = await session.execute(
+        select(event_table.c.last_seq, event_table.c.journal_epoch).where(
+            event_table.c.id == event_id
+        )
+    )
+    row = result.first()
+    if row is None:
+        raise NotFound(f"Event {event_id} does not exist.", event_id=event_id)
+    return int(row.last_seq), str(row.journal_epoch)
+
+
+async def renew_epochs(session: AsyncSession) -> int:
+    """Give every event's journal a new epoch (after restoring a backup: consoles that saw
+    entries the backup lacks must reload, not resume); answers how many events."""
+    ids = (await session.execute(select(event_table.c.id))).scalars().all()
+    for event_id in ids:
+        await session.execute(
+            update(event_table)
+            .where(event_table.c.id == event_id)
+            .values(journal_epoch=new_journal_epoch())
+        )
+    return len(ids)

@@ -6,9 +6,13 @@ from fastapi import APIRouter, Body, Query, Request
 
 from app.auth.deps import CurrentUser, ProducerUser, WriterUser
 from app.common.errors import Invalid
+from app.common.ids import MAX_ID, Id
+from app.common.text import StoredText
+from app.config import MENTIONS_PER_REQUEST_CEILING
 from app.db import SessionDep
 from app.events import service as events
 from app.events.models import Network
+from app.journal.visibility import shown_to
 from app.mentions import queries, service, tags, vips
 from app.mentions.models import MentionState
 from app.mentions.schemas import IngestResult, MentionIn, MentionPage
@@ -22,9 +26,9 @@ CURSOR_PATTERN = r"^-?\d{1,9}:\d{1,12}$"
 
 @router.post("/{event_id}/mentions", response_model=IngestResult)
 async def ingest_mentions(
-    event_id: int,
+    event_id: Id,
     request: Request,
-    items: Annotated[list[MentionIn], Body()],
+    items: Annotated[list[MentionIn], Body(max_length=MENTIONS_PER_REQUEST_CEILING)],
     session: SessionDep,
     user: WriterUser,
 ) -> dict[str, int]:
@@ -40,16 +44,18 @@ async def ingest_mentions(
 
 @router.get("/{event_id}/mentions", response_model=MentionPage)
 async def list_mentions(
-    event_id: int,
+    event_id: Id,
     session: SessionDep,
-    _user: CurrentUser,
+    user: CurrentUser,
     state: MentionState | None = None,
     network: Network | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="Text or handle contains")] = None,
-    tag: Annotated[str | None, Query(max_length=60, description="Has this tag")] = None,
+    q: Annotated[
+        StoredText | None, Query(max_length=200, description="Text or handle contains")
+    ] = None,
+    tag: Annotated[StoredText | None, Query(max_length=60, description="Has this tag")] = None,
     flagged: Annotated[bool | None, Query(description="Flagged for the producer")] = None,
-    after_seq: Annotated[int | None, Query(ge=0)] = None,
-    before_seq: Annotated[int | None, Query(ge=1)] = None,
+    after_seq: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+    before_seq: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     order: Literal["asc", "desc"] = "desc",
     sort: Annotated[
         Literal["seq", "priority"],
@@ -98,18 +104,22 @@ async def list_mentions(
     next_cursor = None
     if sort == "priority" and has_more and items:
         next_cursor = f"{items[-1]['priority']}:{items[-1]['seq']}"
-    return {"items": items, "has_more": has_more, "next_cursor": next_cursor}
+    return {
+        "items": [shown_to(user.role, item) for item in items],
+        "has_more": has_more,
+        "next_cursor": next_cursor,
+    }
 
 
 @router.get("/{event_id}/vips", response_model=VipList, tags=["events"])
-async def get_vips(event_id: int, session: SessionDep, _user: WriterUser) -> dict[str, Any]:
+async def get_vips(event_id: Id, session: SessionDep, _user: WriterUser) -> dict[str, Any]:
     """The VIP list: handles whose mentions come first in the triage queue."""
     return {"event_id": event_id, "vips": await vips.get_vips(session, event_id)}
 
 
 @router.put("/{event_id}/vips", response_model=VipListUpdated, tags=["events"])
 async def replace_vips(
-    event_id: int, data: VipListIn, session: SessionDep, user: ProducerUser
+    event_id: Id, data: VipListIn, session: SessionDep, user: ProducerUser
 ) -> dict[str, Any]:
     """Replace the VIP list. Handles are matched without ``@`` and case; a handle without a
     network counts on every network. Mentions already stored are re-prioritised."""

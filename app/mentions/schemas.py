@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.auth.people import HolderPublic
-from app.common.time import UtcTime, as_utc
+from app.common.text import InputModel
+from app.common.time import ApiTime, UtcTime
 from app.events.models import Network
 from app.mentions.models import MentionState
 from app.replies.schemas import ReplyPublic
@@ -14,7 +14,7 @@ from app.replies.schemas import ReplyPublic
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
 
 
-class AuthorIn(BaseModel):
+class AuthorIn(InputModel):
     model_config = ConfigDict(extra="ignore")
 
     handle: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
@@ -24,7 +24,7 @@ class AuthorIn(BaseModel):
     avatar_url: AnyHttpUrl | None = None
 
 
-class MentionIn(BaseModel):
+class MentionIn(InputModel):
     """One normalised mention, as sources and scripts send it."""
 
     model_config = ConfigDict(extra="ignore")
@@ -33,17 +33,12 @@ class MentionIn(BaseModel):
     external_id: ExternalId
     author: AuthorIn
     text: Annotated[str, StringConstraints(max_length=25000)]
-    created_at: datetime
+    created_at: ApiTime
     lang: Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)] | None = None
     url: AnyHttpUrl | None = None
     reply_to_id: ExternalId | None = None
     repost_of_id: ExternalId | None = None
     quote_of_id: ExternalId | None = None
-
-    @field_validator("created_at")
-    @classmethod
-    def _utc(cls, value: datetime) -> datetime:
-        return as_utc(value)
 
 
 class AuthorPublic(BaseModel):

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from app.common.text import InputModel
 from app.events.models import Network
 from app.mentions.priority import normalise_handle
 
@@ -15,7 +16,7 @@ MAX_VIPS = 2000
 _VIP_HANDLE = re.compile(r"[a-z0-9_][a-z0-9_.@-]*")
 
 
-class VipIn(BaseModel):
+class VipIn(InputModel):
     """A VIP handle: on one network, or on every network when ``network`` is null."""
 
     model_config = ConfigDict(extra="forbid")
@@ -35,7 +36,7 @@ class VipIn(BaseModel):
         return handle
 
 
-class VipListIn(BaseModel):
+class VipListIn(InputModel):
     """The whole VIP list (it replaces the current one). An item may be a bare handle
     (``"@ana"``, any network) or ``{"handle": "ana", "network": "x"}``."""
 

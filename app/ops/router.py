@@ -1,10 +1,18 @@
-"""Health and readiness for load balancers and orchestrators."""
+"""Health, readiness and metrics for load balancers, orchestrators and Prometheus."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+import logging
+import secrets
+
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
+
+from app.ops import metrics
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["operations"])
 
@@ -17,11 +25,31 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(request: Request) -> JSONResponse:
-    """The process can reach its database: ready for traffic."""
+    """The process can reach its database: ready for traffic (200), or not (503).
+
+    Anyone may ask, so the answer never says why: a driver's error names hosts, users and
+    paths. The reason goes to the log."""
     db = request.app.state.db
     try:
         async with db.read_session() as session:
             await session.execute(text("SELECT 1"))
-    except Exception as exc:
-        return JSONResponse(status_code=503, content={"status": "unavailable", "error": str(exc)})
+    except Exception:
+        logger.exception("not ready: the database did not answer")
+        return JSONResponse(status_code=503, content={"status": "unavailable"})
     return JSONResponse(content={"status": "ok"})
+
+
+@router.get("/metrics", response_class=Response)
+async def prometheus_metrics(request: Request) -> Response:
+    """This process's figures in Prometheus' text format. Open unless
+    ``CUEDESK_METRICS_TOKEN`` is set; then it asks for ``Authorization: Bearer <token>``."""
+    expected = request.app.state.settings.metrics_token
+    if expected:
+        given = request.headers.get("authorization", "")
+        if not secrets.compare_digest(given.encode(), f"Bearer {expected}".encode()):
+            return JSONResponse(
+                status_code=401,
+                content={"detail": "send the metrics token: Authorization: Bearer <token>"},
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+    return Response(await metrics.render(request.app), media_type=CONTENT_TYPE_LATEST)

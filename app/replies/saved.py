@@ -18,6 +18,7 @@ from app.common.errors import NotFound
 from app.common.time import isoformat_z, utcnow
 from app.events import service as events
 from app.journal import service as journal
+from app.replies.access import require_author_or_producer
 from app.replies.models import SavedReply
 
 saved_table = SavedReply.__table__  # type: ignore[attr-defined]
@@ -95,6 +96,7 @@ async def create(
 
 
 async def remove(session: AsyncSession, saved_id: int, user: User) -> None:
+    """Delete a saved reply: its author or a producer may (403 for anyone else)."""
     result = await session.execute(
         select(saved_table.c.event_id).where(saved_table.c.id == saved_id)
     )
@@ -102,6 +104,9 @@ async def remove(session: AsyncSession, saved_id: int, user: User) -> None:
     if event_id is None:
         raise NotFound(f"Saved reply {saved_id} does not exist.", saved_reply_id=saved_id)
     await journal.lock_counter(session, event_id)
+    (row,) = await _rows(session, saved_table.c.id == saved_id)
+    author = row["creator_display_name"] or row["creator_username"]
+    require_author_or_producer(user, row["created_by_id"], author, "delete this saved reply")
     await session.execute(delete(saved_table).where(saved_table.c.id == saved_id))
     await journal.append(
         session, event_id, "saved_reply.deleted", {"saved_reply_id": saved_id}, user.username

@@ -5,6 +5,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from app.auth.people import HolderPublic
+from app.common.text import InputModel
 from app.common.time import UtcTime
 from app.replies.models import ReplyStatus
 
@@ -37,7 +38,7 @@ class ReplyList(BaseModel):
     replies: list[ReplyPublic]
 
 
-class SavedReplyCreate(BaseModel):
+class SavedReplyCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]

@@ -20,6 +20,7 @@ from app.common.sql import affected
 from app.common.time import utcnow
 from app.db import database_of
 from app.journal import service as journal
+from app.replies.access import require_author_or_producer
 from app.replies.length import check_length
 from app.replies.models import ReplyStatus
 from app.replies.views import public_dict, reply_table, with_author
@@ -100,7 +101,9 @@ async def queue(
 
 
 async def retry(session: AsyncSession, reply_id: int, user: User) -> dict[str, Any]:
-    """Send a failed reply again now (or a retrying one without waiting), same key."""
+    """Send a failed reply again now (or a retrying one without waiting), same key.
+
+    Its author or a producer may (403 for anyone else)."""
     result = await session.execute(
         select(reply_table.c.event_id).where(reply_table.c.id == reply_id)
     )
@@ -109,6 +112,8 @@ async def retry(session: AsyncSession, reply_id: int, user: User) -> dict[str, A
         raise NotFound(f"Reply {reply_id} does not exist.", reply_id=reply_id)
     await journal.lock_counter(session, event_id)
     row = await get_row(session, reply_id)
+    author = row["author_display_name"] or row["author_username"]
+    require_author_or_producer(user, row["author_id"], author, "send this reply again")
     if row["status"] not in (ReplyStatus.failed, ReplyStatus.retrying):
         raise Conflict(
             f"Reply {reply_id} is {row['status']}; only a failed or retrying reply can be "

@@ -21,7 +21,10 @@ import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from app.journal import service as journal
-from app.stream.hub import EventHub, encode_entry, entries_frame
+from app.journal.visibility import audience_of, for_audience
+from app.ops import metrics
+from app.stream.hub import EventHub
+from app.stream.ring import encode_entry, entries_frame
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +54,18 @@ class ConsoleUser:
     username: str
     display_name: str
     role: str
+    user_id: int
+    # The login the socket was opened with (``session:<id>``, ``api_token:<id>``).
+    credential: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    """Where the console asks to start: after ``after_seq`` (None: the live end) of the
+    history named ``epoch`` (None: whatever history the server has)."""
+
+    after_seq: int | None
+    epoch: str | None
 
 
 class ConsoleClosed(Exception):
@@ -67,14 +82,18 @@ class Connection:
         hub: EventHub,
         user: ConsoleUser,
         limits: StreamLimits,
-        after_seq: int | None,
+        resume: Resume,
+        epoch: str,
     ) -> None:
         self.id = uuid.uuid4().hex[:12]
         self._ws = websocket
         self._hub = hub
         self._user = user
+        self._audience = audience_of(user.role)
         self._limits = limits
-        self._after_seq = after_seq
+        self._resume = resume
+        # The epoch of the history this server holds for the event.
+        self._epoch = epoch
         self.wake = asyncio.Event()
         self._outbox: deque[str] = deque()
         self._last_heard = self._last_sent = time.monotonic()
@@ -148,6 +167,7 @@ class Connection:
         finally:
             self._sending_since = None
         self._last_sent = time.monotonic()
+        metrics.STREAM_FRAMES_SENT.inc()
 
     def inspect(self, now: float) -> None:
         """Called by the hub's watchdog a few times a second."""
@@ -164,14 +184,24 @@ class Connection:
             self._ping_due = True
             self.wake.set()
 
+    def end(self, code: int, reason: str) -> None:
+        """Close this socket from outside (its login ended), even mid-send."""
+        self._verdict = ConsoleClosed(code, reason)
+        self.wake.set()
+        if self._sending_since is not None and self._writer is not None:
+            self._writer.cancel()
+
     async def _reset(self, reason: str, to_seq: int) -> None:
         await self._send(
-            orjson.dumps({"type": "reset", "reason": reason, "last_seq": to_seq}).decode()
+            orjson.dumps(
+                {"type": "reset", "reason": reason, "last_seq": to_seq, "epoch": self._epoch}
+            ).decode()
         )
 
     async def _write_loop(self) -> None:
         hub = self._hub
-        cursor = self._after_seq if self._after_seq is not None else hub.visible_seq
+        after_seq = self._resume.after_seq
+        cursor = after_seq if after_seq is not None else hub.visible_seq
         await self._send(
             orjson.dumps(
                 {
@@ -179,11 +209,16 @@ class Connection:
                     "connection_id": self.id,
                     "event_id": hub.event_id,
                     "last_seq": hub.visible_seq,
+                    "epoch": self._epoch,
                     "replay_limit": self._limits.replay_limit,
                 }
             ).decode()
         )
-        if cursor > hub.received_seq:
+        if self._resume.epoch is not None and self._resume.epoch != self._epoch:
+            # Its seqs number another history (the database was reset or restored).
+            cursor = hub.visible_seq
+            await self._reset("another history (epoch changed)", cursor)
+        elif cursor > hub.received_seq:
             # Ahead of the journal: the console saw another database (a reset demo, say).
             cursor = hub.visible_seq
             await self._reset("unknown position", cursor)
@@ -208,9 +243,12 @@ class Connection:
                     cursor = hub.visible_seq
                     await self._reset("fell behind the live stream", cursor)
                     continue
-                frame = hub.frame_after(cursor) or await self._frame_from_journal(cursor)
+                frame = hub.frame_after(cursor, self._audience) or await self._frame_from_journal(
+                    cursor
+                )
                 if frame is not None:
                     await self._send(frame[0])
+                    metrics.STREAM_ENTRIES_SENT.inc(frame[1] - cursor)
                     cursor = frame[1]
                     continue
             await self.wake.wait()
@@ -225,7 +263,8 @@ class Connection:
             )
         if not rows:
             return None
-        return entries_frame(encode_entry(row) for row in rows), rows[-1]["seq"]
+        shown = for_audience(rows, self._audience)
+        return entries_frame(encode_entry(row) for row in shown), rows[-1]["seq"]
 
     # -- receiving -------------------------------------------------------------------------
 

@@ -14,27 +14,16 @@ import contextlib
 import logging
 import time
 import uuid
-from collections import deque
-from collections.abc import Iterable
 from typing import Any, Protocol
-
-import orjson
 
 from app.broker import Broker
 from app.db import Database
 from app.journal import service as journal
+from app.journal.visibility import Audience
 from app.stream.presence import PresenceBoard
+from app.stream.ring import EncodedRing
 
 logger = logging.getLogger(__name__)
-
-
-def encode_entry(entry: dict[str, Any]) -> str:
-    public = {k: entry[k] for k in ("seq", "type", "at", "actor", "data")}
-    return orjson.dumps(public).decode()
-
-
-def entries_frame(encoded: Iterable[str]) -> str:
-    return '{"type":"entries","entries":[' + ",".join(encoded) + "]}"
 
 
 # How often each socket is checked for a due heartbeat, a stuck send or a silent console.
@@ -65,9 +54,8 @@ class EventHub:
         self.event_id = event_id
         self.db = db
         self._broker = broker
-        # Encoded entries, contiguous, ending at received_seq: a seq's place is arithmetic,
-        # and the collector has one object per entry to walk, not three.
-        self._ring: deque[str] = deque(maxlen=ring_size)
+        # Encoded entries, per audience, contiguous, ending at received_seq.
+        self._ring = EncodedRing(ring_size, max_frame_entries)
         self._tick = tick_seconds
         self._poll = poll_seconds
         self._max_frame = max_frame_entries
@@ -83,7 +71,6 @@ class EventHub:
         # flag it checks, so that no query is ever cancelled half-way.
         self._poke = asyncio.Event()
         self._stopping = asyncio.Event()
-        self._frame_cache: tuple[int, int, str, int] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._poller_task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
@@ -166,7 +153,7 @@ class EventHub:
         # Only the next seq goes in, so the ring is always contiguous; anything else is
         # either known already or caught up from the journal by the next fill or poll.
         if seq == self.received_seq + 1:
-            self._ring.append(encode_entry(entry))
+            self._ring.append(entry)
             self.received_seq = seq
 
     async def _fill_from_journal(self, up_to: int | None = None) -> None:
@@ -212,24 +199,14 @@ class EventHub:
             except Exception:
                 logger.exception("event %s: polling the journal failed", self.event_id)
 
-    def frame_after(self, seq: int) -> tuple[str, int] | None:
+    def frame_after(self, seq: int, audience: Audience = "team") -> tuple[str, int] | None:
         """The next frame for a socket at ``seq`` and the seq it ends at, from memory;
         None when the ring no longer holds what comes after ``seq`` (read the journal)."""
-        visible = self.visible_seq
-        if seq >= visible:
+        if seq >= self.visible_seq:
             return None
-        cache = self._frame_cache
-        if cache is not None and cache[0] == seq and cache[1] == visible:
-            return cache[2], cache[3]
-        first_seq = self.received_seq - len(self._ring) + 1
-        if not self._ring or first_seq > seq + 1:
-            return None
-        start = seq + 1 - first_seq
-        end_seq = min(visible, seq + self._max_frame)
-        chunk = [self._ring[i] for i in range(start, start + end_seq - seq)]
-        frame = entries_frame(chunk)
-        self._frame_cache = (seq, visible, frame, end_seq)
-        return frame, end_seq
+        return self._ring.frame_after(
+            seq, visible_seq=self.visible_seq, last_seq=self.received_seq, audience=audience
+        )
 
 
 class HubRegistry:
@@ -262,6 +239,10 @@ class HubRegistry:
                     del self._hubs[event_id]
             if last:
                 await hub.stop()
+
+    def socket_counts(self) -> dict[int, int]:
+        """Open sockets by event, for /metrics."""
+        return {event_id: hub.sockets for event_id, hub in self._hubs.items()}
 
     async def stop(self) -> None:
         async with self._lock:

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from app.broker import Broker
+from app.ops import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class PresenceBoard:
             try:
                 await self._publish()
             except Exception:
+                metrics.BROKER_ERRORS.labels("publish").inc()
                 logger.exception("event %s: publishing presence failed", self.event_id)
             self._expire()
 

@@ -6,13 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from app.auth.people import holder_dict
-from app.common.errors import Conflict, CuedeskError
+from app.common.errors import Conflict
 from app.common.time import as_utc, isoformat_z
 from app.mentions.models import MentionState
-
-
-class Forbidden(CuedeskError):
-    status_code = 403
 
 
 def clock(value: datetime) -> str:

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.deps import PRODUCER_ROLES
 from app.auth.models import User
 from app.auth.people import holder_dict
-from app.common.errors import Conflict, NotFound
+from app.common.errors import Conflict, Forbidden, NotFound
 from app.common.sql import affected
 from app.common.time import isoformat_z, utcnow
 from app.journal import service as journal
@@ -108,7 +108,7 @@ async def check_fence(session: AsyncSession, mention_id: int, user: User, fence:
 def require_may_take_over(user: User) -> None:
     """Refuse (403) unless ``user`` may end someone else's claim: producers and admins."""
     if user.role not in PRODUCER_ROLES:
-        raise errors.Forbidden(
+        raise Forbidden(
             f"Only a producer or an admin can take over a claim; your role is {user.role}."
         )
 

@@ -12,9 +12,13 @@ from fastapi import APIRouter, Body, Request, status
 
 from app.auth.deps import CurrentUser, WriterUser
 from app.common.errors import Invalid
+from app.common.http_errors import error_response
+from app.common.ids import Id
+from app.common.text import StoredText
 from app.config import Settings
 from app.db import SessionDep
 from app.events import service as events
+from app.journal.visibility import shown_to
 from app.mentions import queries
 from app.mentions.schemas import MentionPublic
 from app.mentions.tags import normalise_tag
@@ -39,7 +43,7 @@ from app.triage.schemas import (
 router = APIRouter(tags=["triage"])
 
 CONFLICT: dict[int | str, dict[str, Any]] = {
-    status.HTTP_409_CONFLICT: {"description": "Held by someone else, or your claim ended"}
+    status.HTTP_409_CONFLICT: error_response("Held by someone else, or your claim ended")
 }
 
 
@@ -49,13 +53,13 @@ def _settings(request: Request) -> Settings:
 
 
 @router.get("/api/mentions/{mention_id}", response_model=MentionPublic)
-async def get_mention(mention_id: int, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
-    return await queries.get_public(session, mention_id)
+async def get_mention(mention_id: Id, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    return shown_to(user.role, await queries.get_public(session, mention_id))
 
 
 @router.post("/api/mentions/{mention_id}/claim", response_model=ClaimGrant, responses=CONFLICT)
 async def claim_mention(
-    mention_id: int,
+    mention_id: Id,
     request: Request,
     session: SessionDep,
     user: WriterUser,
@@ -75,7 +79,7 @@ async def claim_mention(
 
 @router.post("/api/mentions/{mention_id}/renew", response_model=ClaimGrant, responses=CONFLICT)
 async def renew_claim(
-    mention_id: int, body: RenewRequest, request: Request, session: SessionDep, user: WriterUser
+    mention_id: Id, body: RenewRequest, request: Request, session: SessionDep, user: WriterUser
 ) -> dict[str, Any]:
     """Extend your lease and save your draft reply with the claim."""
     settings = _settings(request)
@@ -92,17 +96,17 @@ async def renew_claim(
 
 @router.post("/api/mentions/{mention_id}/release", response_model=MentionPublic, responses=CONFLICT)
 async def release_claim(
-    mention_id: int, body: ReleaseRequest, session: SessionDep, user: WriterUser
+    mention_id: Id, body: ReleaseRequest, session: SessionDep, user: WriterUser
 ) -> dict[str, Any]:
     """Give the mention back to the queue."""
     return await claims.release(session, mention_id, user, body.fence)
 
 
 REPLY_REFUSALS: dict[int | str, dict[str, Any]] = {
-    status.HTTP_409_CONFLICT: {"description": "Your claim ended, or the mention is answered"},
-    status.HTTP_422_UNPROCESSABLE_CONTENT: {
-        "description": "Empty, or too long for the network: says by how much (`over_by`)"
-    },
+    status.HTTP_409_CONFLICT: error_response("Your claim ended, or the mention is answered"),
+    status.HTTP_422_UNPROCESSABLE_CONTENT: error_response(
+        "Empty, or too long for the network: says by how much (`over_by`)"
+    ),
 }
 
 
@@ -114,7 +118,7 @@ REPLY_REFUSALS: dict[int | str, dict[str, Any]] = {
     tags=["replies"],
 )
 async def reply_to_mention(
-    mention_id: int, body: ReplyRequest, request: Request, session: SessionDep, user: WriterUser
+    mention_id: Id, body: ReplyRequest, request: Request, session: SessionDep, user: WriterUser
 ) -> dict[str, Any]:
     """Answer the mention you hold (send your claim's ``fence``). The mention is answered at
     once; the reply is then published (dry-run unless a network publisher is configured),
@@ -130,7 +134,7 @@ async def reply_to_mention(
 
 
 @router.get("/api/mentions/{mention_id}/replies", response_model=ReplyList, tags=["replies"])
-async def list_replies(mention_id: int, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
+async def list_replies(mention_id: Id, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
     return {"replies": await replying.replies_of(session, mention_id)}
 
 
@@ -138,7 +142,7 @@ async def list_replies(mention_id: int, session: SessionDep, _user: CurrentUser)
     "/api/mentions/{mention_id}/saved-replies", response_model=SavedReplyList, tags=["replies"]
 )
 async def saved_replies_for_mention(
-    mention_id: int, session: SessionDep, _user: CurrentUser
+    mention_id: Id, session: SessionDep, _user: CurrentUser
 ) -> dict[str, Any]:
     """The event's saved replies, filled in for this mention's author."""
     return {"saved_replies": await replying.saved_replies_for(session, mention_id)}
@@ -146,7 +150,7 @@ async def saved_replies_for_mention(
 
 @router.post("/api/mentions/{mention_id}/dismiss", response_model=MentionPublic, responses=CONFLICT)
 async def dismiss_mention(
-    mention_id: int,
+    mention_id: Id,
     session: SessionDep,
     user: WriterUser,
     body: Annotated[DismissRequest | None, Body()] = None,
@@ -159,7 +163,7 @@ async def dismiss_mention(
 
 @router.post("/api/events/{event_id}/claims/next", response_model=ClaimGrant)
 async def claim_next(
-    event_id: int, request: Request, session: SessionDep, user: WriterUser
+    event_id: Id, request: Request, session: SessionDep, user: WriterUser
 ) -> dict[str, Any]:
     """Claim the event's highest-priority waiting mention (ties: the oldest). 404 when the
     queue is empty."""
@@ -169,7 +173,7 @@ async def claim_next(
 
 
 @router.get("/api/events/{event_id}/claims/mine", response_model=MyClaims)
-async def my_claims(event_id: int, session: SessionDep, user: WriterUser) -> dict[str, Any]:
+async def my_claims(event_id: Id, session: SessionDep, user: WriterUser) -> dict[str, Any]:
     """Your live claims in the event, with their fences and saved drafts."""
     await events.get_or_raise(session, event_id)
     return {"claims": await claims.my_claims(session, event_id, user)}
@@ -177,7 +181,7 @@ async def my_claims(event_id: int, session: SessionDep, user: WriterUser) -> dic
 
 @router.post("/api/mentions/{mention_id}/tags", response_model=MentionTags)
 async def add_tag(
-    mention_id: int, body: TagRequest, session: SessionDep, user: WriterUser
+    mention_id: Id, body: TagRequest, session: SessionDep, user: WriterUser
 ) -> dict[str, Any]:
     tags = await annotate.add_tag(session, mention_id, user, body.tag)
     return {"mention_id": mention_id, "tags": tags}
@@ -185,7 +189,7 @@ async def add_tag(
 
 @router.delete("/api/mentions/{mention_id}/tags/{tag}", response_model=MentionTags)
 async def remove_tag(
-    mention_id: int, tag: str, session: SessionDep, user: WriterUser
+    mention_id: Id, tag: StoredText, session: SessionDep, user: WriterUser
 ) -> dict[str, Any]:
     try:
         normalised = normalise_tag(tag)
@@ -197,7 +201,7 @@ async def remove_tag(
 
 @router.post("/api/mentions/{mention_id}/flag", response_model=MentionPublic)
 async def flag_mention(
-    mention_id: int,
+    mention_id: Id,
     session: SessionDep,
     user: WriterUser,
     body: Annotated[FlagRequest | None, Body()] = None,
@@ -207,7 +211,7 @@ async def flag_mention(
 
 
 @router.delete("/api/mentions/{mention_id}/flag", response_model=MentionPublic)
-async def unflag_mention(mention_id: int, session: SessionDep, user: WriterUser) -> dict[str, Any]:
+async def unflag_mention(mention_id: Id, session: SessionDep, user: WriterUser) -> dict[str, Any]:
     return await annotate.unflag(session, mention_id, user)
 
 
@@ -217,12 +221,13 @@ async def unflag_mention(mention_id: int, session: SessionDep, user: WriterUser)
     status_code=status.HTTP_201_CREATED,
 )
 async def add_note(
-    mention_id: int, body: NoteCreate, session: SessionDep, user: WriterUser
+    mention_id: Id, body: NoteCreate, session: SessionDep, user: WriterUser
 ) -> dict[str, Any]:
     """Add an internal note for the team (never sent to a network)."""
     return await annotate.add_note(session, mention_id, user, body.text)
 
 
 @router.get("/api/mentions/{mention_id}/notes", response_model=NoteList)
-async def list_notes(mention_id: int, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
+async def list_notes(mention_id: Id, session: SessionDep, _user: WriterUser) -> dict[str, Any]:
+    """The mention's internal notes, for the team (not viewers)."""
     return {"notes": await annotate.list_notes(session, mention_id)}

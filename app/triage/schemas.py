@@ -5,19 +5,21 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.auth.people import HolderPublic
+from app.common.ids import MAX_ID
+from app.common.text import InputModel
 from app.common.time import UtcTime
 from app.mentions.schemas import MentionPublic, NotePublic
 from app.mentions.tags import TagIn
 from app.replies.schemas import MAX_REPLY_TEXT
 
-Fence = Annotated[int, Field(ge=1, description="The fence number your claim was given.")]
+Fence = Annotated[int, Field(ge=1, le=MAX_ID, description="The fence number your claim was given.")]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 # Long enough for any network's post and a thread of a few; a draft is not the reply itself.
 MAX_DRAFT_LENGTH = 10000
 MAX_NOTE_LENGTH = 2000
 
 
-class ClaimRequest(BaseModel):
+class ClaimRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     take_over: bool = Field(
@@ -26,7 +28,7 @@ class ClaimRequest(BaseModel):
     )
 
 
-class RenewRequest(BaseModel):
+class RenewRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     fence: Fence
@@ -36,13 +38,13 @@ class RenewRequest(BaseModel):
     )
 
 
-class ReleaseRequest(BaseModel):
+class ReleaseRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     fence: Fence
 
 
-class DismissRequest(BaseModel):
+class DismissRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     fence: Fence | None = Field(
@@ -65,7 +67,7 @@ class MyClaims(BaseModel):
     claims: list[ClaimGrant]
 
 
-class TagRequest(BaseModel):
+class TagRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     tag: TagIn
@@ -76,13 +78,13 @@ class MentionTags(BaseModel):
     tags: list[str]
 
 
-class FlagRequest(BaseModel):
+class FlagRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Reason | None = None
 
 
-class NoteCreate(BaseModel):
+class NoteCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     text: Annotated[
@@ -94,7 +96,7 @@ class NoteList(BaseModel):
     notes: list[NotePublic]
 
 
-class ReplyRequest(BaseModel):
+class ReplyRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     text: Annotated[str, StringConstraints(max_length=MAX_REPLY_TEXT)]

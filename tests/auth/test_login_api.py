@@ -64,7 +64,7 @@ async def test_wrong_password_and_unknown_user_get_the_same_401(
 async def test_login_without_fields_is_a_422(anon: httpx.AsyncClient) -> None:
     response = await anon.post("/api/auth/login", json={"username": "alice"})
     assert response.status_code == 422
-    assert "password" in response.json()["detail"][0]["message"]
+    assert "password" in response.json()["errors"][0]["message"]
 
 
 async def test_logout_ends_the_session_even_if_the_cookie_is_replayed(

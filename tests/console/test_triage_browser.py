@@ -29,9 +29,10 @@ from tests.console.helpers import (
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=10_000)
 
-# The promise: every console shows who holds a mention, and who is typing, within this.
-CLAIM_VISIBLE_MS = 300
-TYPING_VISIBLE_MS = 300
+# Pushed, not polled: under the stream's 1 s journal poll, with room for a busy 2-core CI box.
+# The 0.3 s promise itself is measured by bench/triage.py (docs/benchmarks.md), not here.
+CLAIM_VISIBLE_MS = 900
+TYPING_VISIBLE_MS = 900
 
 
 def newest(server: LiveServer, event_id: int) -> dict[str, Any]:

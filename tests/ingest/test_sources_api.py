@@ -94,7 +94,7 @@ async def test_a_bad_source_is_refused_with_a_422(
     response = await producer.post(f"/api/events/{event_id}/sources", json=body)
 
     assert response.status_code == 422, response.text
-    messages = [error["message"] for error in response.json()["detail"]]
+    messages = [error["message"] for error in response.json()["errors"]]
     assert any(message.startswith(f"{field}:") for message in messages), messages
 
 
@@ -103,7 +103,7 @@ async def test_an_unknown_kind_is_answered_with_the_known_kinds(
 ) -> None:
     response = await producer.post(f"/api/events/{event_id}/sources", json={"kind": "fax"})
 
-    assert "known kinds: simulator" in response.json()["detail"][0]["message"]
+    assert "known kinds: simulator" in response.json()["errors"][0]["message"]
 
 
 async def test_a_viewer_cannot_start_or_stop_a_source(

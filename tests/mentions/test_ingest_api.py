@@ -105,7 +105,7 @@ async def test_a_bad_item_is_named_and_nothing_is_stored(
     batch = [mention_payload(1), mention_payload(2), bad_item]
     response = await producer.post(f"/api/events/{event_id}/mentions", json=batch)
     assert response.status_code == 422, case
-    errors = response.json()["detail"]
+    errors = response.json()["errors"]
     assert all(error["item"] == 2 for error in errors), errors
     assert errors[0]["message"].startswith("item 2")
     assert await stored_count(producer, event_id) == 0

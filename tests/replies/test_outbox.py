@@ -124,6 +124,29 @@ async def test_a_refused_post_fails_visibly_and_a_retry_sends_it_with_the_same_k
     assert "published" in again.json()["detail"]
 
 
+async def test_only_its_author_or_a_producer_sends_a_failed_reply_again(
+    fake: FakeMastodon,
+    olive: httpx.AsyncClient,
+    oscar: httpx.AsyncClient,
+    producer: httpx.AsyncClient,
+    event_id: int,
+) -> None:
+    fake.plan = ["422", "422"]
+    reply = await reply_to_toot(olive, producer, event_id)
+    await wait_for_entry(producer, event_id, "reply.failed")
+
+    refused = await oscar.post(f"/api/replies/{reply['id']}/retry")
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        "Only its author (Olive) or a producer can send this reply again; your role is operator."
+    )
+    assert len(fake.requests) == 1
+    response = await producer.post(f"/api/replies/{reply['id']}/retry")
+    assert response.status_code == 200, response.text
+    await wait_for_entry(producer, event_id, "reply.failed", count=2)
+    assert len(fake.requests) == 2
+
+
 async def test_a_reply_gives_up_after_the_last_attempt(
     settings: Settings,
     fake: FakeMastodon,

@@ -61,6 +61,29 @@ async def test_a_saved_reply_can_be_deleted(
     assert "saved_reply.deleted" in kinds
 
 
+async def test_only_its_author_or_a_producer_deletes_a_saved_reply(
+    olive: httpx.AsyncClient,
+    oscar: httpx.AsyncClient,
+    producer: httpx.AsyncClient,
+    client_as: Any,
+    event_id: int,
+) -> None:
+    mine = await save(olive, event_id, "Thanks", "Thanks!")
+    refused = await oscar.delete(f"/api/saved-replies/{mine['id']}")
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        "Only its author (Olive) or a producer can delete this saved reply; your role is operator."
+    )
+    assert [
+        s["id"]
+        for s in (await oscar.get(f"/api/events/{event_id}/saved-replies")).json()["saved_replies"]
+    ] == [mine["id"]]
+    assert (await producer.delete(f"/api/saved-replies/{mine['id']}")).status_code == 204
+    admin = await client_as("admin")
+    again = await save(olive, event_id, "Welcome", "Welcome!")
+    assert (await admin.delete(f"/api/saved-replies/{again['id']}")).status_code == 204
+
+
 async def test_bad_saved_replies_get_clear_errors(
     olive: httpx.AsyncClient, client_as: Any, event_id: int
 ) -> None:

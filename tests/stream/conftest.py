@@ -15,7 +15,9 @@ import orjson
 import pytest
 import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
+from app.auth.deps import SESSION_COOKIE
 from app.config import Settings
 from app.main import create_app
 from tests.conftest import BROKER_BACKENDS, POSTGRES_URL, REDIS_URL, make_token
@@ -117,6 +119,18 @@ class Console:
                 raise AssertionError(f"waited for seq {seq}, got to {last}")
             await self.receive(remaining)
 
+    async def close_code(self, timeout: float = 10.0) -> int | None:
+        """Read on until the server closes the socket; its close code (None: it never did)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        try:
+            while (remaining := deadline - asyncio.get_running_loop().time()) > 0:
+                await self.receive(remaining)
+        except ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd is not None else None
+        except TimeoutError:
+            pass
+        return None
+
     @property
     def seqs(self) -> list[int]:
         return [entry["seq"] for entry in self.entries]
@@ -125,8 +139,9 @@ class Console:
 @contextlib.asynccontextmanager
 async def open_console(
     url: str,
-    token: str,
+    token: str | None,
     *,
+    cookie: str | None = None,
     origin: str | None = None,
     receive_buffer: int | None = None,
     **options: Any,
@@ -140,9 +155,12 @@ async def open_console(
         sock.connect((host, int(port)))
         sock.setblocking(False)
         options["sock"] = sock
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if cookie:
+        headers["Cookie"] = f"{SESSION_COOKIE}={cookie}"
     async with connect(
         url,
-        additional_headers={"Authorization": f"Bearer {token}"},
+        additional_headers=headers,
         origin=origin,  # type: ignore[arg-type]
         compression=None,
         **options,

@@ -96,9 +96,14 @@ async def test_every_triage_action_reaches_a_second_console(
             deadline = loop.time() + 5
             while not {"reply.published", "mention.dismissed"} <= {e["type"] for e in tv.entries}:
                 await tv.receive(max(deadline - loop.time(), 0.01))
-            journal = (await api.get(f"/api/events/{stream_event}/journal")).json()["entries"]
+            journal = (
+                await api.get(
+                    f"/api/events/{stream_event}/journal",
+                    headers={"Authorization": f"Bearer {tokens['viewer']}"},
+                )
+            ).json()["entries"]
             skip = ("event.created", "mention.received")
             seen = [e["type"] for e in tv.entries if e["type"] not in skip]
             assert sorted(seen) == sorted(wanted)
-            # The console got exactly the journal, in order.
+            # The console got exactly the journal as a viewer reads it, in order.
             assert tv.entries == journal

@@ -16,9 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.auth.deps import SESSION_COOKIE
 from app.config import Settings
 from app.db import Database
-from tests.conftest import REDIS_URL, _truncate_postgres, make_token
+from tests.conftest import PASSWORD, REDIS_URL, _truncate_postgres, make_token
 from tests.factories import mention_payload
 from tests.stream.conftest import LiveServer, open_console, serve
 
@@ -159,3 +160,50 @@ async def test_fifty_claimers_split_over_two_processes_one_wins(
         journal = (await api.get(f"/api/events/{event['id']}/journal")).json()["entries"]
     assert sorted(statuses) == [200] + [409] * 49
     assert [e["type"] for e in journal].count("mention.claimed") == 1
+
+
+@pytest.mark.parametrize("ending", ["token revoked", "logged out", "deactivated", "new password"])
+async def test_a_login_ended_on_one_process_closes_its_socket_on_the_other(
+    first_process: LiveServer, second_process: str, shared_database: str, ending: str
+) -> None:
+    db = Database(shared_database)
+    try:
+        admin = {"Authorization": f"Bearer {await make_token(db, 'ada', 'admin')}"}
+        operator = await make_token(db, "olive", "operator")
+    finally:
+        await db.dispose()
+    olive = {"Authorization": f"Bearer {operator}"}
+    origin = {"Origin": first_process.http}
+    async with httpx.AsyncClient(base_url=first_process.http) as api:
+        event = (await api.post("/api/events", json={"name": "Ended"}, headers=admin)).json()
+        url = f"ws://{second_process}/ws/events/{event['id']}"
+        login = await api.post(
+            "/api/auth/login", json={"username": "olive", "password": PASSWORD}, headers=origin
+        )
+        cookie = login.cookies[SESSION_COOKIE]
+        by_cookie = ending in ("logged out", "new password", "deactivated")
+        async with open_console(url, None if by_cookie else operator, cookie=cookie) as ws:
+            await ws.receive_type("hello")
+            started = asyncio.get_running_loop().time()
+            if ending == "token revoked":
+                (token,) = (await api.get("/api/auth/tokens", headers=olive)).json()
+                response = await api.delete(f"/api/auth/tokens/{token['id']}", headers=olive)
+            elif ending == "logged out":
+                response = await api.post("/api/auth/logout", headers=origin)
+            else:
+                (user,) = [
+                    u
+                    for u in (await api.get("/api/users", headers=admin)).json()
+                    if u["username"] == "olive"
+                ]
+                change = (
+                    {"is_active": False}
+                    if ending == "deactivated"
+                    else {"password": "another long password"}
+                )
+                response = await api.patch(f"/api/users/{user['id']}", json=change, headers=admin)
+            assert response.is_success, response.text
+            code = await ws.close_code(timeout=10)
+            elapsed = asyncio.get_running_loop().time() - started
+    assert code == 4401
+    print(f"{ending}: closed on the other process {elapsed * 1000:.0f} ms later")

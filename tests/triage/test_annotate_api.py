@@ -46,7 +46,7 @@ async def test_tags_round_trip_and_are_journaled(
 async def test_a_bad_tag_is_422(olive: httpx.AsyncClient, mention_id: int, tag: str) -> None:
     response = await olive.post(f"/api/mentions/{mention_id}/tags", json={"tag": tag})
     assert response.status_code == 422, tag
-    assert "a tag is 1 to 40 letters, digits" in response.json()["detail"][0]["message"]
+    assert "a tag is 1 to 40 letters, digits" in response.json()["errors"][0]["message"]
 
 
 async def test_a_bad_tag_in_a_path_or_filter_is_422(
@@ -140,7 +140,7 @@ async def test_a_bad_note_is_422(
 ) -> None:
     response = await olive.post(f"/api/mentions/{mention_id}/notes", json=body)
     assert response.status_code == 422
-    assert response.json()["detail"][0]["message"] == message
+    assert response.json()["errors"][0]["message"] == message
 
 
 async def test_annotating_an_unknown_mention_is_404(olive: httpx.AsyncClient) -> None:

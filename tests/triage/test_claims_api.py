@@ -334,5 +334,5 @@ async def test_bad_input_is_422_with_a_clear_message(
     await olive.post(claim_url(mention_id))
     response = await olive.post(f"/api/mentions/{mention_id}/{action}", json=body)
     assert response.status_code == 422, case
-    messages = [error["message"] for error in response.json()["detail"]]
+    messages = [error["message"] for error in response.json()["errors"]]
     assert any(m.startswith(message) for m in messages), messages

@@ -191,7 +191,7 @@ async def test_a_bad_list_is_422(
 ) -> None:
     response = await producer.put(f"/api/events/{event_id}/vips", json=body)
     assert response.status_code == 422
-    messages = [error["message"] for error in response.json()["detail"]]
+    messages = [error["message"] for error in response.json()["errors"]]
     assert any(m.startswith(message) for m in messages), messages
 
 

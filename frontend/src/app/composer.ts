@@ -1,14 +1,16 @@
-// One reply being written: the claim it answers (its fence), the draft kept on the server,
-// the others told that their colleague is typing, and Send and Release. The composer opens
-// the moment r or n is pressed, before the claim is granted, so that what the operator
-// types next lands in it and not on the feed's keys. A claim that ends under the operator
-// (refused, run out, taken over) leaves their text on screen to copy, and nothing more can
-// be sent with it.
+// One reply being written: the claim it answers (its fence), the draft kept in this browser
+// on every keystroke and on the server with the claim, the others told that their colleague
+// is typing, and Send and Release. The composer opens the moment r or n is pressed, before
+// the claim is granted, so that what the operator types next lands in it and not on the
+// feed's keys; a Send pressed meanwhile goes once the claim is granted. A claim that ends
+// under the operator (refused, run out, taken over) leaves their text on screen to copy,
+// and nothing more can be sent with it.
 
 import { ApiError } from "../lib/api";
 import type { Mention } from "../feed/types";
 import type { TriageApi } from "../triage/api";
 import { DraftSaver } from "../triage/draft-saver";
+import { type LocalDrafts, newestDraft } from "../triage/local-drafts";
 import type { HeldClaim, MyClaims } from "../triage/my-claims";
 import { insertSnippet } from "../triage/templates";
 import { TypingTracker, type ViewReport } from "../triage/typing";
@@ -17,9 +19,15 @@ import { type ComposerElements, ComposerView } from "../ui/composer";
 
 export type Tone = "info" | "error";
 
+/** How a claim asked for went: granted, or refused and why. */
+export type Claimed = HeldClaim | { refused: string };
+
+const isHeld = (outcome: Claimed): outcome is HeldClaim => "fence" in outcome;
+
 export interface ComposerHost {
   readonly api: TriageApi;
   readonly claims: MyClaims;
+  readonly drafts: LocalDrafts;
   readonly report: ViewReport;
   say(message: string, tone?: Tone): void;
   /** This console is ending the claim itself: its journal entry is no news. */
@@ -35,6 +43,12 @@ interface Session {
   /** Null until the claim is granted. */
   claim: HeldClaim | null;
   saver: DraftSaver;
+  /** Typed in since the composer opened: newer than any draft kept anywhere. */
+  typedNow: boolean;
+  /** Send was pressed before the grant: it goes once the claim is granted. */
+  sendQueued: boolean;
+  /** Where the draft shown was restored from, said until the next keystroke. */
+  note: string;
 }
 
 const reasonOf = (error: unknown): string =>
@@ -45,8 +59,6 @@ export class Composer {
   private readonly typing: TypingTracker;
   private session: Session | null = null;
   private busy = false;
-  /** Text from a claim that ended, offered again if the operator claims that mention anew. */
-  private leftover = new Map<number, string>();
 
   constructor(
     ui: ComposerElements,
@@ -56,8 +68,7 @@ export class Composer {
     this.view = new ComposerView(ui, {
       input: () => {
         if (!this.session || this.view.lost) return;
-        this.typing.keystroke();
-        if (this.session.claim) this.session.saver.changed();
+        this.edited(this.session);
         this.view.setSaveState("");
       },
       send: () => void this.send(),
@@ -83,32 +94,33 @@ export class Composer {
 
   /**
    * Opens at once on `mention` (null: the next one, not known yet) while its claim is on
-   * its way; `claim` says how that went.
+   * its way; `claiming` says how that went (the caller says a refusal in the status line).
+   * A claim granted once the operator has left it is released, unless it was only being
+   * looked up (`asked` false: a reload's draft, whose claim was made before).
    */
   async openClaiming(
     mention: Mention | null,
-    claim: Promise<HeldClaim | undefined>,
+    claiming: Promise<Claimed>,
+    asked = true,
   ): Promise<HeldClaim | undefined> {
     const session = this.begin(mention);
-    let held: HeldClaim | undefined;
-    try {
-      held = await claim;
-    } catch {
-      held = undefined;
-    }
+    const outcome = await claiming.catch((error: unknown) => ({ refused: reasonOf(error) }));
     if (this.session !== session) {
       // Escape while claiming: the operator wants nothing of it.
-      if (held) void this.releaseQuietly(held);
+      if (isHeld(outcome) && asked) void this.releaseQuietly(outcome);
       return undefined;
     }
-    if (!held) {
-      // The status line already says why; with nothing typed there is nothing to keep.
-      if (this.view.text.trim()) this.lose("Not claimed: see the status line.", false);
-      else this.close(false);
+    if (!isHeld(outcome)) {
+      this.refused(session, outcome.refused);
       return undefined;
     }
-    this.granted(session, held);
-    return held;
+    this.granted(session, outcome);
+    return outcome;
+  }
+
+  /** The connection is back: a draft the server missed goes now. */
+  connectionBack(): void {
+    this.session?.saver.flush();
   }
 
   /**
@@ -122,9 +134,9 @@ export class Composer {
     const claim = session.claim;
     if (flush && claim && !this.view.lost && session.saver.pending) {
       const text = this.view.text;
-      this.host.api.renew(claim.mentionId, claim.fence, text).catch(() => {
-        this.leftover.set(claim.mentionId, text);
-      });
+      this.host.drafts.sent(claim.mentionId, text);
+      // Unsaved, it is still kept in this browser: opening the claim again offers it.
+      this.host.api.renew(claim.mentionId, claim.fence, text).catch(() => undefined);
     }
     this.session = null;
     this.setBusy(false);
@@ -138,15 +150,18 @@ export class Composer {
   async send(): Promise<void> {
     const session = this.session;
     if (!session || this.busy) return;
-    const claim = session.claim;
-    const mention = session.mention;
-    if (!claim || !mention) {
-      this.host.say("Not sent: the claim is not granted yet.", "error");
-      return;
-    }
     const check = this.view.check();
     if (!check.ok) {
       this.host.say(`Not sent: ${check.reason ?? "the reply cannot be sent"}.`, "error");
+      return;
+    }
+    const claim = session.claim;
+    const mention = session.mention;
+    if (!claim || !mention) {
+      // Pressed before the grant: granted() sends it, refused() keeps the text and says why.
+      session.sendQueued = true;
+      this.setBusy(true);
+      this.view.setSaveState("Sending once the claim is granted…");
       return;
     }
     const text = this.view.text;
@@ -157,6 +172,7 @@ export class Composer {
     this.host.ending(claim.mentionId, false);
     try {
       await this.host.api.reply(claim.mentionId, text, claim.fence);
+      this.host.drafts.clear(claim.mentionId);
       this.host.claims.drop(claim.mentionId);
       this.host.claimsChanged();
       if (this.session === session) this.close(false);
@@ -183,6 +199,9 @@ export class Composer {
     if (!session || this.busy) return;
     const claim = session.claim;
     if (this.view.lost || !claim) {
+      // Escape while claiming drops what was typed with the claim; a lost claim's text stays
+      // in this browser, offered again if the operator claims the mention anew.
+      if (!claim && !this.view.lost && session.mention) this.host.drafts.clear(session.mention.id);
       this.close(false);
       return;
     }
@@ -206,6 +225,7 @@ export class Composer {
     } finally {
       this.host.ending(claim.mentionId, true);
     }
+    this.host.drafts.clear(claim.mentionId);
     this.host.claims.drop(claim.mentionId);
     this.host.claimsChanged();
     if (this.session === session) this.close(false);
@@ -218,9 +238,8 @@ export class Composer {
 
   /** The event's saved replies changed: list them afresh. */
   templatesChanged(): void {
-    const session = this.session;
-    const id = session?.claim?.mentionId;
-    if (session && id !== undefined) void this.loadTemplates(session, id);
+    const id = this.session?.claim?.mentionId;
+    if (this.session && id !== undefined) void this.loadTemplates(this.session, id);
   }
 
   insert(slot: number): void {
@@ -233,8 +252,19 @@ export class Composer {
     const [start, end] = this.view.selection;
     const { value, caret } = insertSnippet(this.view.text, start, end, snippet);
     this.view.replaceText(value, caret);
+    this.edited(this.session);
+  }
+
+  /** A keystroke (or a saved reply put in): kept in this browser at once, then saved. */
+  private edited(session: Session): void {
+    session.typedNow = true;
+    session.note = "";
     this.typing.keystroke();
-    if (this.session.claim) this.session.saver.changed();
+    const mention = session.mention;
+    if (mention) {
+      this.host.drafts.typed(mention.id, this.view.text, session.claim?.fence ?? null, mention);
+    }
+    if (session.claim) session.saver.changed();
   }
 
   /** A fresh session on `mention`, shown at once, its claim to come. */
@@ -247,9 +277,13 @@ export class Composer {
         read: () => this.view.text,
         save: (text) => this.saveDraft(session, text),
       }),
+      typedNow: false,
+      sendQueued: false,
+      note: "",
     };
     this.session = session;
-    const draft = mention ? (this.leftover.get(mention.id) ?? "") : "";
+    // What this browser kept: a reload's half-typed reply, or the text of a claim that ended.
+    const draft = mention ? (this.host.drafts.get(mention.id)?.text ?? "") : "";
     this.view.show(mention, draft);
     this.view.setPending(true);
     this.host.report.compose(mention?.id ?? null);
@@ -262,19 +296,42 @@ export class Composer {
     const firstSight = session.mention?.id !== mention.id;
     session.claim = claim;
     session.mention = mention;
-    const typed = this.view.text;
-    const kept = this.leftover.get(mention.id) ?? "";
-    this.leftover.delete(mention.id);
-    // What the server kept wins over nothing; what was typed meanwhile wins over both.
-    const text = typed || claim.draft || kept;
+    const shown = this.view.text;
+    const local = this.host.drafts.get(mention.id);
+    const newest = newestDraft(shown || (local?.text ?? ""), claim.draft, local, session.typedNow);
     // Shown afresh (not typed in: that would tell the others this operator is typing).
-    if (firstSight || text !== typed) this.view.show(mention, text);
+    if (firstSight || newest.text !== shown) this.view.show(mention, newest.text);
     if (firstSight) this.host.report.compose(mention.id);
     this.view.setPending(false);
-    if (claim.draft) this.view.setSaveState(text === claim.draft ? "Draft restored" : "");
+    session.note = newest.note;
+    this.view.setSaveState(newest.note);
+    this.host.drafts.claimed(mention.id, claim.fence, newest.text, mention);
     session.saver.start(claim.draft ?? "");
-    if (text !== (claim.draft ?? "")) session.saver.changed();
     void this.loadTemplates(session, mention.id);
+    if (session.sendQueued) this.sendOnceGranted(session, newest.text === shown);
+    // The server lacks what this browser has (typed while claiming, or before a reload);
+    // after a send, which stops the saver, nothing goes.
+    session.saver.flush();
+  }
+
+  /** Send was pressed while claiming; it goes unless the text changed under the operator. */
+  private sendOnceGranted(session: Session, unchanged: boolean): void {
+    session.sendQueued = false;
+    this.setBusy(false);
+    if (unchanged) void this.send();
+    else this.host.say("Not sent: the server had a newer draft. Read it, then send.", "error");
+  }
+
+  /** The claim was refused: the status line says why; typed text is kept to copy. */
+  private refused(session: Session, reason: string): void {
+    const queued = session.sendQueued;
+    session.sendQueued = false;
+    this.setBusy(false);
+    if (!this.view.text.trim()) {
+      this.close(false);
+      return;
+    }
+    this.lose(`${queued ? "Not sent" : "Not claimed"}: ${reason}`, false);
   }
 
   private lose(message: string, announce = true): void {
@@ -282,7 +339,7 @@ export class Composer {
     if (!session) return;
     session.saver.stop();
     this.typing.stop();
-    if (session.mention) this.leftover.set(session.mention.id, this.view.text);
+    if (session.mention) this.host.drafts.ended(session.mention.id);
     if (session.claim) this.host.claims.drop(session.claim.mentionId);
     this.host.claimsChanged();
     this.view.showLost(message);
@@ -311,15 +368,14 @@ export class Composer {
     const claim = session.claim;
     if (!claim) return;
     if (this.session === session) this.view.setSaveState("Saving…");
+    this.host.drafts.sent(claim.mentionId, text);
     try {
       const grant = await this.host.api.renew(claim.mentionId, claim.fence, text);
       // Closed meanwhile (sent, released): the claim is over, whatever this answer says.
       if (this.session !== session) return;
       session.claim = this.host.claims.grant(grant) ?? session.claim;
       this.host.claimsChanged();
-      if (this.session === session && this.view.text === text) {
-        this.view.setSaveState("Draft saved");
-      }
+      if (this.view.text === text) this.view.setSaveState(session.note || "Draft saved");
     } catch (error) {
       if (this.session !== session) throw error;
       if (error instanceof ApiError && error.status === 409) {

@@ -38,6 +38,8 @@ export interface FeedHooks {
   onUntag?(mentionId: number, tag: string): void;
   /** The mentions of a first load or a reset, now in the store. */
   onSnapshot?(mentions: readonly Mention[]): void;
+  /** The live socket is up again: the server can be reached. */
+  onLive?(): void;
 }
 
 export class LiveFeed {
@@ -98,7 +100,10 @@ export class LiveFeed {
         onEntries: (entries) => this.received(entries),
         onPresence: (users) => this.presence(users),
         onReset: (lastSeq) => void this.reloadAsOf(lastSeq),
-        onState: (state) => this.indicator.show(state),
+        onState: (state) => {
+          this.indicator.show(state);
+          if (state.kind === "live") this.hooks.onLive?.();
+        },
         probe: () => this.probe(),
       },
     });
@@ -121,7 +126,7 @@ export class LiveFeed {
         this.snapshot = { items: page, asOf: event.last_seq };
         for (const mention of page) this.rate.record(Date.parse(mention.received_at), Date.now());
         this.frame.schedule();
-        this.stream.start(event.last_seq);
+        this.stream.start(event.last_seq, event.journal_epoch);
         return;
       } catch (error) {
         const reason = this.fatal(error);

@@ -8,17 +8,17 @@ import { ApiError } from "../lib/api";
 import type { Mention } from "../feed/types";
 import type { Command } from "../keyboard/keys";
 import type { JournalEntry } from "../stream/protocol";
-import { backoffDelay } from "../stream/policy";
 import { TriageApi } from "../triage/api";
-import { type ClaimChange, type HeldClaim, MyClaims } from "../triage/my-claims";
+import { type ClaimChange, MyClaims } from "../triage/my-claims";
 import { type Powers, powersOf, refusalFor } from "../triage/roles";
-import type { ClaimGrant } from "../triage/types";
+import { LocalDrafts, browserStorage } from "../triage/local-drafts";
 import type { ViewReport } from "../triage/typing";
 import { claimEndedMessage, claimRefused, handleOf } from "../triage/words";
 import { ClaimsView } from "../ui/claims-view";
 import { StatusLine } from "../ui/status-line";
 import { Annotations } from "./annotations";
-import { Composer, type ComposerHost, type Tone } from "./composer";
+import { ClaimsSync } from "./claims-sync";
+import { type Claimed, Composer, type ComposerHost, type Tone } from "./composer";
 import type { TriageElements } from "./triage-elements";
 
 /** What triage needs of the live feed. */
@@ -38,16 +38,16 @@ const reasonOf = (error: unknown): string =>
 export class TriageDesk implements ComposerHost {
   readonly api: TriageApi;
   readonly claims: MyClaims;
+  readonly drafts: LocalDrafts;
   readonly annotations: Annotations;
   private readonly composer: Composer;
+  private readonly sync: ClaimsSync;
   private readonly claimsView: ClaimsView;
   private readonly status: StatusLine;
   /** Claims this console is ending itself (a send, a release, a dismissal) right now. */
   private readonly ends = new Set<number>();
   /** Actions on their way ("claim:42"): a second press does not send a second request. */
   private readonly inFlight = new Set<string>();
-  /** Whether claims/mine has been read once: a reset reads it again. */
-  private loaded = false;
   /** Snapshots the feed loaded: the first is the page's load, any later one a reset. */
   private snapshots = 0;
   private readonly powers: Powers;
@@ -63,11 +63,23 @@ export class TriageDesk implements ComposerHost {
     this.powers = powersOf(role);
     this.api = new TriageApi(eventId);
     this.claims = new MyClaims(me);
+    this.drafts = new LocalDrafts(browserStorage(), me, eventId);
     this.status = new StatusLine(ui.status);
     const say = (message: string, tone?: Tone) => this.say(message, tone);
     this.annotations = new Annotations(ui.annotation, this.api, feed, say);
     this.composer = new Composer(ui.composer, this);
     this.claimsView = new ClaimsView(ui.claims, (id) => this.openClaim(id));
+    this.sync = new ClaimsSync({
+      api: this.api,
+      claims: this.claims,
+      drafts: this.drafts,
+      composer: this.composer,
+      mention: (id) => feed.mention(id),
+      open: (id) => this.openClaim(id),
+      ending: (id) => this.ends.has(id),
+      say,
+      claimsChanged: () => this.claimsChanged(),
+    });
   }
 
   get report(): ViewReport {
@@ -82,53 +94,12 @@ export class TriageDesk implements ComposerHost {
     }
     setInterval(() => this.claimsView.tick(this.api.clock.now()), 1_000);
     this.claimsChanged();
-    const grants = await this.readMine();
-    if (!grants) return;
-    this.loaded = true;
-    for (const grant of grants) this.adopt(grant);
-    this.claimsChanged();
-    const first = this.claims.list()[0];
-    if (first && this.composer.openId === null) this.openClaim(first.mentionId);
+    await this.sync.start();
   }
 
-  /** GET …/claims/mine, retried with backoff while the server cannot be reached. */
-  private async readMine(): Promise<ClaimGrant[] | null> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await this.api.mine();
-      } catch (error) {
-        if (error instanceof ApiError && error.status >= 400 && error.status < 500) {
-          this.say(`Your claims could not be loaded: ${reasonOf(error)}`, "error");
-          return null;
-        }
-        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt)));
-      }
-    }
-  }
-
-  private adopt(grant: ClaimGrant): void {
-    const claim = this.claims.grant(grant);
-    if (claim) claim.mention = this.feed.mention(claim.mentionId) ?? claim.mention;
-  }
-
-  /**
-   * After a reset the journal between two positions was never seen, and with it perhaps
-   * the end of a claim: what the server says this operator holds is the truth.
-   */
-  private async resync(): Promise<void> {
-    const grants = await this.readMine();
-    if (!grants) return;
-    const live = new Set(grants.map((grant) => grant.mention.id));
-    for (const claim of this.claims.list()) {
-      if (live.has(claim.mentionId) || this.ends.has(claim.mentionId)) continue;
-      this.claims.drop(claim.mentionId);
-      this.composer.claimEnded(
-        claim.mentionId,
-        "Your claim ended while this console was catching up with the feed.",
-      );
-    }
-    for (const grant of grants) this.adopt(grant);
-    this.claimsChanged();
+  /** The browser is online again, or the live socket is back: nothing waits for a timer. */
+  connectionBack(): void {
+    this.composer.connectionBack();
   }
 
   run(command: Command): boolean {
@@ -185,7 +156,7 @@ export class TriageDesk implements ComposerHost {
   /** A load or reset brought a snapshot (each mention with its reply and how it is doing). */
   snapshot(): void {
     this.snapshots += 1;
-    if (this.snapshots > 1 && this.loaded && this.powers.write) void this.resync();
+    if (this.snapshots > 1 && this.powers.write) void this.sync.resync();
   }
 
   retry(replyId: number): void {
@@ -238,12 +209,8 @@ export class TriageDesk implements ComposerHost {
     }
   }
 
-  /** Claims the mention; answers the claim, or undefined after saying why not. */
-  private async claim(
-    mention: Mention,
-    announce = true,
-    takeOver = false,
-  ): Promise<HeldClaim | undefined> {
+  /** Claims the mention; answers the claim, or why not after saying it. */
+  private async claim(mention: Mention, announce = true, takeOver = false): Promise<Claimed> {
     const held = this.claims.get(mention.id);
     if (held) {
       if (announce) this.say(`You already hold ${handleOf(mention)}'s mention: r replies.`);
@@ -253,15 +220,17 @@ export class TriageDesk implements ComposerHost {
       const grant = await this.once(`claim:${mention.id}`, () =>
         this.api.claim(mention.id, takeOver),
       );
-      const claim = grant ? this.claims.grant(grant) : null;
-      if (!claim) return undefined;
+      if (!grant) return { refused: "a claim on this mention is already on its way." };
+      const claim = this.claims.grant(grant);
+      if (!claim) return { refused: "that claim has already ended." };
       this.claimsChanged();
       if (announce) this.say(`You hold ${handleOf(mention)}'s mention: r replies, esc releases.`);
       return claim;
     } catch (error) {
       // A 409's detail names the holder and until when; a producer is also told shift+C.
-      this.say(claimRefused(error, this.powers.takeOver && !takeOver), "error");
-      return undefined;
+      const refusal = claimRefused(error, this.powers.takeOver && !takeOver);
+      this.say(refusal, "error");
+      return { refused: refusal };
     }
   }
 
@@ -291,17 +260,17 @@ export class TriageDesk implements ComposerHost {
   private async claimNext(): Promise<void> {
     if (this.inFlight.has("next")) return;
     const granted = this.once("next", () => this.api.claimNext()).then(
-      (grant) => {
+      (grant): Claimed => {
         const claim = grant ? this.claims.grant(grant) : null;
-        if (!claim) return undefined;
+        if (!claim) return { refused: "that claim has already ended." };
         // The feed's own copy, when it has one, is the one the journal keeps current.
         claim.mention = this.feed.mention(claim.mentionId) ?? claim.mention;
         this.feed.select(claim.mentionId);
         return claim;
       },
-      (error: unknown) => {
+      (error: unknown): Claimed => {
         this.say(reasonOf(error), "error");
-        return undefined;
+        return { refused: reasonOf(error) };
       },
     );
     await this.composer.openClaiming(null, granted);
@@ -315,6 +284,7 @@ export class TriageDesk implements ComposerHost {
     this.ending(mention.id, false);
     try {
       await this.once(key, () => this.api.dismiss(mention.id, held?.fence ?? null));
+      this.drafts.clear(mention.id);
       this.claims.drop(mention.id);
       if (this.composer.openId === mention.id) this.composer.close(false);
       this.claimsChanged();
@@ -340,6 +310,7 @@ export class TriageDesk implements ComposerHost {
     void this.once(`release:${mention.id}`, () => this.api.release(mention.id, held.fence))
       .then(
         () => {
+          this.drafts.clear(mention.id);
           this.claims.drop(mention.id);
           this.claimsChanged();
           this.say(`Released ${handleOf(mention)}'s mention.`);
@@ -362,26 +333,11 @@ export class TriageDesk implements ComposerHost {
     this.feed.select(mentionId);
     const mention = this.feed.mention(mentionId) ?? claim.mention;
     if (!mention) {
-      void this.fetchMention(mentionId).then((found) => found && this.openClaim(mentionId));
+      void this.sync.fetchMention(mentionId).then((found) => found && this.openClaim(mentionId));
       return;
     }
     this.composer.open(claim, mention);
     this.claimsChanged();
-  }
-
-  /** A claim's mention the feed does not hold, from the API; answers whether it came. */
-  private async fetchMention(mentionId: number): Promise<boolean> {
-    try {
-      const mention = await this.api.mention(mentionId);
-      const current = this.claims.get(mentionId);
-      if (!current) return false;
-      current.mention ??= mention;
-      this.claimsChanged();
-      return true;
-    } catch (error) {
-      this.say(`Mention ${mentionId} could not be loaded: ${reasonOf(error)}`, "error");
-      return false;
-    }
   }
 
   private noteChange(change: ClaimChange): void {
@@ -390,12 +346,17 @@ export class TriageDesk implements ComposerHost {
       // Claimed on another console of this operator's: its text comes from the feed, or
       // from the API when the feed no longer holds it.
       claim.mention ??= this.feed.mention(claim.mentionId) ?? null;
-      if (!claim.mention) void this.fetchMention(claim.mentionId);
+      if (!claim.mention) void this.sync.fetchMention(claim.mentionId);
       return;
     }
     if (this.ends.has(claim.mentionId)) return;
     const message = claimEndedMessage(claim.mention, claim.mentionId, change.why, change.by);
     this.composer.claimEnded(claim.mentionId, message);
+    // Answered, dismissed or released elsewhere: no text of it is worth keeping any more
+    // (the composer still shows it to copy). A claim that ran out or was taken over keeps
+    // it, offered again if the operator claims the mention anew.
+    const over = change.why !== "expired" && change.why !== "taken-over";
+    if (over) this.drafts.clear(claim.mentionId);
     if (this.composer.openId !== claim.mentionId) this.say(message, "error");
   }
 }

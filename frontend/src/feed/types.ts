@@ -84,6 +84,8 @@ export interface EventInfo {
   hashtags: string[];
   status: string;
   last_seq: number;
+  /** The journal's epoch: a resume into another history (a restored database) reloads. */
+  journal_epoch: string;
 }
 
 export interface MentionPage {

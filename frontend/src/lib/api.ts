@@ -14,20 +14,11 @@ export class ApiError extends Error {
 
 const TIMEOUT_MS = 10_000;
 
-interface ErrorItem {
-  message?: unknown;
-  msg?: unknown;
-}
-
 function describe(response: Response, body: unknown): string {
+  // Every API error carries `detail`, a sentence to show (docs/api-errors.md); a proxy's
+  // page in front of the server may not.
   const detail = body && typeof body === "object" ? (body as { detail?: unknown }).detail : null;
   if (typeof detail === "string" && detail) return detail;
-  if (Array.isArray(detail)) {
-    const messages = detail
-      .map((item: ErrorItem) => item.message ?? item.msg)
-      .filter((text): text is string => typeof text === "string" && text.length > 0);
-    if (messages.length) return messages.join(" ");
-  }
   if (response.status === 429) {
     const wait = response.headers.get("Retry-After");
     return wait

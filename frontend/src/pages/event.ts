@@ -33,7 +33,9 @@ feed.listen({
   onRetry: (replyId) => triage.retry(replyId),
   onUntag: (mentionId, tag) => triage.annotations.untag(mentionId, tag),
   onSnapshot: () => triage.snapshot(),
+  onLive: () => triage.connectionBack(),
 });
+window.addEventListener("online", () => triage.connectionBack());
 
 const scopes = {
   filters: ui.filters.form,

@@ -156,6 +156,48 @@ describe("StreamClient", () => {
     expect(client.lastSeq).toBe(90_001);
   });
 
+  it("resumes in the epoch its hello named, and in the new one after a reset", async () => {
+    const client = makeClient();
+    client.start(0);
+    last().receive({ type: "hello", connection_id: "c1", event_id: 7, last_seq: 3, epoch: "e1" });
+    last().receive(frameOf(1, 2, 3));
+    last().serverClose(1006);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(last().url).toBe("ws://desk/ws/events/7?after_seq=3&epoch=e1");
+
+    // The database was reset meanwhile: the server says so, and names its history.
+    last().receive({ type: "hello", connection_id: "c2", event_id: 7, last_seq: 40, epoch: "e2" });
+    last().receive({ type: "reset", reason: "another history", last_seq: 40, epoch: "e2" });
+    last().serverClose(1006);
+    await vi.advanceTimersByTimeAsync(500); // the second attempt in a row backs off more
+
+    expect(resets).toEqual([40]);
+    expect(client.currentEpoch).toBe("e2");
+    expect(last().url).toBe("ws://desk/ws/events/7?after_seq=40&epoch=e2");
+  });
+
+  it("sends the epoch it started with on its first connection", () => {
+    const client = makeClient();
+    client.start(12, "a1b2");
+
+    expect(last().url).toBe("ws://desk/ws/events/7?after_seq=12&epoch=a1b2");
+  });
+
+  it("after its login ended, reconnects once and stops if the handshake is refused", async () => {
+    const client = makeClient();
+    client.start(0);
+    last().open();
+    last().serverClose(4401);
+    await vi.advanceTimersByTimeAsync(250);
+    probeAnswer = "Log in again.";
+    last().serverClose(1006); // refused before it opened (a 403, which browsers hide)
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(sockets).toHaveLength(2);
+    expect(states.at(-1)).toEqual({ kind: "offline", reason: "Log in again.", final: true });
+    expect(client.lastSeq).toBe(0);
+  });
+
   it("pings every 10 s and gives up on a server silent for 25 s", async () => {
     const client = makeClient();
     client.start(0);

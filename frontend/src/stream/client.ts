@@ -1,6 +1,6 @@
 // The console's end of WS /ws/events/{id} (docs/stream.md): resume from the last seq
-// received, heartbeat both ways, reconnect with backoff, and hand on every entry exactly
-// once and in order, whatever the network does.
+// received, in the epoch it was received in, heartbeat both ways, reconnect with backoff,
+// and hand on every entry exactly once and in order, whatever the network does.
 
 import { CONNECTION_LOST, type Retry, backoffDelay, closeAction } from "./policy";
 import { type JournalEntry, type PresenceUser, type ServerFrame, parseFrame } from "./protocol";
@@ -24,7 +24,10 @@ export interface SocketLike {
 export interface StreamCallbacks {
   onEntries(entries: JournalEntry[]): void;
   onPresence(users: PresenceUser[]): void;
-  /** The server cannot replay what followed our position: reload as of `lastSeq`. */
+  /**
+   * The server cannot replay what followed our position (too far behind, or its database
+   * holds another history now): reload as of `lastSeq`.
+   */
   onReset(lastSeq: number, reason: string): void;
   onState(state: ConnectionState): void;
   /**
@@ -35,6 +38,7 @@ export interface StreamCallbacks {
 }
 
 export interface StreamOptions {
+  /** The socket's URL after `afterSeq`; the client adds the epoch it holds. */
   url(afterSeq: number): string;
   callbacks: StreamCallbacks;
   createSocket?: (url: string) => SocketLike;
@@ -61,10 +65,17 @@ const STABLE_AFTER_MS = 10_000;
 const VIEW_INTERVAL_MS = 150;
 const CLIENT_GAVE_UP = 4001;
 
+function withEpoch(url: string, epoch: string | null): string {
+  if (epoch === null) return url;
+  return `${url}${url.includes("?") ? "&" : "?"}epoch=${encodeURIComponent(epoch)}`;
+}
+
 export class StreamClient {
   private socket: SocketLike | null = null;
   private opened = false;
   private position = 0;
+  /** The history `position` counts in (from hello or reset); sent back on reconnect. */
+  private epoch: string | null = null;
   private attempt = 0;
   /** Until start(): the console is still loading its first state and has no position. */
   private stopped = true;
@@ -95,8 +106,15 @@ export class StreamClient {
     return this.position;
   }
 
-  start(afterSeq: number): void {
+  /** The epoch of the history the console holds; null before the first hello. */
+  get currentEpoch(): string | null {
+    return this.epoch;
+  }
+
+  /** Go live after `afterSeq`, of the history `epoch` (the journal API's) when known. */
+  start(afterSeq: number, epoch: string | null = null): void {
     this.position = afterSeq;
+    this.epoch = epoch;
     this.stopped = false;
     this.tickTimer = setInterval(() => this.tick(), 1_000);
     this.connect();
@@ -151,7 +169,7 @@ export class StreamClient {
     );
     let socket: SocketLike;
     try {
-      socket = this.createSocket(this.options.url(this.position));
+      socket = this.createSocket(withEpoch(this.options.url(this.position), this.epoch));
     } catch (error) {
       console.error("cannot open the live stream", error);
       this.scheduleRetry(CONNECTION_LOST);
@@ -188,6 +206,8 @@ export class StreamClient {
   private handle(frame: ServerFrame): void {
     switch (frame.type) {
       case "hello":
+        // A different epoch here is followed by a reset: the server tells us to reload.
+        this.epoch = frame.epoch ?? this.epoch;
         this.everLive = true;
         this.options.callbacks.onState({ kind: "live" });
         break;
@@ -199,6 +219,7 @@ export class StreamClient {
         break;
       case "reset":
         this.position = frame.last_seq;
+        this.epoch = frame.epoch ?? this.epoch;
         this.options.callbacks.onReset(frame.last_seq, frame.reason);
         break;
       case "error":

@@ -46,4 +46,8 @@ describe("closeAction", () => {
     expect(closeAction(4400)).toMatchObject({ kind: "stop" });
     expect(closeAction(4404)).toEqual({ kind: "stop", reason: "This event no longer exists." });
   });
+
+  it("tries again at once when the login it used ended: the browser may hold a newer one", () => {
+    expect(closeAction(4401)).toEqual({ kind: "retry", reason: "Your login ended.", floorMs: 0 });
+  });
 });

@@ -56,6 +56,10 @@ export function closeAction(code: number): CloseAction {
       return { kind: "retry", reason: "The server heard nothing from this console.", floorMs: 0 };
     case 4008:
       return { kind: "retry", reason: "The connection could not keep up.", floorMs: 0 };
+    case 4401:
+      // The login this socket used ended, but the browser may hold a newer one (a login in
+      // another tab): the next handshake tells, and a refused one is probed (→ log in).
+      return { kind: "retry", reason: "Your login ended.", floorMs: 0 };
     case 4400:
       return {
         kind: "stop",

@@ -20,10 +20,17 @@ export interface PresenceUser {
 }
 
 export type ServerFrame =
-  | { type: "hello"; connection_id: string; event_id: number; last_seq: number }
+  | {
+      type: "hello";
+      connection_id: string;
+      event_id: number;
+      last_seq: number;
+      /** The history the seqs belong to; null from a server without epochs. */
+      epoch: string | null;
+    }
   | { type: "entries"; entries: JournalEntry[] }
   | { type: "presence"; users: PresenceUser[] }
-  | { type: "reset"; reason: string; last_seq: number }
+  | { type: "reset"; reason: string; last_seq: number; epoch: string | null }
   | { type: "ping" }
   | { type: "pong" }
   | { type: "error"; message: string };
@@ -45,6 +52,9 @@ function isEntry(value: unknown): value is JournalEntry {
     isObject(value.data)
   );
 }
+
+const epochOf = (value: unknown): string | null =>
+  typeof value === "string" && value !== "" ? value : null;
 
 const strings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
@@ -79,6 +89,7 @@ export function parseFrame(text: string): ServerFrame | null {
             connection_id: String(frame.connection_id ?? ""),
             event_id: frame.event_id,
             last_seq: frame.last_seq,
+            epoch: epochOf(frame.epoch),
           }
         : null;
     case "entries":
@@ -94,7 +105,12 @@ export function parseFrame(text: string): ServerFrame | null {
         : null;
     case "reset":
       return isSeq(frame.last_seq)
-        ? { type: "reset", reason: String(frame.reason ?? ""), last_seq: frame.last_seq }
+        ? {
+            type: "reset",
+            reason: String(frame.reason ?? ""),
+            last_seq: frame.last_seq,
+            epoch: epochOf(frame.epoch),
+          }
         : null;
     case "ping":
     case "pong":

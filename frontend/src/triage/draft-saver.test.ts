@@ -106,6 +106,26 @@ describe("DraftSaver", () => {
     expect(saver.pending).toBe(false);
   });
 
+  it("sends what failed at once when the connection is back, not at the next renewal", async () => {
+    answer = () => Promise.reject(new Error("offline"));
+    const saver = makeSaver();
+    saver.start("");
+    text = "typed offline";
+    saver.changed();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(saves).toEqual(["typed offline"]);
+
+    answer = () => Promise.resolve();
+    saver.flush();
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(saves).toEqual(["typed offline", "typed offline"]);
+    expect(saver.pending).toBe(false);
+    saver.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(saves).toHaveLength(2);
+  });
+
   it("does nothing once stopped", async () => {
     const saver = makeSaver();
     saver.start("");

@@ -1,7 +1,8 @@
 // The half-typed reply kept with the claim on the server (POST /api/mentions/{id}/renew
 // with the draft): a second after the last keystroke, and every 20 seconds while the
 // composer is open, which also renews the lease. Saves never overlap: one asked for while
-// another is on its way goes after it, with the text as it is then.
+// another is on its way goes after it, with the text as it is then. A save that could not
+// reach the server goes again as soon as the connection is back (flush).
 
 export const DRAFT_DEBOUNCE_MS = 1_000;
 export const RENEW_EVERY_MS = 20_000;
@@ -40,6 +41,15 @@ export class DraftSaver {
     clearTimeout(this.debounce);
     const wait = this.options.debounceMs ?? DRAFT_DEBOUNCE_MS;
     this.debounce = setTimeout(() => void this.saveNow(false), wait);
+  }
+
+  /**
+   * The connection came back: what the server does not have yet goes now, not at the next
+   * keystroke or renewal.
+   */
+  flush(): void {
+    if (this.stopped || this.options.read() === this.saved) return;
+    void this.saveNow(false);
   }
 
   /** True while the text on screen may not be on the server yet. */

@@ -78,17 +78,23 @@ describe("ComposerView", () => {
     expect(ui.text.value).toBe("👍🏽");
   });
 
-  it("sends nothing while the claim is on its way", async () => {
+  it("lets Send be pressed while claiming, and holds the text while it waits", async () => {
     const view = await makeView();
     view.show(null, "");
     type("quick");
 
     view.setPending(true);
-    expect(ui.send.disabled).toBe(true);
+    expect(ui.send.disabled).toBe(false);
     expect(ui.saveState.textContent).toBe("Claiming…");
     expect(ui.to.textContent).toBe("the next mention…");
+
+    view.setBusy(true);
+    expect(ui.send.disabled).toBe(true);
+    expect(ui.text.readOnly).toBe(true);
+    view.setBusy(false);
     view.setPending(false);
-    expect(ui.send.disabled).toBe(false);
+    expect(ui.text.readOnly).toBe(false);
+    expect(ui.saveState.textContent).toBe("");
   });
 
   it("keeps the text to copy when the claim is lost", async () => {

@@ -43,7 +43,6 @@ export class ComposerView {
   private measure: Measure | null = null;
   private templates: SavedReply[] = [];
   private busy = false;
-  private pending = false;
   private gone = false;
 
   constructor(
@@ -121,17 +120,17 @@ export class ComposerView {
     this.gone = false;
   }
 
+  /** Sending (or waiting for the grant to send): the text is what goes, so it holds still. */
   setBusy(busy: boolean): void {
     this.busy = busy;
+    this.ui.text.readOnly = busy || this.gone;
     this.update();
   }
 
-  /** While the claim is on its way: type away, but nothing can be sent yet. */
+  /** While the claim is on its way: type away; Send waits for the grant. */
   setPending(pending: boolean): void {
-    this.pending = pending;
     if (pending) this.setSaveState("Claiming…");
     else if (this.ui.saveState.textContent === "Claiming…") this.setSaveState("");
-    this.update();
   }
 
   setSaveState(text: string): void {
@@ -220,7 +219,7 @@ export class ComposerView {
     }
     ui.count.classList.toggle("is-over", over);
     ui.text.setAttribute("aria-invalid", String(over));
-    ui.send.disabled = this.busy || this.pending || !this.check().ok;
+    ui.send.disabled = this.busy || !this.check().ok;
     ui.release.disabled = this.busy;
   }
 }

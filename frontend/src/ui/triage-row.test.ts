@@ -52,6 +52,15 @@ describe("a row's triage", () => {
     expect(row.classList.contains("is-held")).toBe(false);
   });
 
+  it("shows what was sent, and who sent it, as text", () => {
+    const reply = makeReply(1001, { text: "Silva, in the 89th! <b>@ana</b>" });
+    draw(makeMention(1, { state: "replied", reply }));
+
+    expect(text(".m-sent-by")).toBe("Olive: ");
+    expect(text(".m-sent-text")).toBe("Silva, in the 89th! <b>@ana</b>");
+    expect(row.querySelector(".m-sent b")).toBeNull();
+  });
+
   it("says a reply is published, marking a dry run", () => {
     const reply = makeReply(1001, { status: "published", dry_run: true, external_id: "dryrun-1" });
     draw(makeMention(1, { state: "replied", reply }));

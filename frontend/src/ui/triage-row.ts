@@ -1,8 +1,8 @@
 // What triage adds to a mention's row: who holds it and until when, who is typing a reply,
-// whether it was answered or dismissed, how its reply is doing on the network, and the
-// flag for the producer, the tags (each with its × to remove it) and the notes. Rows are
-// updated in place as entries arrive; a new, unclaimed mention (nearly every row in a
-// flood) costs one attribute and no extra nodes.
+// whether it was answered or dismissed, what was sent and how it is doing on the network,
+// and the flag for the producer, the tags (each with its × to remove it) and the notes.
+// Rows are updated in place as entries arrive; a new, unclaimed mention (nearly every row
+// in a flood) costs one attribute and no extra nodes.
 
 import { el } from "../lib/dom";
 import { formatClock } from "../lib/time";
@@ -150,9 +150,18 @@ function showOutcome(article: HTMLElement, mention: Mention): void {
       box.append(" ", retry);
     }
     box.title = reply.text;
-    parts.push(box);
+    parts.push(box, sentText(reply));
   }
   line.replaceChildren(...parts);
+}
+
+/** What was sent, on a line of its own: the row says how it was answered, not only that. */
+function sentText(reply: Reply): HTMLElement {
+  const line = el("span", "m-sent");
+  const who = reply.author?.display_name || reply.author?.username;
+  line.append(el("span", "m-sent-by", who ? `${who}: ` : "Reply: "));
+  line.append(el("span", "m-sent-text", reply.text));
+  return line;
 }
 
 // Rows that have shown something of triage: only they can have anything to clear.

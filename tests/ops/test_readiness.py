@@ -1,0 +1,40 @@
+"""Readiness for load balancers: ready or not, and nothing about why for anonymous callers."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from app.config import Settings
+
+
+async def test_a_process_that_reaches_its_database_is_ready(anon: httpx.AsyncClient) -> None:
+    response = await anon.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_an_unreachable_database_is_not_ready_and_the_reason_goes_to_the_log(
+    app: Any, anon: httpx.AsyncClient, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = Path(settings.database_url_resolved.removeprefix("sqlite+aiosqlite:///"))
+    # The database file turns into something SQLite cannot open, and the pooled connections
+    # (which keep the old file open) go, so the next check meets it as a restart would.
+    await app.state.db.dispose()
+    _replace_with_a_folder(path)
+
+    with caplog.at_level(logging.ERROR):
+        response = await anon.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
+    assert "unable to open database file" in caplog.text
+
+
+def _replace_with_a_folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
