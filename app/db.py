@@ -122,6 +122,10 @@ class _SqliteWriteSession(AsyncSession):
         await self._take_writer()
         return await super().get(*args, **kwargs)
 
+    async def connection(self, *args: Any, **kwargs: Any) -> Any:
+        await self._take_writer()
+        return await super().connection(*args, **kwargs)
+
     async def flush(self, *args: Any, **kwargs: Any) -> None:
         await self._take_writer()
         await super().flush(*args, **kwargs)

@@ -124,7 +124,10 @@ async def prepare(url: str) -> str:
 
 @contextlib.asynccontextmanager
 async def server(
-    url: str, data_dir: Path, extra_args: Sequence[str] = ()
+    url: str,
+    data_dir: Path,
+    extra_args: Sequence[str] = (),
+    broker_url: str | None = None,
 ) -> AsyncIterator[tuple[str, Process]]:
     """``uvicorn app.main:create_app`` on a free port, until it answers /healthz; stopped
     with SIGINT (then killed after 30 s) on the way out, whatever happened."""
@@ -135,6 +138,8 @@ async def server(
         "CUEDESK_DATA_DIR": str(data_dir),
         "CUEDESK_ENVIRONMENT": "development",
     }
+    if broker_url:
+        env["CUEDESK_BROKER_URL"] = broker_url
     command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     command += list(extra_args)
@@ -160,6 +165,34 @@ async def server(
         except TimeoutError:
             process.kill()
             await process.wait()
+
+
+@contextlib.asynccontextmanager
+async def redis_server() -> AsyncIterator[str]:
+    """A ``redis-server`` of our own on a free port, without persistence: pub/sub channels
+    are shared by every database of a Redis, so a shared one would mix other users' events
+    (``event:1``) into the benchmark's. Its URL; stopped on the way out."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server is not installed; pass --redis URL instead")
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        stdout=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError):
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise RuntimeError("redis-server did not listen within 5 s")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        if process.returncode is None:
+            process.terminate()
+        await process.wait()
 
 
 async def new_event(client: httpx.AsyncClient, name: str) -> int:
@@ -200,6 +233,16 @@ class Sampler:
             return None
         (t0, c0, w0), (t1, c1, w1) = before[-1], after[0]
         return 100 * (c1 - c0) / (t1 - t0), 100 * (w1 - w0) / (t1 - t0)
+
+    @staticmethod
+    def total_percent(
+        samplers: Sequence[Sampler], start: float, end: float
+    ) -> tuple[float, float] | None:
+        """:meth:`percent` summed over several processes (a server of several processes)."""
+        shares = [sampler.percent(start, end) for sampler in samplers]
+        if any(share is None for share in shares):
+            return None
+        return sum(s[0] for s in shares if s), sum(s[1] for s in shares if s)
 
 
 def weighted_percentiles(

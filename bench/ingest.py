@@ -3,15 +3,18 @@
 Starts ``uvicorn app.main:create_app`` in a subprocess on a fresh database (SQLite, and
 PostgreSQL with ``--postgres``), then measures, each for ``--duration`` seconds:
 
-* ``http``: clients POSTing batches of ``--batch`` mentions to /api/events/{id}/mentions;
+* ``http``: clients POSTing batches of ``--batch`` (25) mentions to /api/events/{id}/mentions;
 * ``simulator``: the built-in simulator at a steady 5,000 mentions/s;
 * ``simulator max``: the simulator in a goal spike (demand ~35,000/s): what the batcher
   sustains when it cannot keep up.
 
 "Stored" counts journal entries (``last_seq``) read back over the API, so a mention counts
 only once it is committed, numbered and readable. ``cpu`` is the server process's CPU time
-over the window (100% = one core); ``lag`` is received_at - created_at of the newest
-mention at the end (how far the pipeline trails the simulator's clock).
+over the window (100% = one core) and ``cpu/mention`` that CPU time divided by the
+mentions stored in the window: what a mention costs the server, whatever else the machine
+is doing (wall-clock rates are not: a busy machine lowers them); ``lag`` is received_at -
+created_at of the newest mention at the end (how far the pipeline trails the simulator's
+clock).
 
     python bench/ingest.py
     python bench/ingest.py --postgres postgresql://postgres@127.0.0.1:5432/postgres
@@ -57,6 +60,14 @@ class Result:
     seconds: float
     cpu_percent: float | None = None
     lag_ms: float | None = None
+    cpu_us_per_mention: float | None = None
+
+
+def per_mention_us(before: float | None, after: float | None, stored: int) -> float | None:
+    """The server's CPU time over a window, in µs per mention stored in it."""
+    if before is None or after is None or stored <= 0:
+        return None
+    return 1e6 * (after - before) / stored
 
 
 async def bench_http(
@@ -111,6 +122,7 @@ async def bench_http(
         stored / elapsed,
         elapsed,
         cpu_share(cpu_before, cpu_after, elapsed),
+        cpu_us_per_mention=per_mention_us(cpu_before, cpu_after, stored),
     )
 
 
@@ -151,7 +163,17 @@ async def bench_simulator(
         received = datetime.fromisoformat(item["received_at"].replace("Z", "+00:00"))
         created = datetime.fromisoformat(item["created_at"].replace("Z", "+00:00"))
         lag = (received - created).total_seconds() * 1000
-    return Result(backend, label, "batcher", (seq_after - seq_before) / elapsed, elapsed, cpu, lag)
+    stored = seq_after - seq_before
+    return Result(
+        backend,
+        label,
+        "batcher",
+        stored / elapsed,
+        elapsed,
+        cpu,
+        lag,
+        per_mention_us(cpu_before, cpu_after, stored),
+    )
 
 
 async def run_backend(backend: str, args: argparse.Namespace) -> list[Result]:
@@ -173,17 +195,21 @@ async def run_backend(backend: str, args: argparse.Namespace) -> list[Result]:
                         client, process, backend, "simulator 5000/s", steady, args.duration
                     )
                 )
-                spike = {"seed": 1, "rate": 5000, "start_minute": GOAL_MINUTE}
-                results.append(
-                    await bench_simulator(
-                        client, process, backend, "simulator max (spike)", spike, args.duration
+                if args.spike:
+                    spike = {"seed": 1, "rate": 5000, "start_minute": GOAL_MINUTE}
+                    results.append(
+                        await bench_simulator(
+                            client, process, backend, "simulator max (spike)", spike, args.duration
+                        )
                     )
-                )
     return results
 
 
 def print_table(results: list[Result]) -> None:
-    header = ("backend", "path", "batch", "mentions/s", "duration s", "server cpu", "lag ms")
+    header = (
+        "backend", "path", "batch", "mentions/s", "duration s", "server cpu", "cpu/mention",
+        "lag ms",
+    )  # fmt: skip
     rows = [
         (
             r.backend,
@@ -192,6 +218,7 @@ def print_table(results: list[Result]) -> None:
             f"{r.per_second:,.0f}",
             f"{r.seconds:.1f}",
             "n/a" if r.cpu_percent is None else f"{r.cpu_percent:.0f}%",
+            "n/a" if r.cpu_us_per_mention is None else f"{r.cpu_us_per_mention:.0f} µs",
             "" if r.lag_ms is None else f"{r.lag_ms:,.0f}",
         )
         for r in results
@@ -205,8 +232,11 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", metavar="URL", help="also run on this PostgreSQL server")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per run")
-    parser.add_argument("--batch", type=int, default=500, help="mentions per HTTP request")
+    parser.add_argument("--batch", type=int, default=25, help="mentions per HTTP request")
     parser.add_argument("--clients", type=int, default=2, help="concurrent HTTP clients")
+    parser.add_argument(
+        "--no-spike", dest="spike", action="store_false", help="skip the goal-spike run"
+    )
     args = parser.parse_args()
 
     results: list[Result] = []

@@ -1,11 +1,17 @@
 """Live stream benchmark: N consoles on one event's websocket while mentions pour in.
 
-For each run it starts ``uvicorn app.main:create_app`` (one process, per-message deflate
-off, default settings) on a fresh SQLite database, creates an event, opens N console
-websockets from ``after_seq=<last_seq>`` in worker processes, then POSTs mentions at the
-asked rate for ``--duration`` seconds: a batch every ``--interval`` seconds, each
-mention's ``created_at`` stamped with the wall-clock time of its send (ms precision).
-Then the consoles drain up to the journal's final last_seq (at most ``--settle`` s).
+For each run it starts ``uvicorn app.main:create_app`` (per-message deflate off, default
+settings) on a fresh SQLite database (PostgreSQL with ``--postgres``), creates an event,
+opens N console websockets from ``after_seq=<last_seq>`` in worker processes, then POSTs
+mentions at the asked rate for ``--duration`` seconds: a batch every ``--interval``
+seconds, each mention's ``created_at`` stamped with the wall-clock time of its send (ms
+precision). Then the consoles drain up to the journal's final last_seq (at most
+``--settle`` s).
+
+With ``--processes 2`` it starts two server processes on the same database, joined by a
+Redis broker (its own ``redis-server`` on a free port, or ``--redis URL``): console worker
+i connects to process i mod 2 and the POSTs alternate between them, so every mention is
+stored by one process and reaches half of the consoles through the other.
 
 Columns:
 * ``delivered/s``: entries received by all consoles a second, first send to last receipt;
@@ -17,7 +23,8 @@ Columns:
 * ``loss``: entries of (start, final last_seq] that a console never got (a reset counts
   what it skipped); ``dup``: entries received twice or out of order;
 * ``drain s``: after the last send, until every console had the final seq;
-* ``srv cpu``: the server's CPU from first send to the end of the drain (100% = a core);
+* ``srv cpu``: the server's CPU from first send to the end of the drain (100% = a core;
+  with several processes, their sum);
   ``srv wait``: how much of that window its event loop's thread was ready to run but had
   no core (another job, or our consoles: then the figures are not the server's alone);
 * ``srv rss MB``: its largest VmRSS over the run; ``cons cpu``: the console workers' CPU
@@ -30,6 +37,8 @@ It exits 1 when a run failed or lost an entry.
     python bench/stream.py
     python bench/stream.py --runs 200@1000 --duration 20
     python bench/stream.py --runs 10@500,200@5000:10 --workers 2 --settle 30
+    python bench/stream.py --runs 200@1000 --processes 2 \
+        --postgres postgresql://postgres@127.0.0.1:5432/postgres
 """
 
 from __future__ import annotations
@@ -62,6 +71,7 @@ from bench.common import (
     last_seq,
     new_event,
     prepare,
+    redis_server,
     server,
     weighted_percentiles,
 )
@@ -102,9 +112,10 @@ def stamp_now() -> str:
 
 
 async def ingest(
-    client: httpx.AsyncClient, event_id: int, rate: int, duration: float, interval: float
+    clients: list[httpx.AsyncClient], event_id: int, rate: int, duration: float, interval: float
 ) -> tuple[int, float, float]:
-    """POST ``rate`` mentions a second for ``duration`` s; (accepted, start, end) wall times.
+    """POST ``rate`` mentions a second for ``duration`` s, in turn to each of ``clients``
+    (one a server process); (accepted, start, end) wall times.
 
     Paced by the clock, not by the answers: each tick sends what is due so far, so a slow
     answer makes the next batch bigger rather than the rate lower (up to MAX_IN_FLIGHT
@@ -113,8 +124,9 @@ async def ingest(
     ids = itertools.count(1_900_000_000_000_000_000)
     in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
     tasks: list[asyncio.Task[int]] = []
+    turns = itertools.cycle(clients)
 
-    async def post(count: int) -> int:
+    async def post(client: httpx.AsyncClient, count: int) -> int:
         try:
             created = stamp_now()  # the send time, read back from each delivered entry
             body = orjson.dumps(
@@ -147,7 +159,7 @@ async def ingest(
         due = min(int(rate * min(elapsed, duration)) - sent, MAX_BATCH)
         if due > 0:
             await in_flight.acquire()
-            tasks.append(asyncio.create_task(post(due)))
+            tasks.append(asyncio.create_task(post(next(turns), due)))
             sent += due
         if elapsed >= duration and sent >= int(rate * duration):
             break
@@ -159,8 +171,11 @@ async def ingest(
 
 
 @contextlib.asynccontextmanager
-async def console_workers(count: int, config: WorkerConfig) -> AsyncIterator[list[Connection]]:
-    """``count`` worker processes sharing ``config.sockets`` between them; always reaped."""
+async def console_workers(
+    count: int, config: WorkerConfig, urls: list[str]
+) -> AsyncIterator[list[Connection]]:
+    """``count`` worker processes sharing ``config.sockets`` between them, worker i on
+    ``urls[i % len(urls)]``; always reaped."""
     context = multiprocessing.get_context("spawn")  # no fork of a running event loop
     workers: list[tuple[BaseProcess, Connection]] = []
     try:
@@ -169,7 +184,8 @@ async def console_workers(count: int, config: WorkerConfig) -> AsyncIterator[lis
             if share == 0:
                 continue
             ours, theirs = context.Pipe()
-            worker_config = WorkerConfig(config.url, config.token, share, config.start_seq)
+            url = urls[index % len(urls)]
+            worker_config = WorkerConfig(url, config.token, share, config.start_seq)
             process: BaseProcess = context.Process(
                 target=run_worker, args=(theirs, worker_config), daemon=True
             )
@@ -208,38 +224,57 @@ async def receive(pipe: Connection, expected: str, timeout: float) -> Any:
 
 async def run_one(spec: RunSpec, args: argparse.Namespace) -> dict[str, Any]:
     row: dict[str, Any] = {"spec": spec, "load": os.getloadavg()[0]}
-    async with fresh_database("sqlite", None) as (url, data_dir):
+    backend = "postgresql" if args.postgres else "sqlite"
+    async with contextlib.AsyncExitStack() as stack:
+        url, data_dir = await stack.enter_async_context(fresh_database(backend, args.postgres))
         token = await prepare(url)
-        async with server(url, data_dir, SERVER_ARGS) as (base, process):
+        broker = args.redis
+        if args.processes > 1 and broker is None:
+            broker = await stack.enter_async_context(redis_server())
+        bases, samplers = [], []
+        # One after the other: the first has migrated (nothing to do) before the next starts.
+        for _ in range(args.processes):
+            base, process = await stack.enter_async_context(
+                server(url, data_dir, SERVER_ARGS, broker_url=broker)
+            )
             print(f"  server pid {process.pid}", file=sys.stderr)
-            sampler = Sampler(process.pid)
-            sampling = asyncio.create_task(sampler.run())
-            try:
-                measured = await measure(spec, args, base, token)
-            finally:
-                sampling.cancel()
-    return summarise(row, sampler, *measured)
+            bases.append(base)
+            samplers.append(Sampler(process.pid))
+        sampling = [asyncio.create_task(sampler.run()) for sampler in samplers]
+        try:
+            measured = await measure(spec, args, bases, token)
+        finally:
+            for task in sampling:
+                task.cancel()
+    return summarise(row, samplers, *measured)
 
 
 async def measure(
-    spec: RunSpec, args: argparse.Namespace, base: str, token: str
+    spec: RunSpec, args: argparse.Namespace, bases: list[str], token: str
 ) -> tuple[list[WorkerResult], int, float, float]:
     """Consoles up, mentions in, consoles drained: (their results, accepted, send window)."""
     headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60.0) as client:
+    async with contextlib.AsyncExitStack() as stack:
+        clients = [
+            await stack.enter_async_context(
+                httpx.AsyncClient(base_url=base, headers=headers, timeout=60.0)
+            )
+            for base in bases
+        ]
+        client = clients[0]
         event_id = await new_event(client, "Bench: live stream")
         start_seq = await last_seq(client, event_id)
-        url = base.replace("http", "ws", 1) + f"/ws/events/{event_id}?after_seq={start_seq}"
-        async with console_workers(
-            args.workers, WorkerConfig(url, token, spec.consoles, start_seq)
-        ) as pipes:
+        path = f"/ws/events/{event_id}?after_seq={start_seq}"
+        urls = [base.replace("http", "ws", 1) + path for base in bases]
+        config = WorkerConfig(urls[0], token, spec.consoles, start_seq)
+        async with console_workers(args.workers, config, urls) as pipes:
             await asyncio.gather(*(receive(pipe, "ready", 120) for pipe in pipes))
             await asyncio.sleep(1.0)  # let the connect-time presence frames pass
             for pipe in pipes:
                 pipe.send(("go",))
             print(f"  {len(pipes)} workers ready; ingesting", file=sys.stderr)
             accepted, sent_from, sent_to = await ingest(
-                client, event_id, spec.rate, spec.duration, args.interval
+                clients, event_id, spec.rate, spec.duration, args.interval
             )
             final = await last_seq(client, event_id)
             for pipe in pipes:
@@ -254,7 +289,7 @@ async def measure(
 
 def summarise(
     row: dict[str, Any],
-    sampler: Sampler,
+    samplers: list[Sampler],
     results: list[WorkerResult],
     accepted: int,
     sent_from: float,
@@ -285,8 +320,8 @@ def summarise(
         closed=[code for r in results for code in r.closed],
         undrained=sum(r.undrained for r in results),
         drain=(max(drained) - sent_to) if all_drained else None,
-        server=sampler.percent(sent_from, window_end),
-        server_rss=sampler.max_rss,
+        server=Sampler.total_percent(samplers, sent_from, window_end),
+        server_rss=max(sampler.max_rss for sampler in samplers),
         console_cpu=100 * sum(r.cpu_seconds for r in results) / (window_end - sent_from),
     )
     return row
@@ -351,9 +386,20 @@ async def main() -> None:
     parser.add_argument("--settle", type=float, default=30.0, help="max seconds to drain")
     parser.add_argument("--interval", type=float, default=0.015, help="seconds between POSTs")
     parser.add_argument("--workers", type=int, default=2, help="console worker processes")
+    parser.add_argument("--postgres", metavar="URL", help="run on this PostgreSQL server")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="server processes (more than one: Redis)"
+    )
+    parser.add_argument(
+        "--redis", metavar="URL", help="the broker with --processes > 1 (default: our own)"
+    )
     args = parser.parse_args()
     if args.workers < 1 or args.interval <= 0 or args.settle < 0:
         parser.error("--workers must be >= 1, --interval > 0 and --settle >= 0")
+    if args.processes < 1 or args.workers < args.processes:
+        parser.error("--processes must be >= 1 and at most --workers (a worker per process)")
+    if args.processes > 1 and not args.postgres:
+        parser.error("--processes > 1 needs --postgres (SQLite is one process's database)")
     try:
         specs = [RunSpec.parse(text, args.duration) for text in args.runs.split(",")]
     except argparse.ArgumentTypeError as exc:

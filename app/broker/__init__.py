@@ -5,6 +5,6 @@ wakes listeners: the journal in the database is the truth, and anyone who missed
 catches up from it.
 """
 
-from app.broker.base import Broker, create_broker
+from app.broker.base import Broker, BrokerUnavailable, create_broker
 
-__all__ = ["Broker", "create_broker"]
+__all__ = ["Broker", "BrokerUnavailable", "create_broker"]

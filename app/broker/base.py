@@ -9,18 +9,35 @@ from typing import Any, Protocol
 logger = logging.getLogger(__name__)
 
 
+class BrokerUnavailable(Exception):
+    """The broker could not do what was asked within its time bound (down, slow or hung)."""
+
+
 class Broker(Protocol):
+    @property
+    def healthy(self) -> bool:
+        """Whether messages flow now: published ones go out and subscribed channels are
+        heard. When not, subscribers must read the journal themselves."""
+        ...
+
+    @property
+    def generation(self) -> int:
+        """Changes whenever messages may have been lost (a new connection, a failed send):
+        a subscriber that read the journal before the change reads it once more after."""
+        ...
+
     async def connect(self) -> None: ...
     async def disconnect(self) -> None: ...
-    async def publish(self, channel: str, message: Any) -> None: ...
     def offer(self, channel: str, message: Any) -> None:
         """Hand ``message`` over without waiting: sent in order, dropped if the broker is
         out (subscribers catch up from the journal)."""
         ...
 
-    def subscribe(
-        self, channel: str
-    ) -> contextlib.AbstractAsyncContextManager[asyncio.Queue[Any]]: ...
+    def subscribe(self, channel: str) -> contextlib.AbstractAsyncContextManager[asyncio.Queue[Any]]:
+        """Hear ``channel`` until the context exits: once entered, every message published
+        after it arrives in the queue while the broker stays healthy. Raises
+        :class:`BrokerUnavailable` if the subscription cannot be made in time."""
+        ...
 
 
 class MemoryBroker:
@@ -31,14 +48,19 @@ class MemoryBroker:
         self._subscribers: dict[str, set[asyncio.Queue[Any]]] = {}
         self._queue_size = queue_size
 
+    @property
+    def healthy(self) -> bool:
+        return True
+
+    @property
+    def generation(self) -> int:
+        return 0
+
     async def connect(self) -> None:
         return None
 
     async def disconnect(self) -> None:
         self._subscribers.clear()
-
-    async def publish(self, channel: str, message: Any) -> None:
-        self.offer(channel, message)
 
     def offer(self, channel: str, message: Any) -> None:
         for queue in tuple(self._subscribers.get(channel, ())):

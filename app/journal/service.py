@@ -20,9 +20,10 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Integer, String, column, insert, select, table, update
+from sqlalchemy import Connection, Integer, String, bindparam, column, insert, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.common.bulk import BulkInsert
 from app.common.errors import NotFound
 from app.common.time import isoformat_z, utcnow
 from app.db import after_commit, database_of
@@ -38,6 +39,17 @@ event_table = table(
     column("id", Integer),
     column("last_seq", Integer),
     column("journal_epoch", String),
+)
+
+
+# Built once: a statement built per call costs its construction and cache key each time.
+_INSERT_ENTRIES = BulkInsert(
+    insert(journal_table), ("event_id", "seq", "type", "at", "actor", "data")
+)
+_SET_LAST_SEQ = (
+    update(event_table)
+    .where(event_table.c.id == bindparam("counter_event_id"))
+    .values(last_seq=bindparam("new_last_seq"))
 )
 
 
@@ -60,11 +72,12 @@ async def lock_counter(session: AsyncSession, event_id: int) -> int:
     return int(last_seq)
 
 
-def entry_dict(seq: int, entry: NewEntry, at: datetime) -> dict[str, Any]:
+def entry_dict(seq: int, entry: NewEntry, at_z: str) -> dict[str, Any]:
+    """An entry as published; ``at_z`` is its time as :func:`isoformat_z` writes it."""
     return {
         "seq": seq,
         "type": entry.type,
-        "at": isoformat_z(at),
+        "at": at_z,
         "actor": entry.actor,
         "data": entry.data,
     }
@@ -79,11 +92,29 @@ async def write(
     """
     if not entries:
         return []
+    # The connection does not autoflush as session.execute does: ORM changes made before
+    # the entries still reach the database first.
+    await session.flush()
+    connection = await session.connection()
+    published = await connection.run_sync(write_on, event_id, last_seq, entries)
+    publish_after_commit(session, event_id, published)
+    return published
+
+
+def write_on(
+    connection: Connection, event_id: int, last_seq: int, entries: list[NewEntry]
+) -> list[dict[str, Any]]:
+    """:func:`write` for code already running on the transaction's connection (inside
+    ``run_sync``), which must then hand the result to :func:`publish_after_commit`."""
     now = utcnow()
     rows = []
     published = []
+    # A batch's entries mostly share one time: format each distinct time once.
+    at_z: dict[datetime, str] = {}
     for offset, entry in enumerate(entries, start=1):
         at = entry.at or now
+        if at not in at_z:
+            at_z[at] = isoformat_z(at)
         rows.append(
             {
                 "event_id": event_id,
@@ -94,22 +125,24 @@ async def write(
                 "data": orjson.dumps(entry.data).decode(),
             }
         )
-        published.append(entry_dict(last_seq + offset, entry, at))
-    await session.execute(insert(journal_table), rows)
-    await session.execute(
-        update(event_table)
-        .where(event_table.c.id == event_id)
-        .values(last_seq=last_seq + len(entries))
+        published.append(entry_dict(last_seq + offset, entry, at_z[at]))
+    _INSERT_ENTRIES.execute(connection, rows)
+    connection.execute(
+        _SET_LAST_SEQ, {"counter_event_id": event_id, "new_last_seq": last_seq + len(entries)}
     )
-    _publish_after_commit(session, [{"event_id": event_id, **item} for item in published])
     return published
 
 
 _UNPUBLISHED_KEY = "cuedesk_unpublished_entries"
 
 
-def _publish_after_commit(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
+def publish_after_commit(
+    session: AsyncSession, event_id: int, published: list[dict[str, Any]]
+) -> None:
     """Hand the transaction's entries to the broker once it commits, all in one message."""
+    if not published:
+        return
+    entries = [{"event_id": event_id, **item} for item in published]
     database = database_of(session)
     if database is None or database.publisher is None:
         return

@@ -11,15 +11,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.events.models import EventVip
+from app.common.errors import NotFound
+from app.events.models import Event, EventVip
 from app.mentions.models import Mention
 from app.mentions.priority import VIP_BONUS, VipSet, normalise_handle
 
 mention_table = Mention.__table__  # type: ignore[attr-defined]
 vip_table = EventVip.__table__  # type: ignore[attr-defined]
+event_table = Event.__table__  # type: ignore[attr-defined]
 
 # Bound parameters per statement: far below SQLite's and asyncpg's limits.
 _CHUNK = 500
@@ -45,6 +47,46 @@ async def load_vips(session: AsyncSession, event_id: int) -> VipSet:
         select(vip_table.c.network, vip_table.c.handle).where(vip_table.c.event_id == event_id)
     )
     return VipSet.from_pairs([(network, handle) for network, handle in result])
+
+
+# Built once: the hot path then skips their construction and cache keys.
+_LOCK_COUNTER = (
+    select(event_table.c.last_seq)
+    .where(event_table.c.id == bindparam("event_id"))
+    .with_for_update()
+)
+_VIPS = select(vip_table.c.network, vip_table.c.handle).where(
+    vip_table.c.event_id == bindparam("event_id")
+)
+_COUNTER_AND_VIPS = (
+    select(event_table.c.last_seq, vip_table.c.network, vip_table.c.handle)
+    .select_from(event_table.outerjoin(vip_table, vip_table.c.event_id == event_table.c.id))
+    .where(event_table.c.id == bindparam("event_id"))
+)
+
+
+def lock_counter_and_load_vips(connection: Connection, event_id: int) -> tuple[int, VipSet]:
+    """:func:`app.journal.service.lock_counter` then :func:`load_vips`, for ingest running on
+    the transaction's connection (inside ``run_sync``): the counter's last seq and the list
+    the batch is scored against.
+
+    On SQLite the writer holds the whole database from BEGIN IMMEDIATE, so one statement
+    reads both. On PostgreSQL the list must be read by a statement that starts after the
+    lock is granted: a joined read waiting for the lock would keep the VIP rows of its own
+    snapshot, the list from before a change that held the lock meanwhile.
+    """
+    params = {"event_id": event_id}
+    if connection.dialect.name == "postgresql":
+        last_seq = connection.execute(_LOCK_COUNTER, params).scalar_one_or_none()
+        if last_seq is None:
+            raise NotFound(f"Event {event_id} does not exist.", event_id=event_id)
+        result = connection.execute(_VIPS, params)
+        return int(last_seq), VipSet.from_pairs([(network, handle) for network, handle in result])
+    rows = connection.execute(_COUNTER_AND_VIPS, params).all()
+    if not rows:
+        raise NotFound(f"Event {event_id} does not exist.", event_id=event_id)
+    pairs = [(network, handle) for _seq, network, handle in rows if network is not None]
+    return int(rows[0][0]), VipSet.from_pairs(pairs)
 
 
 async def reapply(

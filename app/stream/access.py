@@ -15,11 +15,15 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 from app.auth.service import ANY_CREDENTIAL
-from app.broker import Broker
+from app.broker import Broker, BrokerUnavailable
+from app.common.backoff import Backoff
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "access"
+# How long start-up waits for the subscription: a broker that is out must not keep the
+# process from serving (its own sockets are closed directly; others' once it is back).
+SUBSCRIBE_WAIT_SECONDS = 5.0
 CLOSE_ACCESS_ENDED = 4401
 ACCESS_ENDED_REASON = "your login ended; log in again"
 
@@ -43,13 +47,17 @@ class AccessGuard:
         self._task: asyncio.Task[None] | None = None
 
     def announce(self, message: dict[str, Any]) -> None:
-        """Tell every process (this one included) that a login ended."""
+        """Close this process's sockets of the ended login at once, and tell the others
+        (closing a socket twice, when our own message comes back, is harmless)."""
+        self.close_ended(message)
         self._broker.offer(CHANNEL, message)
 
     async def start(self) -> None:
         subscribed = asyncio.Event()
         self._task = asyncio.create_task(self._listen(subscribed), name="stream-access")
-        await subscribed.wait()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(SUBSCRIBE_WAIT_SECONDS):
+                await subscribed.wait()
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -84,11 +92,22 @@ class AccessGuard:
         return len(closing)
 
     async def _listen(self, subscribed: asyncio.Event) -> None:
-        async with self._broker.subscribe(CHANNEL) as queue:
-            subscribed.set()
-            while True:
-                message = await queue.get()
-                try:
-                    self.close_ended(message)
-                except Exception:
-                    logger.exception("could not close the sockets of an ended login")
+        backoff = Backoff()
+        while True:
+            try:
+                async with self._broker.subscribe(CHANNEL) as queue:
+                    subscribed.set()
+                    backoff.reset()
+                    while True:
+                        self._take(await queue.get())
+            except BrokerUnavailable as exc:
+                logger.info("ended logins: not subscribed yet (%s)", exc)
+            except Exception:
+                logger.exception("ended logins: the subscription failed")
+            await asyncio.sleep(backoff.next_delay())
+
+    def _take(self, message: Any) -> None:
+        try:
+            self.close_ended(message)
+        except Exception:
+            logger.exception("could not close the sockets of an ended login")

@@ -3,8 +3,10 @@
 The hub listens to the broker, but trusts only the journal: an entry that arrives with a
 gap before it makes the hub read the missing ones from the database, and while consoles are
 connected it also polls the event's last seq, so a broker message that never came costs at
-most a poll interval. Entries become visible to sockets on a short tick, so that every
-socket that is up to date gets the very same frame (built once) with everything new.
+most a poll interval. While the broker is out (or the hub's subscription not made yet) it
+polls on its tick instead, so consoles keep streaming from the journal. Entries become
+visible to sockets on a short tick, so that every socket that is up to date gets the very
+same frame (built once) with everything new.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import time
 import uuid
 from typing import Any, Protocol
 
-from app.broker import Broker
+from app.broker import Broker, BrokerUnavailable
+from app.common.backoff import Backoff
 from app.db import Database
 from app.journal import service as journal
 from app.journal.visibility import Audience
@@ -28,6 +31,11 @@ logger = logging.getLogger(__name__)
 
 # How often each socket is checked for a due heartbeat, a stuck send or a silent console.
 WATCH_INTERVAL_SECONDS = 0.25
+# While the broker is out the journal is polled on the tick, but not more often than this:
+# a last-seq query per hub every 15 ms would cost a busy process more than the delay saves.
+DEGRADED_POLL_FLOOR_SECONDS = 0.05
+# While it is up, how often the poller looks whether it still is.
+FEED_CHECK_SECONDS = 0.25
 
 
 class Watched(Protocol):
@@ -58,6 +66,11 @@ class EventHub:
         self._ring = EncodedRing(ring_size, max_frame_entries)
         self._tick = tick_seconds
         self._poll = poll_seconds
+        self._degraded_poll = max(tick_seconds, DEGRADED_POLL_FLOOR_SECONDS)
+        # Whether the broker confirmed this hub's subscription (and it has not been left),
+        # and how many times it did.
+        self.subscribed = False
+        self._subscriptions = 0
         self._max_frame = max_frame_entries
         # Highest seq held contiguously in the ring (or known from the database at start).
         self.received_seq = 0
@@ -73,27 +86,32 @@ class EventHub:
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._poller_task: asyncio.Task[None] | None = None
-        self._ready = asyncio.Event()
+        self._starting: asyncio.Task[None] | None = None
         self.sockets = 0
         self.presence = PresenceBoard(event_id, broker, process_id, on_change=self.wake_all)
 
-    async def start(self) -> None:
-        await self.presence.start()
-        subscribed = asyncio.Event()
-        self._tasks.append(
-            asyncio.create_task(self._listen(subscribed), name=f"hub-{self.event_id}")
-        )
-        await subscribed.wait()
-        # Subscribed first, then read the position: anything committed after this read
-        # reaches us through the broker or the poll.
+    async def ready(self) -> None:
+        """Returns once the hub can serve sockets; the first caller starts it. Its start is
+        shared and shielded: a socket that leaves while waiting never cancels the query."""
+        if self._starting is None:
+            self._starting = asyncio.create_task(self._start(), name=f"hub-start-{self.event_id}")
+        await asyncio.shield(self._starting)
+
+    async def _start(self) -> None:
+        # Serving needs only the journal's position, never the broker: the subscription is
+        # made (and remade) by the listener, and until it is up the poller reads the journal
+        # on every tick, a read that starts after the subscription covering what it missed.
         async with self.db.read_session() as session:
             self.received_seq = self.visible_seq = await journal.last_seq(session, self.event_id)
+        self.presence.start()
+        self._tasks.append(asyncio.create_task(self._listen(), name=f"hub-{self.event_id}"))
         self._tasks.append(asyncio.create_task(self._ticker(), name=f"hub-tick-{self.event_id}"))
         self._tasks.append(asyncio.create_task(self._watchdog(), name=f"hub-watch-{self.event_id}"))
         self._poller_task = asyncio.create_task(self._poller(), name=f"hub-poll-{self.event_id}")
-        self._ready.set()
 
     async def stop(self) -> None:
+        if self._starting is not None:
+            await asyncio.wait([self._starting], timeout=5)
         await self.presence.stop()
         self._stopping.set()
         self._poke.set()
@@ -125,16 +143,29 @@ class EventHub:
             for connection in tuple(self._watched):
                 connection.inspect(now)
 
-    async def _listen(self, subscribed: asyncio.Event) -> None:
-        async with self._broker.subscribe(f"event:{self.event_id}") as queue:
-            subscribed.set()
-            await self._ready.wait()
-            while True:
-                entries: list[dict[str, Any]] = await queue.get()
-                try:
-                    self._accept(entries)
-                except Exception:
-                    logger.exception("event %s: could not take in journal entries", self.event_id)
+    async def _listen(self) -> None:
+        backoff = Backoff()
+        while True:
+            try:
+                async with self._broker.subscribe(f"event:{self.event_id}") as queue:
+                    self.subscribed = True
+                    self._subscriptions += 1
+                    backoff.reset()
+                    while True:
+                        self._take(await queue.get())
+            except BrokerUnavailable as exc:
+                logger.info("event %s: not subscribed to the broker (%s)", self.event_id, exc)
+            except Exception:
+                logger.exception("event %s: broker subscription failed", self.event_id)
+            finally:
+                self.subscribed = False
+            await asyncio.sleep(backoff.next_delay())
+
+    def _take(self, entries: list[dict[str, Any]]) -> None:
+        try:
+            self._accept(entries)
+        except Exception:
+            logger.exception("event %s: could not take in journal entries", self.event_id)
 
     def _accept(self, entries: list[dict[str, Any]]) -> None:
         for entry in entries:
@@ -183,14 +214,33 @@ class EventHub:
                 self.visible_seq = self.received_seq
                 self.wake_all()
 
+    def _feed(self) -> tuple[int, int] | None:
+        """While new entries reach this hub through the broker, what identifies that feed:
+        it changes whenever the broker may have lost messages (see ``Broker.generation``)
+        or the hub subscribed anew. None while they do not."""
+        if not (self.subscribed and self._broker.healthy):
+            return None
+        return self._subscriptions, self._broker.generation
+
     async def _poller(self) -> None:
+        # The feed under which the last poll started, and when: a poll that starts under
+        # a feed has read everything committed before it, the feed brings the rest.
+        polled_feed: tuple[int, int] | None = None
+        polled_at = 0.0
         while not self._stopping.is_set():
+            wait = FEED_CHECK_SECONDS if self._feed() is not None else self._degraded_poll
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self._poll):
+                async with asyncio.timeout(wait):
                     await self._poke.wait()
+            poked = self._poke.is_set()
             self._poke.clear()
             if self._stopping.is_set():
                 return
+            feed, now = self._feed(), time.monotonic()
+            if feed is not None and feed == polled_feed and not poked:
+                if now - polled_at < self._poll:
+                    continue
+            polled_feed, polled_at = feed, now
             try:
                 async with self.db.read_session() as session:
                     latest = await journal.last_seq(session, self.event_id)
@@ -218,26 +268,22 @@ class HubRegistry:
         self._broker = broker
         self._options = {"process_id": uuid.uuid4().hex, **hub_options}
         self._hubs: dict[int, EventHub] = {}
-        self._lock = asyncio.Lock()
 
     @contextlib.asynccontextmanager
     async def attach(self, event_id: int) -> Any:
-        async with self._lock:
-            hub = self._hubs.get(event_id)
-            if hub is None:
-                hub = EventHub(event_id, self.db, self._broker, **self._options)
-                await hub.start()
-                self._hubs[event_id] = hub
-            hub.sockets += 1
+        # No await between looking a hub up and counting the socket in, so no lock: a hub
+        # that is slow to start holds only the sockets of its own event.
+        hub = self._hubs.get(event_id)
+        if hub is None:
+            hub = self._hubs[event_id] = EventHub(event_id, self.db, self._broker, **self._options)
+        hub.sockets += 1
         try:
+            await hub.ready()
             yield hub
         finally:
-            async with self._lock:
-                hub.sockets -= 1
-                last = hub.sockets == 0 and self._hubs.get(event_id) is hub
-                if last:
-                    del self._hubs[event_id]
-            if last:
+            hub.sockets -= 1
+            if hub.sockets == 0 and self._hubs.get(event_id) is hub:
+                del self._hubs[event_id]
                 await hub.stop()
 
     def socket_counts(self) -> dict[int, int]:
@@ -245,8 +291,7 @@ class HubRegistry:
         return {event_id: hub.sockets for event_id, hub in self._hubs.items()}
 
     async def stop(self) -> None:
-        async with self._lock:
-            hubs = list(self._hubs.values())
-            self._hubs.clear()
+        hubs = list(self._hubs.values())
+        self._hubs.clear()
         for hub in hubs:
             await hub.stop()

@@ -3,7 +3,9 @@
 Each process publishes a snapshot of its own connections on the event's presence channel
 whenever they change and every few seconds; every process merges the snapshots it hears and
 forgets a process that has been silent too long (it crashed). The merged view is what the
-consoles are sent as ``{"type": "presence", ...}``.
+consoles are sent as ``{"type": "presence", ...}``. A process's own snapshot goes into its
+view directly, not through the broker, so while the broker is out each process still shows
+its own people; the others come back when it does.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from typing import Any
 
 import orjson
 
-from app.broker import Broker
-from app.ops import metrics
+from app.broker import Broker, BrokerUnavailable
+from app.common.backoff import Backoff
 
 logger = logging.getLogger(__name__)
 
@@ -43,18 +45,15 @@ class PresenceBoard:
         self.version = 0
         self.frame = '{"type":"presence","users":[]}'
 
-    async def start(self) -> None:
-        subscribed = asyncio.Event()
+    def start(self) -> None:
         self._tasks = [
-            asyncio.create_task(self._listen(subscribed), name=f"presence-{self.event_id}"),
+            asyncio.create_task(self._listen(), name=f"presence-{self.event_id}"),
             asyncio.create_task(self._publisher(), name=f"presence-pub-{self.event_id}"),
         ]
-        await subscribed.wait()
 
     async def stop(self) -> None:
         self._local.clear()
-        with contextlib.suppress(Exception):
-            await self._publish()  # tell the other processes our people left
+        self._publish()  # tell the other processes our people left
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -69,11 +68,10 @@ class PresenceBoard:
         if self._local.pop(connection_id, None) is not None:
             self._publish_soon.set()
 
-    async def _publish(self) -> None:
-        await self._broker.publish(
-            self._channel,
-            {"process": self._process_id, "connections": list(self._local.values())},
-        )
+    def _publish(self) -> None:
+        connections = list(self._local.values())
+        self._broker.offer(self._channel, {"process": self._process_id, "connections": connections})
+        self._remember(self._process_id, connections)
 
     async def _publisher(self) -> None:
         while True:
@@ -84,29 +82,40 @@ class PresenceBoard:
                     await self._publish_soon.wait()
                 await asyncio.sleep(DEBOUNCE_SECONDS)  # one message for a burst of changes
             self._publish_soon.clear()
-            try:
-                await self._publish()
-            except Exception:
-                metrics.BROKER_ERRORS.labels("publish").inc()
-                logger.exception("event %s: publishing presence failed", self.event_id)
+            self._publish()
             self._expire()
 
-    async def _listen(self, subscribed: asyncio.Event) -> None:
-        async with self._broker.subscribe(self._channel) as queue:
-            subscribed.set()
-            while True:
-                message = await queue.get()
-                try:
-                    process = str(message["process"])
-                    connections = list(message["connections"])
-                except (KeyError, TypeError):
-                    logger.warning("event %s: ignoring a malformed presence message", self.event_id)
-                    continue
-                if connections:
-                    self._snapshots[process] = (time.monotonic() + EXPIRE_SECONDS, connections)
-                else:
-                    self._snapshots.pop(process, None)
-                self._rebuild()
+    async def _listen(self) -> None:
+        backoff = Backoff()
+        while True:
+            try:
+                async with self._broker.subscribe(self._channel) as queue:
+                    backoff.reset()
+                    self._publish_soon.set()  # whoever missed us while we were away
+                    while True:
+                        self._take(await queue.get())
+            except BrokerUnavailable as exc:
+                logger.info("event %s: presence not subscribed yet (%s)", self.event_id, exc)
+            except Exception:
+                logger.exception("event %s: presence subscription failed", self.event_id)
+            await asyncio.sleep(backoff.next_delay())
+
+    def _take(self, message: Any) -> None:
+        try:
+            process = str(message["process"])
+            connections = list(message["connections"])
+        except (KeyError, TypeError):
+            logger.warning("event %s: ignoring a malformed presence message", self.event_id)
+            return
+        if process != self._process_id:  # our own went in directly, and may be newer
+            self._remember(process, connections)
+
+    def _remember(self, process: str, connections: list[dict[str, Any]]) -> None:
+        if connections:
+            self._snapshots[process] = (time.monotonic() + EXPIRE_SECONDS, connections)
+        else:
+            self._snapshots.pop(process, None)
+        self._rebuild()
 
     def _expire(self) -> None:
         now = time.monotonic()

@@ -32,9 +32,11 @@ def token_of(server: LiveServer, username: str) -> str:
     """An API token of `username`'s, to read their claims (and drafts) as they would."""
 
     async def make() -> str:
+        async with server.app.state.db.read_session() as session:
+            user = await auth.find_login_user(session, username)
+        assert await auth.check_password(user, PASSWORD) is not None
+        assert user is not None
         async with server.app.state.db.transaction() as session:
-            user = await auth.authenticate(session, username, PASSWORD)
-            assert user is not None
             _row, token = await auth.create_api_token(session, user, name="draft checks")
         return token
 
