@@ -21,6 +21,8 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     data_dir: Path = DEFAULT_DATA_DIR
+    # Where the console's built scripts are (Vite's output); unset means frontend/dist.
+    console_dist_dir: Path | None = None
     # Empty means "an SQLite file in data_dir"; resolved by ``database_url_resolved``.
     database_url: str = ""
     broker_url: str = "memory://"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -19,12 +19,13 @@ from app.common import log_redaction
 from app.common.body_limit import BodyLimit
 from app.common.http_errors import ERROR_RESPONSES, install_error_handlers
 from app.config import Settings, get_settings
-from app.console.router import FRONTEND_DIR
+from app.console.router import FRONTEND_DIR, console_manifest
 from app.console.router import router as console_router
 from app.db import Database
 from app.events.router import router as events_router
 from app.ingest.manager import SourceManager
 from app.ingest.router import router as sources_router
+from app.ingest.sources import SourceKind
 from app.journal.router import router as journal_router
 from app.mentions.router import router as mentions_router
 from app.ops import metrics
@@ -43,7 +44,10 @@ from app.triage.sweeper import ClaimSweeper
 logger = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, source_kinds: Sequence[SourceKind] = ()
+) -> FastAPI:
+    """The app; ``source_kinds`` adds kinds of source to the built-in ones."""
     settings = settings or get_settings()
 
     @contextlib.asynccontextmanager
@@ -65,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 broker.offer(f"event:{event_id}", items)
 
         db = Database(url, publisher=publish)
-        sources = SourceManager(db, settings)
+        sources = SourceManager(db, settings, extra_kinds=source_kinds)
         hubs = hub_registry(settings, db, broker)
         access = AccessGuard(broker)
         db.signals[auth.ACCESS_ENDED] = access.announce
@@ -114,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(metrics.RequestMetrics)
     app.state.settings = settings
+    app.state.console_manifest = console_manifest(settings.console_dist_dir)
     install_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(events_router)

@@ -97,6 +97,7 @@ async def current_user(request: Request) -> User:
             "Log in first (POST /api/auth/login) or send an API token.",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    await service.record_api_token_use(get_database(request), login)
     request.state.user = login.user
     # Which session or token it was: what a stream ticket is tied to.
     request.state.login = login

@@ -77,6 +77,9 @@ class ApiTokenPublic(BaseModel):
     id: int
     name: str
     created_at: datetime
+    last_used_at: datetime | None = Field(
+        default=None, description="When the token was last used, to the minute; null if never."
+    )
 
 
 class ApiTokenCreated(ApiTokenPublic):

@@ -22,12 +22,12 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pwdlib import PasswordHash
 from pwdlib.exceptions import UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -35,7 +35,7 @@ from sqlmodel import col
 from app.auth.models import ApiToken, Role, User, UserSession
 from app.common.errors import Conflict, Invalid, NotFound
 from app.common.time import as_utc, utcnow
-from app.db import database_of
+from app.db import Database, database_of
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,8 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
 MAX_DISPLAY_NAME_LENGTH = 128
 MAX_TOKEN_NAME_LENGTH = 100
+# How exactly an API token's last use is kept: a token's list shows "last used" to this.
+LAST_USED_PRECISION = timedelta(minutes=1)
 _USERNAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 _hasher = PasswordHash((Argon2Hasher(),))
@@ -62,6 +64,8 @@ class Login:
 
     user: User
     credential: str
+    # For an API token, when it was last used (to the minute): whether to record this use.
+    token_last_used_at: datetime | None = None
 
 
 def _access_ended(session: AsyncSession, user_id: int, ended: str) -> None:
@@ -377,7 +381,7 @@ async def revoke_api_token(session: AsyncSession, user: User, token_id: int) -> 
 
 # Built once: every API call runs it, and building it costs as much as running it.
 _LOGIN_BY_TOKEN_HASH = (
-    select(User, col(ApiToken.id))
+    select(User, col(ApiToken.id), col(ApiToken.last_used_at))
     .join(ApiToken, col(ApiToken.user_id) == col(User.id))
     .where(col(ApiToken.token_hash) == bindparam("token_hash"), col(ApiToken.revoked_at).is_(None))
 )
@@ -389,15 +393,45 @@ async def login_for_api_token(session: AsyncSession, token: str) -> Login | None
     row = (await session.execute(_LOGIN_BY_TOKEN_HASH, {"token_hash": _token_hash(token)})).first()
     if row is None:
         return None
-    user, token_id = row
+    user, token_id, last_used_at = row
     if not user.is_active:
         return None
-    return Login(user, f"api_token:{token_id}")
+    return Login(user, f"api_token:{token_id}", token_last_used_at=last_used_at)
 
 
 async def user_for_api_token(session: AsyncSession, token: str) -> User | None:
     login = await login_for_api_token(session, token)
     return login.user if login else None
+
+
+async def record_api_token_use(db: Database, login: Login) -> None:
+    """Note when the API token of ``login`` was last used, to the minute
+    (``LAST_USED_PRECISION``); nothing for a browser session.
+
+    The caller is looked up in a read session, so this writes in a short transaction of its
+    own, and at most once a minute per token: on SQLite every write queues for the one
+    writer, and a script polling with its token must not make every read it does a write.
+    """
+    kind, _, raw_id = login.credential.partition(":")
+    if kind != "api_token":
+        return
+    now = utcnow()
+    last = login.token_last_used_at
+    if last is not None and now - as_utc(last) < LAST_USED_PRECISION:
+        return
+    async with db.transaction() as session:
+        # Conditional: of requests racing at the minute's turn, one writes.
+        await session.execute(
+            update(ApiToken)
+            .where(
+                col(ApiToken.id) == int(raw_id),
+                or_(
+                    col(ApiToken.last_used_at).is_(None),
+                    col(ApiToken.last_used_at) <= now - LAST_USED_PRECISION,
+                ),
+            )
+            .values(last_used_at=now)
+        )
 
 
 async def login_for_credential(

@@ -27,8 +27,9 @@ from app.events.models import Network
 
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
 
+DEFAULT_DIST_DIR = FRONTEND_DIR / "dist"
+
 templates = Jinja2Templates(directory=FRONTEND_DIR / "templates")
-manifest = Manifest(FRONTEND_DIR / "dist")
 
 LOGIN_ENTRY = "src/pages/login.ts"
 EVENTS_ENTRY = "src/pages/events.ts"
@@ -55,6 +56,16 @@ _ASSET_HEADERS = {
     "X-Content-Type-Options": "nosniff",
 }
 _ASSET_TYPES = {".js": "text/javascript", ".css": "text/css", ".map": "application/json"}
+
+
+def console_manifest(dist_dir: Path | None) -> Manifest:
+    """The manifest of the console built in ``dist_dir`` (``CUEDESK_CONSOLE_DIST_DIR``)."""
+    return Manifest(dist_dir or DEFAULT_DIST_DIR)
+
+
+def _manifest(request: Request) -> Manifest:
+    manifest: Manifest = request.app.state.console_manifest
+    return manifest
 
 
 def safe_next(value: str | None) -> str:
@@ -89,7 +100,7 @@ def _render(
     *,
     entry: str,
 ) -> HTMLResponse:
-    assets = manifest.entry(entry)
+    assets = _manifest(request).entry(entry)
     if assets is None:
         # Say so on the page rather than serve a console that silently does nothing.
         status_code = status.HTTP_503_SERVICE_UNAVAILABLE
@@ -179,9 +190,9 @@ async def event_page(request: Request, event_id: str, session: SessionDep) -> Re
 
 
 @router.get("/assets/{name}")
-async def built_asset(name: str) -> Response:
+async def built_asset(name: str, request: Request) -> Response:
     """The console's built scripts and styles (``frontend/dist/assets``)."""
-    path = manifest.assets_dir / name
+    path = _manifest(request).assets_dir / name
     if not ASSET_NAME.fullmatch(name) or ".." in name or not path.is_file():
         return Response(status_code=status.HTTP_404_NOT_FOUND)
     media_type = _ASSET_TYPES.get(path.suffix)

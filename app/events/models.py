@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -8,6 +7,7 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from app.common.time import UTCDateTime, utcnow
+from app.journal.models import new_journal_epoch
 
 
 class EventStatus(StrEnum):
@@ -38,13 +38,9 @@ class Event(SQLModel, table=True):
     last_seq: int = Field(default=0)
     # Which history the journal's numbers belong to: a database reset or restored holds
     # other entries under the same seqs, and a console resuming with another epoch reloads.
-    journal_epoch: str = Field(default_factory=lambda: new_journal_epoch(), max_length=32)
+    journal_epoch: str = Field(default_factory=new_journal_epoch, max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-
-def new_journal_epoch() -> str:
-    return secrets.token_hex(8)
 
 
 class EventVip(SQLModel, table=True):

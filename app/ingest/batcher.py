@@ -111,9 +111,6 @@ class Batcher:
             self._writer = asyncio.create_task(self._run(), name="ingest-batcher")
         return self._writer
 
-    async def put(self, event_id: int, source_id: int | None, item: MentionIn) -> None:
-        await self.put_many(event_id, source_id, (item,))
-
     async def put_many(
         self, event_id: int, source_id: int | None, items: Sequence[MentionIn]
     ) -> None:

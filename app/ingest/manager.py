@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,7 +37,7 @@ from app.ingest import service
 from app.ingest.batcher import Batcher
 from app.ingest.leader import Leadership, leadership_for
 from app.ingest.models import Source, SourceStatus
-from app.ingest.sources import EventInfo, SourceContext, get_kind
+from app.ingest.sources import KINDS, EventInfo, SourceContext, SourceKind, get_kind, parse_config
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +65,17 @@ def _describe(exc: BaseException) -> str:
 
 class SourceManager:
     def __init__(
-        self, db: Database, settings: Settings, *, leadership: Leadership | None = None
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        leadership: Leadership | None = None,
+        extra_kinds: Sequence[SourceKind] = (),
     ) -> None:
         self.db = db
         self.settings = settings
+        # The kinds this server runs: the built-in ones and any the app was given.
+        self.kinds: dict[str, SourceKind] = {**KINDS, **{kind.name: kind for kind in extra_kinds}}
         self.batcher = Batcher.from_settings(db, settings, on_missing_event=self._event_gone)
         self._leadership = leadership or leadership_for(db)
         self._leading = False
@@ -124,7 +132,7 @@ class SourceManager:
         actor: str | None,
     ) -> Source:
         """Persist a running source (journaled ``source.started``); it starts on commit."""
-        kind = get_kind(kind_name)
+        kind = get_kind(kind_name, self.kinds)
         config = kind.prepare(config)
         row = await service.create(
             session, event_id, kind.name, config.model_dump(mode="json"), actor
@@ -145,6 +153,10 @@ class SourceManager:
         if changed:
             after_commit(session, functools.partial(self._cancel, source_id))
         return row
+
+    def parse_config(self, kind_name: str, raw: dict[str, Any]) -> BaseModel:
+        """The kind's validated configuration (raises ``UnknownKind`` or ``ValidationError``)."""
+        return parse_config(kind_name, raw, self.kinds)
 
     async def list_for_event(self, session: AsyncSession, event_id: int) -> list[Source]:
         return await service.list_for_event(session, event_id)
@@ -252,7 +264,7 @@ class SourceManager:
     async def _run(self, launch: _Launch) -> None:
         source_id, event_id = launch.source_id, launch.event_id
         try:
-            kind = get_kind(launch.kind)
+            kind = get_kind(launch.kind, self.kinds)
             config = kind.config_model.model_validate(launch.config)
             async with self.db.read_session() as session:
                 # Read inside the session: leaving it expires the row.

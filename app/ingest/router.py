@@ -15,7 +15,7 @@ from app.ingest import service
 from app.ingest.manager import SourceManager
 from app.ingest.models import Source
 from app.ingest.schemas import SourceCreate, SourcePublic
-from app.ingest.sources import UnknownKind, parse_config
+from app.ingest.sources import UnknownKind
 
 router = APIRouter(prefix="/api/events", tags=["sources"])
 
@@ -25,10 +25,10 @@ def _manager(request: Request) -> SourceManager:
     return manager
 
 
-def _parse(data: SourceCreate) -> Any:
+def _parse(data: SourceCreate, manager: SourceManager) -> Any:
     """The kind's validated config, or a 422 shaped like every other validation error."""
     try:
-        return parse_config(data.kind, data.config)
+        return manager.parse_config(data.kind, data.config)
     except UnknownKind as exc:
         raise RequestValidationError(
             [{"type": "value_error", "loc": ("body", "kind"), "msg": str(exc), "input": data.kind}]
@@ -50,8 +50,9 @@ async def start_source(
 ) -> Source:
     """Start a source of mentions for the event (``kind`` ``simulator`` by default). A
     running source resumes when the server restarts, until it is stopped."""
-    config = _parse(data)
-    return await _manager(request).create(session, event_id, data.kind, config, actor=user.username)
+    manager = _manager(request)
+    config = _parse(data, manager)
+    return await manager.create(session, event_id, data.kind, config, actor=user.username)
 
 
 @router.get("/{event_id}/sources", response_model=list[SourcePublic])

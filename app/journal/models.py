@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import Text
@@ -20,3 +21,8 @@ class JournalEntry(SQLModel, table=True):
     actor: str | None = Field(default=None, max_length=64)
     # JSON text, encoded once when written and sent as it is.
     data: str = Field(sa_type=Text)
+
+
+def new_journal_epoch() -> str:
+    """A name for one history of an event's journal (``Event.journal_epoch``)."""
+    return secrets.token_hex(8)

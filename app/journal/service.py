@@ -20,18 +20,26 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Integer, String, bindparam, column, insert, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.common.bulk import BulkInsert
 from app.common.errors import NotFound
 from app.common.time import isoformat_z, utcnow
 from app.db import after_commit, database_of
-from app.events.models import Event, new_journal_epoch
-from app.journal.models import JournalEntry
+from app.journal.models import JournalEntry, new_journal_epoch
 
 journal_table = JournalEntry.__table__  # type: ignore[attr-defined]
-event_table = Event.__table__  # type: ignore[attr-defined]
+# The counter is a column of the event's row (``Event.last_seq``), so that locking it also
+# queues the event's own edits; its epoch (``Event.journal_epoch``) sits beside it. The
+# journal names just the columns it uses rather than import the events domain, which sits
+# above it (events journal their changes).
+event_table = table(
+    "event",
+    column("id", Integer),
+    column("last_seq", Integer),
+    column("journal_epoch", String),
+)
 
 
 # Built once: a statement built per call costs its construction and cache key each time.

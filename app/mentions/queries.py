@@ -13,9 +13,10 @@ from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
+from app.auth.people import holder_dict
 from app.common.errors import NotFound
 from app.mentions.models import Mention, MentionNote, MentionState, MentionTag
-from app.mentions.service import holder_dict, note_dict, public_dict
+from app.mentions.service import note_dict, public_dict
 from app.replies import views as reply_views
 
 mention_table = Mention.__table__  # type: ignore[attr-defined]

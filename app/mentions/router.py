@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 import orjson
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from app.auth.deps import CurrentUser, WriterUser
+from app.auth.deps import CurrentUser, ProducerUser, WriterUser
 from app.common.errors import Invalid
 from app.common.ids import MAX_ID, Id
 from app.common.text import StoredText
@@ -14,9 +14,10 @@ from app.db import SessionDep
 from app.events import service as events
 from app.events.models import Network
 from app.journal.visibility import shown_to
-from app.mentions import queries, service, tags
+from app.mentions import queries, service, tags, vips
 from app.mentions.models import MentionState
 from app.mentions.schemas import IngestResult, MentionIn, MentionPage
+from app.mentions.vip_schemas import VipList, VipListIn, VipListUpdated
 
 router = APIRouter(prefix="/api/events", tags=["mentions"])
 
@@ -112,3 +113,18 @@ async def list_mentions(
         "has_more": has_more,
         "next_cursor": next_cursor,
     }
+
+
+@router.get("/{event_id}/vips", response_model=VipList, tags=["events"])
+async def get_vips(event_id: Id, session: SessionDep, _user: WriterUser) -> dict[str, Any]:
+    """The VIP list: handles whose mentions come first in the triage queue."""
+    return {"event_id": event_id, "vips": await vips.get_vips(session, event_id)}
+
+
+@router.put("/{event_id}/vips", response_model=VipListUpdated, tags=["events"])
+async def replace_vips(
+    event_id: Id, data: VipListIn, session: SessionDep, user: ProducerUser
+) -> dict[str, Any]:
+    """Replace the VIP list. Handles are matched without ``@`` and case; a handle without a
+    network counts on every network. Mentions already stored are re-prioritised."""
+    return await vips.replace_vips(session, event_id, data.vips, actor=user.username)

@@ -4,11 +4,12 @@ from typing import Annotated
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
+from app.auth.people import HolderPublic
 from app.common.text import InputModel
 from app.common.time import ApiTime, UtcTime
 from app.events.models import Network
 from app.mentions.models import MentionState
-from app.replies.models import ReplyStatus
+from app.replies.schemas import ReplyPublic
 
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
 
@@ -48,37 +49,12 @@ class AuthorPublic(BaseModel):
     avatar_url: str | None
 
 
-class HolderPublic(BaseModel):
-    username: str
-    display_name: str
-
-
 class ClaimPublic(BaseModel):
     """A mention's claim as everyone sees it (the draft is only shown to its holder)."""
 
     holder: HolderPublic
     lease_until: UtcTime
     fence: int
-
-
-class ReplyPublic(BaseModel):
-    """A reply and how its publishing goes (app/replies)."""
-
-    id: int
-    mention_id: int
-    event_id: int
-    network: str
-    text: str
-    status: ReplyStatus
-    attempts: int
-    last_error: str | None
-    next_attempt_at: UtcTime | None
-    external_id: str | None
-    external_url: str | None
-    dry_run: bool | None
-    author: HolderPublic | None
-    created_at: UtcTime
-    published_at: UtcTime | None
 
 
 class NotePublic(BaseModel):

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.people import holder_dict
 from app.common.bulk import BulkInsert
 from app.common.time import isoformat_z, utcnow
 from app.journal import service as journal
@@ -33,11 +34,6 @@ class IngestOutcome:
     accepted: int = 0
     duplicates: int = 0
     entries: list[dict[str, Any]] = field(default_factory=list)
-
-
-def holder_dict(username: str, display_name: str) -> dict[str, str]:
-    """Who holds a claim, as the API and the journal name them."""
-    return {"username": username, "display_name": display_name}
 
 
 def note_dict(

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 
 from app.common.errors import NotFound
+from app.common.sql import affected
 from app.common.time import utcnow
 from app.config import Settings
 from app.db import Database
@@ -30,7 +31,6 @@ from app.replies import service as replies
 from app.replies import views
 from app.replies.models import ReplyStatus
 from app.replies.publishers import Outgoing, Published, Publishers, PublishFailed
-from app.triage.sql import affected
 
 logger = logging.getLogger(__name__)
 

@@ -1,62 +1,25 @@
-"""Replies over HTTP: answer a held mention, follow and retry its publishing, saved replies."""
+"""Replies over HTTP: send a failed one again, and the event's saved replies. Answering a
+held mention, and the replies of a mention, are triage's (app/triage/router.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
 from app.auth.deps import CurrentUser, WriterUser
 from app.common.http_errors import error_response
 from app.common.ids import Id
-from app.config import Settings
 from app.db import SessionDep
 from app.replies import saved, service
 from app.replies.schemas import (
-    ReplyList,
     ReplyPublic,
-    ReplyRequest,
     SavedReplyCreate,
     SavedReplyList,
     SavedReplyPublic,
 )
 
 router = APIRouter(tags=["replies"])
-
-REFUSALS: dict[int | str, dict[str, Any]] = {
-    status.HTTP_409_CONFLICT: error_response("Your claim ended, or the mention is answered"),
-    status.HTTP_422_UNPROCESSABLE_CONTENT: error_response(
-        "Empty, or too long for the network: says by how much (`over_by`)"
-    ),
-}
-
-
-@router.post(
-    "/api/mentions/{mention_id}/reply",
-    response_model=ReplyPublic,
-    status_code=status.HTTP_201_CREATED,
-    responses=REFUSALS,
-)
-async def reply_to_mention(
-    mention_id: Id, body: ReplyRequest, request: Request, session: SessionDep, user: WriterUser
-) -> dict[str, Any]:
-    """Answer the mention you hold (send your claim's ``fence``). The mention is answered at
-    once; the reply is then published (dry-run unless a network publisher is configured),
-    and its progress arrives on the stream as ``reply.*`` entries."""
-    settings: Settings = request.app.state.settings
-    return await service.reply(
-        session,
-        mention_id,
-        user,
-        text=body.text,
-        fence=body.fence,
-        mastodon_limit=settings.mastodon_max_characters,
-    )
-
-
-@router.get("/api/mentions/{mention_id}/replies", response_model=ReplyList)
-async def list_replies(mention_id: Id, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
-    return {"replies": await service.list_for_mention(session, mention_id)}
 
 
 @router.post(
@@ -101,11 +64,3 @@ async def delete_saved_reply(saved_id: Id, session: SessionDep, user: WriterUser
     """Delete a saved reply: its author or a producer may."""
     await saved.remove(session, saved_id, user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@router.get("/api/mentions/{mention_id}/saved-replies", response_model=SavedReplyList)
-async def saved_replies_for_mention(
-    mention_id: Id, session: SessionDep, _user: CurrentUser
-) -> dict[str, Any]:
-    """The event's saved replies, filled in for this mention's author."""
-    return {"saved_replies": await saved.list_for_mention(session, mention_id)}

@@ -13,18 +13,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
+from app.auth.people import holder_dict
 from app.common.errors import NotFound
 from app.common.time import isoformat_z, utcnow
 from app.events import service as events
 from app.journal import service as journal
-from app.mentions.models import Mention
-from app.mentions.service import holder_dict
 from app.replies.access import require_author_or_producer
 from app.replies.models import SavedReply
 
 saved_table = SavedReply.__table__  # type: ignore[attr-defined]
 user_table = User.__table__  # type: ignore[attr-defined]
-mention_table = Mention.__table__  # type: ignore[attr-defined]
 
 
 def fill(template: str, handle: str, name: str) -> str:
@@ -68,19 +66,12 @@ async def list_for_event(session: AsyncSession, event_id: int) -> list[dict[str,
     return [_public(row) for row in await _rows(session, saved_table.c.event_id == event_id)]
 
 
-async def list_for_mention(session: AsyncSession, mention_id: int) -> list[dict[str, Any]]:
-    result = await session.execute(
-        select(
-            mention_table.c.event_id, mention_table.c.author_handle, mention_table.c.author_name
-        ).where(mention_table.c.id == mention_id)
-    )
-    mention = result.one_or_none()
-    if mention is None:
-        raise NotFound(f"Mention {mention_id} does not exist.", mention_id=mention_id)
-    rows = await _rows(session, saved_table.c.event_id == mention.event_id)
-    return [
-        _public(row, fill(row["text"], mention.author_handle, mention.author_name)) for row in rows
-    ]
+async def list_filled(
+    session: AsyncSession, event_id: int, handle: str, name: str
+) -> list[dict[str, Any]]:
+    """The event's saved replies, filled in for the author ``handle`` called ``name``."""
+    rows = await _rows(session, saved_table.c.event_id == event_id)
+    return [_public(row, fill(row["text"], handle, name)) for row in rows]
 
 
 async def create(

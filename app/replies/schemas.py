@@ -4,21 +4,34 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from app.auth.people import HolderPublic
 from app.common.text import InputModel
 from app.common.time import UtcTime
-from app.mentions.schemas import HolderPublic, ReplyPublic
-from app.triage.schemas import Fence
+from app.replies.models import ReplyStatus
 
 # Far beyond any network's limit: the length check says by how much a text is over; this
 # only keeps absurd bodies out.
 MAX_REPLY_TEXT = 10000
 
 
-class ReplyRequest(InputModel):
-    model_config = ConfigDict(extra="forbid")
+class ReplyPublic(BaseModel):
+    """A reply and how its publishing goes."""
 
-    text: Annotated[str, StringConstraints(max_length=MAX_REPLY_TEXT)]
-    fence: Fence
+    id: int
+    mention_id: int
+    event_id: int
+    network: str
+    text: str
+    status: ReplyStatus
+    attempts: int
+    last_error: str | None
+    next_attempt_at: UtcTime | None
+    external_id: str | None
+    external_url: str | None
+    dry_run: bool | None
+    author: HolderPublic | None
+    created_at: UtcTime
+    published_at: UtcTime | None
 
 
 class ReplyList(BaseModel):

@@ -1,10 +1,9 @@
-"""Replying to a mention: the holder's check, the length check, and the outbox row.
+"""Replies: the length check, the outbox row, sending a failed one again.
 
-A reply is accepted in one transaction: the fence still holds the mention, the text fits
-the network, the mention becomes ``replied`` (its claim and draft end), and the reply is
-stored with a fresh idempotency key and journaled (``mention.replied``). Publishing happens
-after the commit, from the outbox (app/replies/outbox.py), so a slow or failing network
-never holds the operator's request and nothing accepted is lost.
+A reply is accepted (:mod:`app.triage.replying`) in the transaction that answers its
+mention, and stored here with a fresh idempotency key. Publishing happens after the
+commit, from the outbox (app/replies/outbox.py), so a slow or failing network never holds
+the operator's request and nothing accepted is lost.
 """
 
 from __future__ import annotations
@@ -17,17 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
 from app.common.errors import Conflict, Invalid, NotFound
+from app.common.sql import affected
 from app.common.time import utcnow
 from app.db import database_of
 from app.journal import service as journal
-from app.mentions.models import Mention, MentionState
-from app.mentions.service import holder_dict
 from app.replies.access import require_author_or_producer
 from app.replies.length import check_length
 from app.replies.models import ReplyStatus
 from app.replies.views import public_dict, reply_table, with_author
-from app.triage import claims
-from app.triage.sql import affected
 
 # The name the outbox registers its wake-up under (Database.wakers).
 OUTBOX_WAKER = "outbox"
@@ -39,8 +35,6 @@ def _wake_outbox_after_commit(session: AsyncSession) -> None:
     if database is not None:
         database.wake_after_commit(session, OUTBOX_WAKER)
 
-
-mention_table = Mention.__table__  # type: ignore[attr-defined]
 
 NETWORK_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky"}
 
@@ -57,53 +51,41 @@ async def get_public(session: AsyncSession, reply_id: int) -> dict[str, Any]:
     return public_dict(await get_row(session, reply_id))
 
 
-async def reply(
-    session: AsyncSession,
-    mention_id: int,
-    user: User,
-    *,
-    text: str,
-    fence: int,
-    mastodon_limit: int,
-) -> dict[str, Any]:
-    """Accept ``user``'s reply to the mention they hold (claim ``fence``) for publishing."""
-    event_id = await claims.event_of(session, mention_id)
-    await journal.lock_counter(session, event_id)
-    mention = await claims.check_fence(session, mention_id, user, fence)
-    checked = check_length(mention.network, text, mastodon_limit=mastodon_limit)
+def check_fits(network: str, text: str, *, mastodon_limit: int) -> None:
+    """Refuse (422, saying by how much) a text that the network would not take."""
+    checked = check_length(network, text, mastodon_limit=mastodon_limit)
     if not checked.valid:
-        network = NETWORK_NAMES.get(mention.network, mention.network)
+        name = NETWORK_NAMES.get(network, network)
         raise Invalid(
-            f"The reply cannot go to {network}: {checked.reason}.",
-            network=mention.network,
+            f"The reply cannot go to {name}: {checked.reason}.",
+            network=network,
             length=checked.length,
             limit=checked.limit,
             over_by=max(0, -checked.remaining),
         )
+
+
+async def queue(
+    session: AsyncSession,
+    *,
+    event_id: int,
+    mention_id: int,
+    author: User,
+    network: str,
+    in_reply_to: str,
+    text: str,
+) -> dict[str, Any]:
+    """Store a reply for the outbox to publish, with a fresh idempotency key, and wake the
+    outbox once the transaction commits; returns the reply's public shape."""
     now = utcnow()
-    changed = await affected(
-        session,
-        update(mention_table)
-        .where(
-            mention_table.c.id == mention_id,
-            mention_table.c.claimed_by_id == user.id,
-            mention_table.c.claim_fence == fence,
-            mention_table.c.state == MentionState.claimed.value,
-        )
-        .values(
-            state=MentionState.replied.value, claimed_by_id=None, lease_until=None, claim_draft=None
-        ),
-    )
-    if changed != 1:  # pragma: no cover - check_fence held it under the counter lock
-        raise Conflict(f"Your claim on mention {mention_id} ended; claim it again.")
     result = await session.execute(
         reply_table.insert()
         .values(
             event_id=event_id,
             mention_id=mention_id,
-            author_id=user.id,
-            network=mention.network,
-            in_reply_to=mention.external_id,
+            author_id=author.id,
+            network=network,
+            in_reply_to=in_reply_to,
             text=text,
             idempotency_key=uuid.uuid4().hex,
             status=ReplyStatus.queued.value,
@@ -113,20 +95,7 @@ async def reply(
         )
         .returning(reply_table.c.id)
     )
-    reply_id = int(result.scalar_one())
-    public = await get_public(session, reply_id)
-    await journal.append(
-        session,
-        event_id,
-        "mention.replied",
-        {
-            "mention_id": mention_id,
-            "holder": holder_dict(user.username, user.display_name),
-            "fence": fence,
-            "reply": public,
-        },
-        user.username,
-    )
+    public = await get_public(session, int(result.scalar_one()))
     _wake_outbox_after_commit(session)
     return public
 
@@ -166,7 +135,7 @@ async def retry(session: AsyncSession, reply_id: int, user: User) -> dict[str, A
 
 
 async def list_for_mention(session: AsyncSession, mention_id: int) -> list[dict[str, Any]]:
-    await claims.event_of(session, mention_id)  # 404 for a mention that does not exist
+    """The mention's replies, oldest first."""
     result = await session.execute(
         with_author().where(reply_table.c.mention_id == mention_id).order_by(reply_table.c.id)
     )

@@ -8,8 +8,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
+from app.auth.people import holder_dict
 from app.common.time import isoformat_z
-from app.mentions.service import holder_dict
 from app.replies.models import Reply, ReplyStatus
 
 reply_table = Reply.__table__  # type: ignore[attr-defined]

@@ -29,7 +29,6 @@ from app.stream.ring import encode_entry, entries_frame
 logger = logging.getLogger(__name__)
 
 # Close codes a console acts on (documented in docs/stream.md).
-CLOSE_GOING_AWAY = 1001
 CLOSE_POLICY = 1008
 CLOSE_IDLE = 4000
 CLOSE_TOO_SLOW = 4008

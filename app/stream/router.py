@@ -73,8 +73,11 @@ async def _socket_user(websocket: WebSocket) -> ConsoleUser | None:
     authorization = websocket.headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
         async with db.read_session() as session:
-            token = authorization[7:].strip()
-            return _console_user(await auth.login_for_api_token(session, token))
+            login = await auth.login_for_api_token(session, authorization[7:].strip())
+            user = _console_user(login)
+        if login is not None:
+            await auth.record_api_token_use(db, login)
+        return user
     if ticket := websocket.query_params.get("ticket"):
         async with db.transaction() as session:
             return _console_user(await tickets.redeem(session, ticket))

@@ -14,15 +14,16 @@ from sqlalchemy import delete, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
+from app.auth.people import holder_dict
 from app.common.errors import Conflict
+from app.common.sql import affected
 from app.common.time import utcnow
 from app.journal import service as journal
 from app.mentions import queries
 from app.mentions.models import Mention, MentionNote, MentionTag
-from app.mentions.service import holder_dict, note_dict
+from app.mentions.service import note_dict
 from app.mentions.tags import MAX_TAGS_PER_MENTION
-from app.triage.claims import event_of, lock_mention
-from app.triage.sql import affected
+from app.triage.lifecycle import event_of, lock_mention
 
 mention_table = Mention.__table__  # type: ignore[attr-defined]
 tag_table = MentionTag.__table__  # type: ignore[attr-defined]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from app.auth.people import holder_dict
 from app.common.errors import Conflict
 from app.common.time import as_utc, isoformat_z
 from app.mentions.models import MentionState
-from app.mentions.service import holder_dict
 
 
 def clock(value: datetime) -> str:

@@ -1,4 +1,4 @@
-"""Triage over HTTP: claims, dismissal, tags, flags and notes.
+"""Triage over HTTP: claims, replies, dismissal, tags, flags and notes.
 
 Every action is journaled, so every console sees it on the live stream; a lost claim race
 answers 409 naming the holder and the lease end.
@@ -22,7 +22,8 @@ from app.journal.visibility import shown_to
 from app.mentions import queries
 from app.mentions.schemas import MentionPublic
 from app.mentions.tags import normalise_tag
-from app.triage import annotate, claims, dismissal
+from app.replies.schemas import ReplyList, ReplyPublic, SavedReplyList
+from app.triage import annotate, claims, dismissal, replying
 from app.triage.schemas import (
     ClaimGrant,
     ClaimRequest,
@@ -35,6 +36,7 @@ from app.triage.schemas import (
     NotePublic,
     ReleaseRequest,
     RenewRequest,
+    ReplyRequest,
     TagRequest,
 )
 
@@ -98,6 +100,52 @@ async def release_claim(
 ) -> dict[str, Any]:
     """Give the mention back to the queue."""
     return await claims.release(session, mention_id, user, body.fence)
+
+
+REPLY_REFUSALS: dict[int | str, dict[str, Any]] = {
+    status.HTTP_409_CONFLICT: error_response("Your claim ended, or the mention is answered"),
+    status.HTTP_422_UNPROCESSABLE_CONTENT: error_response(
+        "Empty, or too long for the network: says by how much (`over_by`)"
+    ),
+}
+
+
+@router.post(
+    "/api/mentions/{mention_id}/reply",
+    response_model=ReplyPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=REPLY_REFUSALS,
+    tags=["replies"],
+)
+async def reply_to_mention(
+    mention_id: Id, body: ReplyRequest, request: Request, session: SessionDep, user: WriterUser
+) -> dict[str, Any]:
+    """Answer the mention you hold (send your claim's ``fence``). The mention is answered at
+    once; the reply is then published (dry-run unless a network publisher is configured),
+    and its progress arrives on the stream as ``reply.*`` entries."""
+    return await replying.reply(
+        session,
+        mention_id,
+        user,
+        text=body.text,
+        fence=body.fence,
+        mastodon_limit=_settings(request).mastodon_max_characters,
+    )
+
+
+@router.get("/api/mentions/{mention_id}/replies", response_model=ReplyList, tags=["replies"])
+async def list_replies(mention_id: Id, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
+    return {"replies": await replying.replies_of(session, mention_id)}
+
+
+@router.get(
+    "/api/mentions/{mention_id}/saved-replies", response_model=SavedReplyList, tags=["replies"]
+)
+async def saved_replies_for_mention(
+    mention_id: Id, session: SessionDep, _user: CurrentUser
+) -> dict[str, Any]:
+    """The event's saved replies, filled in for this mention's author."""
+    return {"saved_replies": await replying.saved_replies_for(session, mention_id)}
 
 
 @router.post("/api/mentions/{mention_id}/dismiss", response_model=MentionPublic, responses=CONFLICT)

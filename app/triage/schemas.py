@@ -4,11 +4,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.auth.people import HolderPublic
 from app.common.ids import MAX_ID
 from app.common.text import InputModel
 from app.common.time import UtcTime
-from app.mentions.schemas import HolderPublic, MentionPublic, NotePublic
+from app.mentions.schemas import MentionPublic, NotePublic
 from app.mentions.tags import TagIn
+from app.replies.schemas import MAX_REPLY_TEXT
 
 Fence = Annotated[int, Field(ge=1, le=MAX_ID, description="The fence number your claim was given.")]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -92,3 +94,10 @@ class NoteCreate(InputModel):
 
 class NoteList(BaseModel):
     notes: list[NotePublic]
+
+
+class ReplyRequest(InputModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, StringConstraints(max_length=MAX_REPLY_TEXT)]
+    fence: Fence

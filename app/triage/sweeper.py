@@ -1,8 +1,9 @@
 """The claim sweeper: frees claims whose lease has ended and journals ``mention.claim_expired``.
 
 Every server process runs one. Each frees a claim with an UPDATE conditional on the claim
-it saw (mention id and fence, still past its end), so when several processes find the same
-expired claim exactly one frees and journals it; the others' updates match nothing.
+it saw (mention id and fence, still past its end: :func:`app.triage.lifecycle.expire`), so
+when several processes find the same expired claim exactly one frees and journals it; the
+others' updates match nothing.
 """
 
 from __future__ import annotations
@@ -13,17 +14,15 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app.auth.models import User
 from app.common.errors import NotFound
-from app.common.time import isoformat_z, utcnow
+from app.common.time import utcnow
 from app.db import Database
 from app.journal import service as journal
-from app.journal.service import NewEntry
 from app.mentions.models import Mention, MentionState
-from app.mentions.service import holder_dict
-from app.triage.sql import affected
+from app.triage import lifecycle
 
 logger = logging.getLogger(__name__)
 
@@ -73,35 +72,10 @@ async def expire_due(db: Database, *, now: datetime | None = None, limit: int = 
             except NotFound:
                 continue  # the event was deleted meanwhile, with its mentions
             entries = []
-            for item in claims:
-                changed = await affected(
-                    session,
-                    update(mention_table)
-                    .where(
-                        mention_table.c.id == item["id"],
-                        mention_table.c.claim_fence == item["claim_fence"],
-                        mention_table.c.state == MentionState.claimed.value,
-                        mention_table.c.lease_until < now,
-                    )
-                    .values(
-                        claimed_by_id=None,
-                        lease_until=None,
-                        claim_draft=None,
-                        state=MentionState.new.value,
-                    ),
-                )
-                if changed == 1:
-                    entries.append(
-                        NewEntry(
-                            "mention.claim_expired",
-                            {
-                                "mention_id": item["id"],
-                                "holder": holder_dict(item["username"], item["display_name"]),
-                                "fence": item["claim_fence"],
-                                "lease_until": isoformat_z(item["lease_until"]),
-                            },
-                        )
-                    )
+            for claim in claims:
+                entry = await lifecycle.expire(session, claim, now=now)
+                if entry is not None:
+                    entries.append(entry)
             await journal.write(session, event_id, last_seq, entries)
             freed += len(entries)
     return freed

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import update
 
+from app.auth.models import ApiToken
 from app.db import Database
 from tests.auth.conftest import SAME_ORIGIN, Login
 from tests.conftest import make_user
@@ -68,6 +71,36 @@ async def test_operator_can_ingest_but_not_create_events(client_as: Any, event_i
     assert ingest.status_code == 200, ingest.text
 
 
+async def test_a_token_shows_when_it_was_last_used_to_the_minute(
+    db: Database, login: Login, anon: httpx.AsyncClient
+) -> None:
+    await make_user(db, "poller", role="producer")
+    browser = await login("poller")
+    created = await browser.post("/api/auth/tokens", json={"name": "poller"}, headers=SAME_ORIGIN)
+    bearer = {"Authorization": f"Bearer {created.json()['token']}"}
+    assert created.json()["last_used_at"] is None
+
+    assert (await anon.get("/api/auth/me", headers=bearer)).status_code == 200
+    (token,) = (await browser.get("/api/auth/tokens")).json()
+    first_use = datetime.fromisoformat(token["last_used_at"])
+    assert datetime.now(UTC) - first_use < timedelta(minutes=1)
+
+    # Within the minute, neither a read nor a write records the use again.
+    assert (await anon.get("/api/auth/me", headers=bearer)).status_code == 200
+    made = await anon.post("/api/events", json={"name": "By script"}, headers=bearer)
+    assert made.status_code == 201
+    (token,) = (await browser.get("/api/auth/tokens")).json()
+    assert datetime.fromisoformat(token["last_used_at"]) == first_use
+
+    # An hour later (the last use is moved back, not waited for), the next use is recorded.
+    an_hour_ago = first_use - timedelta(hours=1)
+    async with db.transaction() as session:
+        await session.execute(update(ApiToken).values(last_used_at=an_hour_ago))
+    assert (await anon.get("/api/auth/me", headers=bearer)).status_code == 200
+    (token,) = (await browser.get("/api/auth/tokens")).json()
+    assert datetime.fromisoformat(token["last_used_at"]) >= first_use
+
+
 async def test_api_token_works_as_bearer_and_stops_after_revoke(
     db: Database, login: Login, anon: httpx.AsyncClient
 ) -> None:
@@ -78,7 +111,7 @@ async def test_api_token_works_as_bearer_and_stops_after_revoke(
     )
     assert created.status_code == 201, created.text
     body = created.json()
-    assert set(body) == {"id", "name", "token", "created_at"}
+    assert set(body) == {"id", "name", "token", "created_at", "last_used_at"}
     assert body["token"].startswith("cdk_")
     bearer = {"Authorization": f"Bearer {body['token']}"}
 
@@ -89,8 +122,8 @@ async def test_api_token_works_as_bearer_and_stops_after_revoke(
     assert made.status_code == 201
 
     listed = await browser.get("/api/auth/tokens")
-    assert listed.json() == [
-        {"id": body["id"], "name": "ingest bot", "created_at": body["created_at"]}
+    assert [(t["id"], t["name"], t["created_at"]) for t in listed.json()] == [
+        (body["id"], "ingest bot", body["created_at"])
     ]
 
     revoked = await browser.delete(f"/api/auth/tokens/{body['id']}", headers=SAME_ORIGIN)

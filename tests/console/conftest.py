@@ -15,18 +15,22 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 from app.auth import service as auth
+from app.auth.deps import SESSION_COOKIE
 from app.config import Settings
+from app.db import Database
 from app.main import create_app
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 from tests.console.helpers import LiveServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -208,3 +212,37 @@ def tabs(browser: Browser) -> Iterator[Tabs]:
 @pytest.fixture
 def page(tabs: Tabs) -> Page:
     return tabs.open()
+
+
+LoggedIn = Callable[..., Awaitable[httpx.AsyncClient]]
+
+
+@pytest.fixture
+async def logged_in(app: Any, db: Database) -> AsyncIterator[LoggedIn]:
+    """``await logged_in("operator")`` → a client carrying a browser session cookie."""
+    clients: list[httpx.AsyncClient] = []
+
+    async def _make(role: str = "operator", display_name: str = "") -> httpx.AsyncClient:
+        user = await make_user(db, f"{role}-{uuid.uuid4().hex[:6]}", role)
+        async with db.transaction() as session:
+            if display_name:
+                user.display_name = display_name
+                session.add(user)
+            token = await auth.create_session(session, user, max_age_seconds=3600)
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://testserver",
+            cookies={SESSION_COOKIE: token},
+        )
+        clients.append(client)
+        return client
+
+    yield _make
+    for client in clients:
+        await client.aclose()
+
+
+async def make_event(producer: httpx.AsyncClient, name: str, **fields: Any) -> int:
+    response = await producer.post("/api/events", json={"name": name, **fields})
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])

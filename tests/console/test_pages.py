@@ -3,54 +3,16 @@
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from app.auth import service as auth
 from app.auth.deps import SESSION_COOKIE
-from app.console import router as console
 from app.console.assets import Manifest
 from app.console.router import safe_next
-from app.db import Database
-from tests.conftest import make_user
-
-LoggedIn = Callable[..., Awaitable[httpx.AsyncClient]]
-
-
-@pytest.fixture
-async def logged_in(app: Any, db: Database) -> AsyncIterator[LoggedIn]:
-    """``await logged_in("operator")`` → a client carrying a browser session cookie."""
-    clients: list[httpx.AsyncClient] = []
-
-    async def _make(role: str = "operator", display_name: str = "") -> httpx.AsyncClient:
-        user = await make_user(db, f"{role}-{uuid.uuid4().hex[:6]}", role)
-        async with db.transaction() as session:
-            if display_name:
-                user.display_name = display_name
-                session.add(user)
-            token = await auth.create_session(session, user, max_age_seconds=3600)
-        client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://testserver",
-            cookies={SESSION_COOKIE: token},
-        )
-        clients.append(client)
-        return client
-
-    yield _make
-    for client in clients:
-        await client.aclose()
-
-
-async def make_event(producer: httpx.AsyncClient, name: str, **fields: Any) -> int:
-    response = await producer.post("/api/events", json={"name": name, **fields})
-    assert response.status_code == 201, response.text
-    return int(response.json()["id"])
+from tests.console.conftest import LoggedIn, make_event
 
 
 @pytest.mark.parametrize("path", ["/", "/events/1"])
@@ -278,29 +240,6 @@ async def test_only_built_files_are_served_from_assets(anon: httpx.AsyncClient, 
     response = await anon.get(path)
 
     assert response.status_code == 404
-
-
-@pytest.mark.parametrize("path", ["/login", "/", "/events/1", "/events/999"])
-async def test_pages_say_how_to_build_the_console_when_it_is_not_built(
-    logged_in: LoggedIn,
-    producer: httpx.AsyncClient,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-    path: str,
-) -> None:
-    await make_event(producer, "Cup Final")
-    client = await logged_in()
-    monkeypatch.setattr(console, "manifest", Manifest(tmp_path / "dist"))
-
-    response = await client.get(path, follow_redirects=False)
-    if path == "/login":  # a logged-in user is sent on; log out to see the page
-        client.cookies.clear()
-        response = await client.get(path)
-
-    assert response.status_code == 503
-    assert "The console's scripts are not built." in response.text
-    assert "Run <code>scripts/build-frontend</code>" in response.text
-    assert "<script" not in response.text
 
 
 def test_the_manifest_is_read_again_after_a_rebuild(tmp_path: Path) -> None:

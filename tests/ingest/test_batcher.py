@@ -102,7 +102,7 @@ async def test_put_waits_while_the_queue_is_full(db: Database) -> None:
     batcher = make_batcher(db, queue_size=100)
     await batcher.put_many(event_id, None, [make_mention(n) for n in range(100)])
 
-    blocked = asyncio.create_task(batcher.put(event_id, None, make_mention(100)))
+    blocked = asyncio.create_task(batcher.put_many(event_id, None, [make_mention(100)]))
     await asyncio.sleep(0.05)
     assert not blocked.done()
 
@@ -180,7 +180,7 @@ async def test_a_stopped_batcher_refuses_mentions(db: Database) -> None:
     await batcher.stop()
 
     with pytest.raises(RuntimeError, match="stopped"):
-        await batcher.put(1, None, make_mention(1))
+        await batcher.put_many(1, None, [make_mention(1)])
 
 
 async def test_stop_writes_what_was_queued_even_if_the_writer_never_started(db: Database) -> None:

@@ -9,7 +9,7 @@ read too early to see, nor restarts a source whose failure is still being writte
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -19,11 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.db import Database
 from app.events.models import Event
-from app.ingest import service, sources
+from app.ingest import service
 from app.ingest.manager import SourceManager
 from app.ingest.models import Source, SourceStatus
 from app.ingest.sources import MentionSource, SourceContext, SourceKind
 from app.ingest.sources.simulator import SimulatorConfig
+from app.main import create_app
 from tests.ingest.helpers import (
     count_mentions,
     eventually,
@@ -39,6 +40,29 @@ STEADY = {"seed": 5, "rate": 200, "spikes": False}
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return quick(settings)
+
+
+class _Exploding(MentionSource):
+    async def run(self) -> None:
+        raise RuntimeError("feed exploded")
+
+
+def _build_exploding(context: SourceContext, _config: Any) -> MentionSource:
+    exploding_builds.append(context.source_id)
+    return _Exploding()
+
+
+# The sources of this kind built so far (emptied for each test).
+exploding_builds: list[int] = []
+EXPLODING = SourceKind("exploding", SimulatorConfig, _build_exploding)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Any]:
+    exploding_builds.clear()
+    application = create_app(settings, source_kinds=[EXPLODING])
+    async with application.router.lifespan_context(application):
+        yield application
 
 
 async def test_a_source_written_by_another_process_starts_within_a_reconcile(
@@ -155,18 +179,7 @@ async def test_a_start_committed_while_the_leader_reads_is_not_undone(
 async def test_a_source_is_not_restarted_while_its_failure_is_being_written(
     app: Any, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    builds: list[int] = []
-
-    class Exploding(MentionSource):
-        async def run(self) -> None:
-            raise RuntimeError("feed exploded")
-
-    def build(context: SourceContext, _config: Any) -> MentionSource:
-        builds.append(context.source_id)
-        return Exploding()
-
-    kind = SourceKind("exploding-once", "Fails at once.", SimulatorConfig, build)
-    monkeypatch.setitem(sources.KINDS, kind.name, kind)
+    builds = exploding_builds
     real_finish = service.finish
     writing, commit = asyncio.Event(), asyncio.Event()
 
@@ -179,7 +192,7 @@ async def test_a_source_is_not_restarted_while_its_failure_is_being_written(
     monkeypatch.setattr(service, "finish", slow_finish)
     event_id = await make_event(db)
     async with producer_client(app, db) as client:
-        source_id = await start_source(client, event_id, kind=kind.name, config={"seed": 1})
+        source_id = await start_source(client, event_id, kind=EXPLODING.name, config={"seed": 1})
         await asyncio.wait_for(writing.wait(), 2)
         # Reconciles due meanwhile would read the row as still running, and the task as gone.
         await asyncio.sleep(0.3)

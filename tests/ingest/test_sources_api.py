@@ -10,9 +10,6 @@ import pytest
 
 from app.config import Settings
 from app.db import Database
-from app.ingest import sources
-from app.ingest.sources import MentionSource, SourceContext, SourceKind
-from app.ingest.sources.simulator import SimulatorConfig
 from app.main import create_app
 from tests.conftest import make_token
 from tests.ingest.helpers import count_mentions, eventually, journal_entries
@@ -156,34 +153,6 @@ async def test_a_running_source_resumes_after_a_restart(settings: Settings, db: 
     types = [entry["type"] for entry in await journal_entries(db, event_id)]
     assert types.count("source.started") == 1
     assert "source.stopped" not in types
-
-
-class _ExplodingSource(MentionSource):
-    def __init__(self, context: SourceContext, config: Any) -> None:
-        self.context = context
-
-    async def run(self) -> None:
-        await asyncio.sleep(0.01)
-        raise RuntimeError("feed exploded")
-
-
-async def test_a_crashing_source_is_marked_failed_and_the_server_carries_on(
-    producer: httpx.AsyncClient, event_id: int, db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    kind = SourceKind("exploding", "Fails at once.", SimulatorConfig, _ExplodingSource)
-    monkeypatch.setitem(sources.KINDS, "exploding", kind)
-    source = await start(producer, event_id, kind="exploding", config={"seed": 1})
-    url = f"/api/events/{event_id}/sources/{source['id']}"
-
-    async def failed() -> bool:
-        return (await producer.get(url)).json()["status"] == "failed"
-
-    await eventually(failed, what="the source to be marked failed")
-    assert (await producer.get(url)).json()["error"] == "RuntimeError: feed exploded"
-    entries = await journal_entries(db, event_id)
-    assert entries[-1]["type"] == "source.failed"
-    assert entries[-1]["data"]["error"] == "RuntimeError: feed exploded"
-    assert (await producer.get("/healthz")).status_code == 200
 
 
 async def _has_mentions(db: Database, event_id: int, more_than: int = 0) -> bool:

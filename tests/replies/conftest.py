@@ -14,7 +14,9 @@ from tests.triage.helpers import journal
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
+def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    if "broker_url" in request.fixturenames:  # marked on_every_broker (tests/triage/helpers)
+        settings.broker_url = request.getfixturevalue("broker_url")
     settings.claim_sweep_seconds = 60
     settings.publish_poll_seconds = 0.05
     settings.publish_backoff_base_seconds = 0.05

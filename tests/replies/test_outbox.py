@@ -20,7 +20,7 @@ from tests.factories import mention_payload
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import serve_asgi
 from tests.replies.conftest import claim, wait_for_entry
-from tests.triage.helpers import ingest, journal
+from tests.triage.helpers import ingest, journal, on_every_broker
 
 
 @pytest.fixture
@@ -95,6 +95,7 @@ async def test_server_errors_and_rate_limits_are_retried_with_backoff(
             assert entry["data"]["reply"]["next_attempt_at"] > entry["at"]
 
 
+@on_every_broker
 async def test_a_refused_post_fails_visibly_and_a_retry_sends_it_with_the_same_key(
     fake: FakeMastodon, olive: httpx.AsyncClient, producer: httpx.AsyncClient, event_id: int
 ) -> None:

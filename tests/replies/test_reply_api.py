@@ -7,13 +7,14 @@ import httpx
 from app.db import Database
 from app.triage.sweeper import expire_due
 from tests.replies.conftest import claim, wait_for_entry
-from tests.triage.helpers import ingest, journal, last_seq
+from tests.triage.helpers import ingest, journal, last_seq, on_every_broker
 
 
 def reply_url(mention_id: int) -> str:
     return f"/api/mentions/{mention_id}/reply"
 
 
+@on_every_broker
 async def test_the_holder_replies_and_the_mention_is_answered_and_the_claim_ends(
     olive: httpx.AsyncClient, producer: httpx.AsyncClient, event_id: int, mention_id: int
 ) -> None:
@@ -36,6 +37,7 @@ async def test_the_holder_replies_and_the_mention_is_answered_and_the_claim_ends
     assert entry["data"]["reply"]["id"] == reply["id"]
 
 
+@on_every_broker
 async def test_a_dry_run_reply_is_published_with_a_fake_id_and_journaled(
     olive: httpx.AsyncClient, producer: httpx.AsyncClient, event_id: int, mention_id: int
 ) -> None:

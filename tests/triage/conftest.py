@@ -12,7 +12,9 @@ from app.config import Settings
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
+def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    if "broker_url" in request.fixturenames:  # marked on_every_broker (tests/triage/helpers)
+        settings.broker_url = request.getfixturevalue("broker_url")
     settings.claim_sweep_seconds = 60
     return settings
 

@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import update
 
 from app.db import Database
 from app.mentions.models import Mention
 from tests.factories import mention_payload
+
+# For a test whose behaviour goes through the broker (what an action publishes once it
+# commits, the outbox's and the sweeper's work beside it): it runs on the in-memory broker
+# and, when CUEDESK_TEST_REDIS_URL is set, on Redis. The others run on the in-memory one.
+on_every_broker = pytest.mark.usefixtures("broker_url")
 
 
 async def ingest(

@@ -12,7 +12,7 @@ import pytest
 from app.common.errors import Conflict
 from app.db import Database
 from app.journal import service as journal_service
-from app.triage import claims
+from app.triage import claims, lifecycle
 from tests.conftest import make_user
 from tests.triage.helpers import ingest, journal
 
@@ -94,16 +94,16 @@ async def test_check_fence_accepts_the_holder_only(
         ).scalars()
     async with db.transaction() as session:
         await journal_service.lock_counter(session, event_id)
-        mention = await claims.check_fence(session, mention_id, olive_user, 1)
+        mention = await lifecycle.check_fence(session, mention_id, olive_user, 1)
         assert mention.id == mention_id
         assert mention.claimed_by_id == olive_user.id
         assert mention.claim_fence == 1
     for user, fence in ((olive_user, 2), (oscar_user, 1)):
         with pytest.raises(Conflict) as refused:
             async with db.transaction() as session:
-                await claims.check_fence(session, mention_id, user, fence)
+                await lifecycle.check_fence(session, mention_id, user, fence)
         assert refused.value.status_code == 409
     await olive.post(f"/api/mentions/{mention_id}/release", json={"fence": 1})
     with pytest.raises(Conflict, match="has expired; claim it again"):
         async with db.transaction() as session:
-            await claims.check_fence(session, mention_id, olive_user, 1)
+            await lifecycle.check_fence(session, mention_id, olive_user, 1)

@@ -6,7 +6,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.triage.helpers import ingest, journal, last_seq, set_state
+from tests.triage.helpers import ingest, journal, last_seq, on_every_broker, set_state
 
 
 def claim_url(mention_id: int) -> str:
@@ -233,6 +233,7 @@ async def test_a_fence_from_an_earlier_claim_of_ones_own_is_refused(
     assert "use fence 2" in response.json()["detail"]
 
 
+@on_every_broker
 async def test_a_producer_takes_over_and_the_journal_names_the_previous_holder(
     olive: httpx.AsyncClient, producer: httpx.AsyncClient, event_id: int, mention_id: int
 ) -> None:

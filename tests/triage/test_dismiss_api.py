@@ -5,7 +5,7 @@ from typing import Any
 
 import httpx
 
-from tests.triage.helpers import journal, set_state
+from tests.triage.helpers import journal, on_every_broker, set_state
 
 
 def dismiss_url(mention_id: int) -> str:
@@ -61,6 +61,7 @@ async def test_an_operator_may_dismiss_when_the_claim_has_lapsed(
     assert response.status_code == 200, response.text
 
 
+@on_every_broker
 async def test_a_producer_dismisses_over_a_live_claim_and_the_holder_is_told(
     olive: httpx.AsyncClient, producer: httpx.AsyncClient, event_id: int, mention_id: int
 ) -> None:

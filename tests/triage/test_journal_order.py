@@ -4,9 +4,10 @@ from typing import Any
 
 import httpx
 
-from tests.triage.helpers import ingest, journal, last_seq
+from tests.triage.helpers import ingest, journal, last_seq, on_every_broker
 
 
+@on_every_broker
 async def test_every_triage_action_is_journaled_in_order(
     olive: httpx.AsyncClient,
     oscar: httpx.AsyncClient,

@@ -11,7 +11,7 @@ import pytest
 from app.config import Settings
 from app.db import Database
 from app.triage.sweeper import ClaimSweeper, expire_due
-from tests.triage.helpers import ingest, journal
+from tests.triage.helpers import ingest, journal, on_every_broker
 
 
 @pytest.fixture
@@ -32,6 +32,7 @@ async def expired_entries(client: httpx.AsyncClient, event_id: int) -> list[Any]
     return [e for e in await journal(client, event_id) if e["type"] == "mention.claim_expired"]
 
 
+@on_every_broker
 async def test_the_apps_sweeper_frees_an_expired_claim_and_journals_it(
     olive: httpx.AsyncClient,
     producer: httpx.AsyncClient,
@@ -87,6 +88,7 @@ async def test_two_sweepers_on_separate_engines_journal_each_expiry_once(
     assert sorted(e["data"]["mention_id"] for e in entries) == sorted(ids)
 
 
+@on_every_broker
 async def test_running_sweepers_in_two_processes_journal_once(
     database_url: str,
     olive: httpx.AsyncClient,

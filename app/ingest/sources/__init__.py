@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -9,25 +10,28 @@ from pydantic import BaseModel
 from app.ingest.sources.base import EventInfo, MentionSink, MentionSource, SourceContext, SourceKind
 from app.ingest.sources.simulator import SIMULATOR
 
-KINDS: dict[str, SourceKind] = {kind.name: kind for kind in (SIMULATOR,)}
+# The kinds every server knows; an app can be given more (``create_app(source_kinds=...)``).
+KINDS: Mapping[str, SourceKind] = {kind.name: kind for kind in (SIMULATOR,)}
 
 
 class UnknownKind(ValueError):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Unknown source kind {name!r}; known kinds: {', '.join(sorted(KINDS))}.")
+    def __init__(self, name: str, known: Iterable[str]) -> None:
+        super().__init__(f"Unknown source kind {name!r}; known kinds: {', '.join(sorted(known))}.")
         self.name = name
 
 
-def get_kind(name: str) -> SourceKind:
+def get_kind(name: str, kinds: Mapping[str, SourceKind] = KINDS) -> SourceKind:
     try:
-        return KINDS[name]
+        return kinds[name]
     except KeyError:
-        raise UnknownKind(name) from None
+        raise UnknownKind(name, kinds) from None
 
 
-def parse_config(name: str, raw: dict[str, Any]) -> BaseModel:
+def parse_config(
+    name: str, raw: dict[str, Any], kinds: Mapping[str, SourceKind] = KINDS
+) -> BaseModel:
     """The validated configuration for a kind (raises ``UnknownKind`` or ``ValidationError``)."""
-    return get_kind(name).config_model.model_validate(raw)
+    return get_kind(name, kinds).config_model.model_validate(raw)
 
 
 __all__ = [

@@ -56,7 +56,6 @@ class SourceKind:
     """A kind of source: its validated configuration and how to build one."""
 
     name: str
-    description: str
     config_model: type[BaseModel]
     build: Callable[[SourceContext, Any], MentionSource]
     # Settles choices made once at creation (a random seed) so that restarts repeat them.

@@ -7,9 +7,9 @@ from app.ingest.sources.simulator.config import SimulatorConfig, with_seed
 from app.ingest.sources.simulator.generator import MentionGenerator
 from app.ingest.sources.simulator.source import SimulatorSource
 
+# Simulated mentions of the event: a base rate with spikes at show moments.
 SIMULATOR = SourceKind(
     name="simulator",
-    description="Simulated mentions of the event: a base rate with spikes at show moments.",
     config_model=SimulatorConfig,
     build=SimulatorSource,
     prepare=with_seed,

@@ -1,4 +1,4 @@
-"""A small helper for the conditional writes of triage."""
+"""A small helper for conditional writes."""
 
 from __future__ import annotations
 

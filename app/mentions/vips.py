@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.common.time import utcnow
 from app.events import service as events
 from app.events.models import EventVip
-from app.events.schemas import VipIn
 from app.journal import service as journal
 from app.journal.service import NewEntry
 from app.mentions import vip_priority
 from app.mentions.priority import ANY_NETWORK, VIP_BONUS, VipSet
 from app.mentions.vip_priority import PriorityChange
+from app.mentions.vip_schemas import VipIn
 
 vip_table = EventVip.__table__  # type: ignore[attr-defined]
 
