@@ -27,6 +27,7 @@ from sqlalchemy import text
 
 from app import migrate
 from app.auth import service as auth
+from app.auth import tokens
 from app.config import normalise_database_url
 from app.db import Database, null_pool_engine
 
@@ -116,7 +117,7 @@ async def prepare(url: str) -> str:
             user = await auth.create_user(
                 session, username="bench", password=PASSWORD, role="producer"
             )
-            _row, token = await auth.create_api_token(session, user, name="bench")
+            _row, token = await tokens.create_api_token(session, user, name="bench")
     finally:
         await db.dispose()
     return token

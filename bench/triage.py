@@ -35,6 +35,7 @@ from websockets.asyncio.client import ClientConnection, connect
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.auth import service as auth
+from app.auth import tokens
 from app.config import normalise_database_url
 from app.db import Database
 from bench.common import fresh_database, last_seq, new_event, prepare, server
@@ -83,7 +84,7 @@ async def operator_token(url: str) -> str:
             user = await auth.create_user(
                 session, username="typist", password="bench password", role="operator"
             )
-            _row, token = await auth.create_api_token(session, user, name="bench")
+            _row, token = await tokens.create_api_token(session, user, name="bench")
             return token
     finally:
         await db.dispose()

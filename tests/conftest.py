@@ -146,12 +146,13 @@ async def make_user(
 
 async def make_token(db: Database, username: str, role: str, display_name: str = "") -> str:
     from app.auth import service as auth
+    from app.auth import tokens
 
     async with db.transaction() as session:
         user = await auth.create_user(
             session, username=username, password=PASSWORD, role=role, display_name=display_name
         )
-        _token_row, token = await auth.create_api_token(session, user, name="tests")
+        _token_row, token = await tokens.create_api_token(session, user, name="tests")
         return token
 
 

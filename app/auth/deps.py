@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, HTTPException, Request, status
 from starlette.requests import HTTPConnection
 
-from app.auth import service
+from app.auth import service, tokens
 from app.auth.models import Role, User
 from app.db import get_database
 
@@ -80,7 +80,7 @@ async def current_user(request: Request) -> User:
                     "Authorization must be 'Bearer <API token>'.",
                     headers={"WWW-Authenticate": "Bearer"},
                 )
-            login = await service.login_for_api_token(session, token.strip())
+            login = await tokens.login_for_api_token(session, token.strip())
         elif cookie := request.cookies.get(SESSION_COOKIE):
             # Browsers attach the cookie to requests other sites trigger; SameSite=Lax covers
             # most of that, and checking where a state-changing request came from covers
@@ -97,7 +97,7 @@ async def current_user(request: Request) -> User:
             "Log in first (POST /api/auth/login) or send an API token.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    await service.record_api_token_use(get_database(request), login)
+    await tokens.record_api_token_use(get_database(request), login)
     request.state.user = login.user
     # Which session or token it was: what a stream ticket is tied to.
     request.state.login = login

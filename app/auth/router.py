@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 
-from app.auth import service
+from app.auth import service, tokens
 from app.auth.deps import SESSION_COOKIE, AdminUser, CurrentUser, refuse_cross_site
 from app.auth.models import ApiToken, User
 from app.auth.schemas import (
@@ -127,7 +127,7 @@ async def create_token(
     data: ApiTokenCreate, session: SessionDep, user: CurrentUser
 ) -> ApiTokenCreated:
     """A new API token for scripts. The secret is in this answer only: store it now."""
-    row, token = await service.create_api_token(session, user, data.name)
+    row, token = await tokens.create_api_token(session, user, data.name)
     assert row.id is not None
     return ApiTokenCreated(id=row.id, name=row.name, created_at=row.created_at, token=token)
 
@@ -135,13 +135,13 @@ async def create_token(
 @auth_router.get("/tokens", response_model=list[ApiTokenPublic])
 async def list_tokens(session: SessionDep, user: CurrentUser) -> Sequence[ApiToken]:
     """Your API tokens that still work (never their secrets)."""
-    return await service.list_api_tokens(session, user)
+    return await tokens.list_api_tokens(session, user)
 
 
 @auth_router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def revoke_token(token_id: Id, session: SessionDep, user: CurrentUser) -> Response:
     """Revoke an API token: yours, or anyone's if you are an admin."""
-    await service.revoke_api_token(session, user, token_id)
+    await tokens.revoke_api_token(session, user, token_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,4 +1,4 @@
-"""Accounts: users and roles, login sessions and API tokens.
+"""Accounts: users and roles, passwords and login sessions (API tokens: app/auth/tokens.py).
 
 Functions add and flush; they never commit. The caller's transaction (the request's session
 dependency or ``Database.transaction()``) commits once. The ``user_for_*`` lookups run on
@@ -20,14 +20,13 @@ import hashlib
 import logging
 import re
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pwdlib import PasswordHash
 from pwdlib.exceptions import UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -35,18 +34,14 @@ from sqlmodel import col
 from app.auth.models import ApiToken, Role, User, UserSession
 from app.common.errors import Conflict, Invalid, NotFound
 from app.common.time import as_utc, utcnow
-from app.db import Database, database_of
+from app.db import database_of
 
 logger = logging.getLogger(__name__)
 
-API_TOKEN_PREFIX = "cdk_"
 MIN_PASSWORD_LENGTH = 8
 # Argon2 happily hashes megabytes; a bound keeps one request from burning a core.
 MAX_PASSWORD_LENGTH = 1024
 MAX_DISPLAY_NAME_LENGTH = 128
-MAX_TOKEN_NAME_LENGTH = 100
-# How exactly an API token's last use is kept: a token's list shows "last used" to this.
-LAST_USED_PRECISION = timedelta(minutes=1)
 _USERNAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 _hasher = PasswordHash((Argon2Hasher(),))
@@ -68,7 +63,7 @@ class Login:
     token_last_used_at: datetime | None = None
 
 
-def _access_ended(session: AsyncSession, user_id: int, ended: str) -> None:
+def access_ended(session: AsyncSession, user_id: int, ended: str) -> None:
     database = database_of(session)
     if database is not None:
         database.signal_after_commit(session, ACCESS_ENDED, {"user_id": user_id, "ended": ended})
@@ -125,7 +120,7 @@ def _clean_display_name(display_name: str) -> str:
     return cleaned
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -231,7 +226,7 @@ async def update_user(
     if end_sessions:
         await session.execute(delete(UserSession).where(col(UserSession.user_id) == user_id))
     if ended is not None:
-        _access_ended(session, user_id, ended)
+        access_ended(session, user_id, ended)
     await session.flush()
     return user
 
@@ -299,7 +294,7 @@ async def create_session(session: AsyncSession, user: User, max_age_seconds: int
     token = secrets.token_urlsafe(32)
     session.add(
         UserSession(
-            token_hash=_token_hash(token),
+            token_hash=token_hash(token),
             user_id=user.id,
             created_at=now,
             expires_at=now + timedelta(seconds=max_age_seconds),
@@ -312,11 +307,11 @@ async def create_session(session: AsyncSession, user: User, max_age_seconds: int
 async def revoke_session(session: AsyncSession, token: str) -> None:
     result = await session.execute(
         delete(UserSession)
-        .where(col(UserSession.token_hash) == _token_hash(token))
+        .where(col(UserSession.token_hash) == token_hash(token))
         .returning(col(UserSession.id), col(UserSession.user_id))
     )
     for session_id, user_id in result.all():
-        _access_ended(session, user_id, f"session:{session_id}")
+        access_ended(session, user_id, f"session:{session_id}")
 
 
 async def login_for_session_token(session: AsyncSession, token: str) -> Login | None:
@@ -324,7 +319,7 @@ async def login_for_session_token(session: AsyncSession, token: str) -> Login | 
         await session.execute(
             select(User, col(UserSession.id), col(UserSession.expires_at))
             .join(UserSession, col(UserSession.user_id) == col(User.id))
-            .where(col(UserSession.token_hash) == _token_hash(token))
+            .where(col(UserSession.token_hash) == token_hash(token))
         )
     ).first()
     if row is None:
@@ -338,100 +333,6 @@ async def login_for_session_token(session: AsyncSession, token: str) -> Login | 
 async def user_for_session_token(session: AsyncSession, token: str) -> User | None:
     login = await login_for_session_token(session, token)
     return login.user if login else None
-
-
-# --- API tokens -----------------------------------------------------------------------------
-
-
-async def create_api_token(session: AsyncSession, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new API token for ``user``: the row and the secret, which is shown only this once."""
-    assert user.id is not None
-    cleaned = name.strip()
-    if not cleaned or len(cleaned) > MAX_TOKEN_NAME_LENGTH:
-        raise Invalid(f"The token name must be 1 to {MAX_TOKEN_NAME_LENGTH} characters.")
-    # The prefix lets secret scanners and people recognise a leaked Cuedesk token.
-    token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(name=cleaned, token_hash=_token_hash(token), user_id=user.id)
-    session.add(row)
-    await session.flush()
-    return row, token
-
-
-async def list_api_tokens(session: AsyncSession, user: User) -> Sequence[ApiToken]:
-    """The user's tokens that still work, oldest first."""
-    result = await session.execute(
-        select(ApiToken)
-        .where(col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None))
-        .order_by(col(ApiToken.id))
-    )
-    return result.scalars().all()
-
-
-async def revoke_api_token(session: AsyncSession, user: User, token_id: int) -> None:
-    """Revoke one of the user's tokens (admins: anyone's). Revoking twice is harmless."""
-    row = await session.get(ApiToken, token_id)
-    # Someone else's token answers like a missing one, so ids reveal nothing.
-    if row is None or (row.user_id != user.id and user.role != Role.admin):
-        raise NotFound(f"API token {token_id} does not exist.", token_id=token_id)
-    if row.revoked_at is None:
-        row.revoked_at = utcnow()
-        _access_ended(session, row.user_id, f"api_token:{token_id}")
-        await session.flush()
-
-
-# Built once: every API call runs it, and building it costs as much as running it.
-_LOGIN_BY_TOKEN_HASH = (
-    select(User, col(ApiToken.id), col(ApiToken.last_used_at))
-    .join(ApiToken, col(ApiToken.user_id) == col(User.id))
-    .where(col(ApiToken.token_hash) == bindparam("token_hash"), col(ApiToken.revoked_at).is_(None))
-)
-
-
-async def login_for_api_token(session: AsyncSession, token: str) -> Login | None:
-    if not token.startswith(API_TOKEN_PREFIX):
-        return None
-    row = (await session.execute(_LOGIN_BY_TOKEN_HASH, {"token_hash": _token_hash(token)})).first()
-    if row is None:
-        return None
-    user, token_id, last_used_at = row
-    if not user.is_active:
-        return None
-    return Login(user, f"api_token:{token_id}", token_last_used_at=last_used_at)
-
-
-async def user_for_api_token(session: AsyncSession, token: str) -> User | None:
-    login = await login_for_api_token(session, token)
-    return login.user if login else None
-
-
-async def record_api_token_use(db: Database, login: Login) -> None:
-    """Note when the API token of ``login`` was last used, to the minute
-    (``LAST_USED_PRECISION``); nothing for a browser session.
-
-    The caller is looked up in a read session, so this writes in a short transaction of its
-    own, and at most once a minute per token: on SQLite every write queues for the one
-    writer, and a script polling with its token must not make every read it does a write.
-    """
-    kind, _, raw_id = login.credential.partition(":")
-    if kind != "api_token":
-        return
-    now = utcnow()
-    last = login.token_last_used_at
-    if last is not None and now - as_utc(last) < LAST_USED_PRECISION:
-        return
-    async with db.transaction() as session:
-        # Conditional: of requests racing at the minute's turn, one writes.
-        await session.execute(
-            update(ApiToken)
-            .where(
-                col(ApiToken.id) == int(raw_id),
-                or_(
-                    col(ApiToken.last_used_at).is_(None),
-                    col(ApiToken.last_used_at) <= now - LAST_USED_PRECISION,
-                ),
-            )
-            .values(last_used_at=now)
-        )
 
 
 async def login_for_credential(

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, status
 
 from app.auth import service as auth
+from app.auth import tokens
 from app.auth.deps import SESSION_COOKIE, CurrentLogin, request_origin_allowed
 from app.auth.service import Login
 from app.broker import Broker
@@ -73,10 +74,10 @@ async def _socket_user(websocket: WebSocket) -> ConsoleUser | None:
     authorization = websocket.headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
         async with db.read_session() as session:
-            login = await auth.login_for_api_token(session, authorization[7:].strip())
+            login = await tokens.login_for_api_token(session, authorization[7:].strip())
             user = _console_user(login)
         if login is not None:
-            await auth.record_api_token_use(db, login)
+            await tokens.record_api_token_use(db, login)
         return user
     if ticket := websocket.query_params.get("ticket"):
         async with db.transaction() as session:

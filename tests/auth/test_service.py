@@ -7,7 +7,7 @@ import time
 import pytest
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-from app.auth import service
+from app.auth import service, tokens
 from app.common.errors import Conflict, Invalid
 from app.db import Database
 from tests.conftest import PASSWORD, make_user
@@ -90,8 +90,8 @@ async def test_session_and_token_lookups_do_not_write(db: Database) -> None:
     user = await make_user(db, "alice")
     async with db.transaction() as session:
         cookie = await service.create_session(session, user, max_age_seconds=60)
-        _row, token = await service.create_api_token(session, user, "bot")
+        _row, token = await tokens.create_api_token(session, user, "bot")
     async with db.read_session() as session:
         assert await service.user_for_session_token(session, cookie) is not None
-        assert await service.user_for_api_token(session, token) is not None
+        assert await tokens.user_for_api_token(session, token) is not None
         assert not session.dirty and not session.new and not session.deleted

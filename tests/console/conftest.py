@@ -26,6 +26,7 @@ import uvicorn
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 from app.auth import service as auth
+from app.auth import tokens
 from app.auth.deps import SESSION_COOKIE
 from app.config import Settings
 from app.db import Database
@@ -144,7 +145,7 @@ async def _seed_users(app: Any) -> str:
         producer = await auth.create_user(
             session, username="pat", password=PASSWORD, role="producer", display_name="Pat"
         )
-        _row, token = await auth.create_api_token(session, producer, name="browser tests")
+        _row, token = await tokens.create_api_token(session, producer, name="browser tests")
     return token
 
 

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from app.auth import service as auth
+from app.auth import tokens
 from tests.conftest import PASSWORD
 from tests.console.helpers import LiveServer, ingest, make_event, mention, open_event
 
@@ -37,7 +38,7 @@ def token_of(server: LiveServer, username: str) -> str:
         assert await auth.check_password(user, PASSWORD) is not None
         assert user is not None
         async with server.app.state.db.transaction() as session:
-            _row, token = await auth.create_api_token(session, user, name="draft checks")
+            _row, token = await tokens.create_api_token(session, user, name="draft checks")
         return token
 
     return server.run(make())
