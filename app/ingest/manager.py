@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -199,11 +199,20 @@ class SourceManager:
         await self._reconcile()
 
     async def _reconcile(self) -> None:
+        async with self.reconcile_pass():
+            pass
+
+    @contextlib.asynccontextmanager
+    async def reconcile_pass(self) -> AsyncIterator[None]:
+        """One pass: read the running rows, then (after the body, which runs between the
+        read and the acting, as requests of other processes may) make the tasks follow
+        them. A task that a request started or stopped meanwhile is left as it is."""
         async with self._bookkeeping:
             before = self._running_tasks()
             async with self.db.read_session() as session:
                 rows = await service.list_running(session)
                 launches = {launch.source_id: launch for launch in map(_Launch.of, rows)}
+            yield
             started = 0
             for source_id in before.keys() | launches.keys():
                 if self._task(source_id) is not before.get(source_id):

@@ -1,29 +1,30 @@
 """The leader's reconcile: its tasks follow the source rows, whoever wrote them.
 
 "Another process" is played by the test's own Database writing rows directly, as a
-follower's request would. The last tests hold the leader's read of the rows while a
-request (or a crash) changes things, to show that a reconcile never undoes a change it
-read too early to see, nor restarts a source whose failure is still being written.
+follower's request would. The last tests run a request between a reconcile pass's read of
+the rows and its acting, or hold the write of a source's failure behind a real lock, to
+show that a reconcile never undoes a change it read too early to see, nor restarts a
+source whose failure is still being written.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.db import Database
 from app.events.models import Event
 from app.ingest import service
 from app.ingest.manager import SourceManager
-from app.ingest.models import Source, SourceStatus
+from app.ingest.models import SourceStatus
 from app.ingest.sources import MentionSource, SourceContext, SourceKind
 from app.ingest.sources.simulator import SimulatorConfig
+from app.journal import service as journal
 from app.main import create_app
 from tests.ingest.helpers import (
     count_mentions,
@@ -43,7 +44,10 @@ def settings(settings: Settings) -> Settings:
 
 
 class _Exploding(MentionSource):
+    """Fails when the test lights the fuse."""
+
     async def run(self) -> None:
+        await fuse[0].wait()
         raise RuntimeError("feed exploded")
 
 
@@ -52,14 +56,16 @@ def _build_exploding(context: SourceContext, _config: Any) -> MentionSource:
     return _Exploding()
 
 
-# The sources of this kind built so far (emptied for each test).
+# The sources of this kind built so far, and the fuse they wait on (new for each test).
 exploding_builds: list[int] = []
+fuse: list[asyncio.Event] = [asyncio.Event()]
 EXPLODING = SourceKind("exploding", SimulatorConfig, _build_exploding)
 
 
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[Any]:
     exploding_builds.clear()
+    fuse[0] = asyncio.Event()
     application = create_app(settings, source_kinds=[EXPLODING])
     async with application.router.lifespan_context(application):
         yield application
@@ -110,103 +116,63 @@ async def test_the_sources_of_a_deleted_event_end(app: Any, db: Database) -> Non
     await eventually(lambda: _stopped(manager, source_id), within=2, what="the task to end")
 
 
-class HeldRead:
-    """Replaces ``service.list_running``: the leader's next read of the rows is held (with
-    what it read) until ``release``; ``seen`` records ``probe()`` when the read after it
-    begins, that is once the held reconcile has acted."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, probe: Callable[[], bool]) -> None:
-        self._real = service.list_running
-        self._probe = probe
-        self._calls = 0
-        self.reading = asyncio.Event()
-        self.release = asyncio.Event()
-        self.next_read = asyncio.Event()
-        self.seen: list[bool] = []
-        monkeypatch.setattr(service, "list_running", self)
-
-    async def __call__(self, session: AsyncSession) -> list[Source]:
-        self._calls += 1
-        rows = await self._real(session)
-        if self._calls == 1:
-            self.reading.set()
-            await self.release.wait()
-        elif self._calls == 2:
-            self.seen.append(self._probe())
-            self.next_read.set()
-        return rows
-
-
 async def test_a_stop_committed_while_the_leader_reads_is_not_undone(
-    app: Any, db: Database, monkeypatch: pytest.MonkeyPatch
+    app: Any, db: Database
 ) -> None:
     manager: SourceManager = app.state.sources
     event_id = await make_event(db)
     async with producer_client(app, db) as client:
         source_id = await start_source(client, event_id, config=STEADY)
-        held = HeldRead(monkeypatch, probe=lambda: manager.is_running(source_id))
-        await asyncio.wait_for(held.reading.wait(), 2)
+        async with manager.reconcile_pass():  # has read the row: still running
+            response = await client.delete(f"/api/events/{event_id}/sources/{source_id}")
+            assert response.json()["status"] == "stopped"
+            assert not manager.is_running(source_id)
 
-        response = await client.delete(f"/api/events/{event_id}/sources/{source_id}")
-        assert response.json()["status"] == "stopped"
-        assert not manager.is_running(source_id)
-        held.release.set()
-        await asyncio.wait_for(held.next_read.wait(), 2)
-
-    # The held read still said "running": restarting the source would have undone the stop.
-    assert held.seen == [False]
+    # The pass's read still said "running": restarting the source would undo the stop.
+    assert not manager.is_running(source_id)
 
 
 async def test_a_start_committed_while_the_leader_reads_is_not_undone(
-    app: Any, db: Database, monkeypatch: pytest.MonkeyPatch
+    app: Any, db: Database
 ) -> None:
     manager: SourceManager = app.state.sources
     event_id = await make_event(db)
-    started: list[int] = []
-    held = HeldRead(monkeypatch, probe=lambda: all(map(manager.is_running, started)))
-    await asyncio.wait_for(held.reading.wait(), 2)
-
     async with producer_client(app, db) as client:
-        started.append(await start_source(client, event_id, config=STEADY))
-    assert manager.is_running(started[0])
-    held.release.set()
-    await asyncio.wait_for(held.next_read.wait(), 2)
+        async with manager.reconcile_pass():  # has read the rows: none yet
+            source_id = await start_source(client, event_id, config=STEADY)
+            assert manager.is_running(source_id)
 
-    # The held read did not have the row yet: cancelling the task would have undone the start.
-    assert held.seen == [True]
+    # The pass's read did not have the row: cancelling the task would undo the start.
+    assert manager.is_running(source_id)
 
 
 async def test_a_source_is_not_restarted_while_its_failure_is_being_written(
-    app: Any, db: Database, monkeypatch: pytest.MonkeyPatch
+    app: Any, db: Database
 ) -> None:
-    builds = exploding_builds
-    real_finish = service.finish
-    writing, commit = asyncio.Event(), asyncio.Event()
-
-    async def slow_finish(*args: Any, **kwargs: Any) -> tuple[Source, bool]:
-        result = await real_finish(*args, **kwargs)
-        writing.set()
-        await commit.wait()
-        return result
-
-    monkeypatch.setattr(service, "finish", slow_finish)
+    """The failure's write waits behind another writer holding the event's counter row (on
+    SQLite, the single writer): reconciles due meanwhile must not see the row still running
+    and the task gone, and start the source again."""
+    manager: SourceManager = app.state.sources
     event_id = await make_event(db)
     async with producer_client(app, db) as client:
         source_id = await start_source(client, event_id, kind=EXPLODING.name, config={"seed": 1})
-        await asyncio.wait_for(writing.wait(), 2)
-        # Reconciles due meanwhile would read the row as still running, and the task as gone.
-        await asyncio.sleep(0.3)
-        commit.set()
+        async with db.transaction() as holder:
+            await journal.lock_counter(holder, event_id)
+            fuse[0].set()
+            await eventually(
+                lambda: _stopped(manager, source_id), within=5, what="the failure to be written"
+            )
+            await asyncio.sleep(0.3)  # reconciles due meanwhile
 
         async def failed() -> bool:
             url = f"/api/events/{event_id}/sources/{source_id}"
             return (await client.get(url)).json()["status"] == "failed"
 
-        await eventually(failed, within=2, what="the source to be marked failed")
+        await eventually(failed, within=5, what="the source to be marked failed")
     await asyncio.sleep(0.3)  # a few more reconciles
 
-    assert builds == [source_id]
-    assert not app.state.sources.is_running(source_id)
+    assert exploding_builds == [source_id]
+    assert not manager.is_running(source_id)
 
 
 async def _running(manager: SourceManager, source_id: int) -> bool:
