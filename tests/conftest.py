@@ -25,6 +25,8 @@ from app.config import Settings, normalise_database_url
 from app.db import Database, metadata, null_pool_engine
 from app.main import create_app
 from tests.factories import mention_payload
+from tests.fakes.mastodon import FakeMastodon
+from tests.fakes.server import serve_asgi
 
 POSTGRES_URL = os.environ.get("CUEDESK_TEST_POSTGRES_URL", "")
 REDIS_URL = os.environ.get("CUEDESK_TEST_REDIS_URL", "")
@@ -216,3 +218,11 @@ async def mention_id(producer: httpx.AsyncClient, event_id: int) -> int:
     assert response.status_code == 200, response.text
     listed = (await producer.get(f"/api/events/{event_id}/mentions")).json()["items"]
     return int(listed[0]["id"])
+
+
+@pytest.fixture
+async def mastodon() -> AsyncIterator[tuple[FakeMastodon, str]]:
+    """A fake Mastodon server on loopback (the edge of the world), and its URL."""
+    fake = FakeMastodon()
+    async with serve_asgi(fake.app()) as url:
+        yield fake, url

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 
 from app.config import Settings
 from tests.factories import mention_payload
 from tests.fakes.mastodon import TOKEN, FakeMastodon
-from tests.fakes.server import serve_asgi
 from tests.ops.helpers import scrape, scrape_until
 from tests.replies.conftest import claim, wait_for_entry
 from tests.triage.helpers import ingest
-
-
-@pytest.fixture
-async def mastodon() -> AsyncIterator[tuple[FakeMastodon, str]]:
-    fake = FakeMastodon()
-    async with serve_asgi(fake.app()) as url:
-        yield fake, url
 
 
 @pytest.fixture

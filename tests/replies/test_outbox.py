@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -18,16 +17,8 @@ from app.replies.outbox import ReplyOutbox, backoff
 from app.replies.publishers import Publishers
 from tests.factories import mention_payload
 from tests.fakes.mastodon import TOKEN, FakeMastodon
-from tests.fakes.server import serve_asgi
 from tests.replies.conftest import claim, wait_for_entry
 from tests.triage.helpers import ingest, journal, on_every_broker
-
-
-@pytest.fixture
-async def mastodon() -> AsyncIterator[tuple[FakeMastodon, str]]:
-    fake = FakeMastodon()
-    async with serve_asgi(fake.app()) as url:
-        yield fake, url
 
 
 @pytest.fixture
