@@ -1,21 +1,29 @@
 """Every table, imported in one place so that Alembic and the tests see the whole schema."""
 
 from app.auth.models import ApiToken, User, UserSession
+from app.cues.models import Cue
+from app.drafts.models import Draft, DraftAttachment, DraftVersion
 from app.events.models import Event, EventVip
 from app.ingest.models import Source
 from app.journal.models import JournalEntry
 from app.mentions.models import Mention, MentionNote, MentionTag
+from app.posts.models import Post
 from app.replies.models import Reply, SavedReply
 from app.stream.models import StreamTicket
 
 __all__ = [
     "ApiToken",
+    "Cue",
+    "Draft",
+    "DraftAttachment",
+    "DraftVersion",
     "Event",
     "EventVip",
     "JournalEntry",
     "Mention",
     "MentionNote",
     "MentionTag",
+    "Post",
     "Reply",
     "SavedReply",
     "Source",

@@ -33,6 +33,11 @@ class Event(SQLModel, table=True):
     starts_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     status: str = Field(default=EventStatus.scheduled.value, max_length=16)
+    # The show clock: T+0 is on_air_at. Set by a producer, correctable afterwards.
+    on_air_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    off_air_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Whether a quick post (not from a cue) waits for a producer's approval.
+    quick_posts_need_approval: bool = Field(default=False)
     # The journal's counter: the seq of the event's latest journal entry. Taking the next
     # numbers locks this row, which is what keeps seq gap-free under concurrent writers.
     last_seq: int = Field(default=0)
