@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     # Empty means "an SQLite file in data_dir"; resolved by ``database_url_resolved``.
     database_url: str = ""
     broker_url: str = "memory://"
+    # The prefix of every Redis channel. Processes of one Cuedesk share it; two Cuedesks
+    # (two databases) sharing one Redis must each have their own, or their consoles would
+    # hear each other's events, which share ids.
+    broker_namespace: str = Field(default="cuedesk:", min_length=1, max_length=64)
     # No secret key yet: nothing needs one (session cookies and API tokens are random and
     # stored only as SHA-256 hashes; passwords as Argon2id). Encrypting the networks'
     # credentials will bring one, required where it is used.

@@ -57,7 +57,7 @@ def create_app(
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         if settings.migrate_on_start:
             await migrate.upgrade(url)
-        broker = create_broker(settings.broker_url)
+        broker = create_broker(settings.broker_url, settings.broker_namespace)
         await broker.connect()
 
         def publish(entries: list[dict[str, Any]]) -> None:

@@ -83,11 +83,11 @@ class MemoryBroker:
                     del self._subscribers[channel]
 
 
-def create_broker(url: str) -> Broker:
+def create_broker(url: str, namespace: str | None = None) -> Broker:
     if url.startswith("memory://"):
         return MemoryBroker()
     if url.startswith(("redis://", "rediss://")):
         from app.broker.redis import RedisBroker
 
-        return RedisBroker(url)
+        return RedisBroker(url) if namespace is None else RedisBroker(url, namespace)
     raise ValueError(f"Unknown broker URL {url!r}: use memory:// or redis://")

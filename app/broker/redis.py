@@ -39,10 +39,14 @@ DEAD_AFTER_SECONDS = 5.0
 # After a failed publish, this process's own messages may be missing for a while.
 PUBLISH_FAILURE_MEMORY_SECONDS = 5.0
 OUTGOING_QUEUE_SIZE = 10000
+DEFAULT_NAMESPACE = "cuedesk:"
 
 
 class RedisBroker:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, namespace: str = DEFAULT_NAMESPACE) -> None:
+        # Every channel goes over the wire under this prefix, so that two Cuedesks (their
+        # own databases, hence their own event ids) sharing one Redis never hear each other.
+        self._namespace = namespace
         # No retries inside redis-py: a retry would double every bound, and the listener
         # reconnects on its own terms. No health_check_interval either: redis-py's pub/sub
         # health check sends a PING but never notices that the answer did not come; the
@@ -88,6 +92,9 @@ class RedisBroker:
         if failed_at is not None and now - failed_at < PUBLISH_FAILURE_MEMORY_SECONDS:
             return False
         return self._confirmed.issuperset(self._channels)
+
+    def _wire(self, channel: str) -> str:
+        return f"{self._namespace}{channel}"
 
     @property
     def generation(self) -> int:
@@ -142,7 +149,7 @@ class RedisBroker:
             channel, data = await self._outgoing.get()
             try:
                 async with asyncio.timeout(CALL_TIMEOUT_SECONDS):
-                    await self._redis.publish(channel, data)
+                    await self._redis.publish(self._wire(channel), data)
             except Exception as exc:
                 self._publish_failed(channel, exc)
                 await asyncio.sleep(backoff.next_delay())
@@ -207,7 +214,7 @@ class RedisBroker:
             for channel in channels:
                 self._waiters[channel] = loop.create_future()
             if channels:
-                await self._command(pubsub, pubsub.subscribe(*channels))
+                await self._command(pubsub, pubsub.subscribe(*map(self._wire, channels)))
             await self._read(pubsub, backoff)
         finally:
             if self._pubsub is pubsub:
@@ -247,7 +254,10 @@ class RedisBroker:
         kind = message.get("type")
         if kind == "pong":
             return
-        channel = message["channel"].decode()
+        wire_channel = message["channel"].decode()
+        if not wire_channel.startswith(self._namespace):
+            return  # not ours: another namespace's subscription answered on a reused name
+        channel = wire_channel[len(self._namespace) :]
         if kind == "message":
             try:
                 payload = orjson.loads(message["data"])
@@ -316,7 +326,7 @@ class RedisBroker:
             if pubsub is None:
                 raise BrokerUnavailable("redis is unreachable")
             waiter = self._waiters[channel] = asyncio.get_running_loop().create_future()
-            await self._command(pubsub, pubsub.subscribe(channel))
+            await self._command(pubsub, pubsub.subscribe(self._wire(channel)))
         try:
             async with asyncio.timeout(CALL_TIMEOUT_SECONDS):
                 confirmed = await asyncio.shield(waiter)
@@ -333,4 +343,4 @@ class RedisBroker:
             return  # the next connection subscribes only to channels still wanted
         self._leaving[channel] = self._leaving.get(channel, 0) + 1
         with contextlib.suppress(BrokerUnavailable):
-            await self._command(pubsub, pubsub.unsubscribe(channel))
+            await self._command(pubsub, pubsub.unsubscribe(self._wire(channel)))

@@ -27,6 +27,10 @@ async def healthz() -> dict[str, str]:
 async def readyz(request: Request) -> JSONResponse:
     """The process can reach its database: ready for traffic (200), or not (503).
 
+    The broker is reported but does not decide: while it is out, consoles stream from the
+    journal, so taking every process out of the balancer would only make things worse.
+    ``"broker": "degraded"`` tells an operator's probe that fan-out runs on its fallback.
+
     Anyone may ask, so the answer never says why: a driver's error names hosts, users and
     paths. The reason goes to the log."""
     db = request.app.state.db
@@ -36,7 +40,8 @@ async def readyz(request: Request) -> JSONResponse:
     except Exception:
         logger.exception("not ready: the database did not answer")
         return JSONResponse(status_code=503, content={"status": "unavailable"})
-    return JSONResponse(content={"status": "ok"})
+    broker = "ok" if request.app.state.broker.healthy else "degraded"
+    return JSONResponse(content={"status": "ok", "broker": broker})
 
 
 @router.get("/metrics", response_class=Response)

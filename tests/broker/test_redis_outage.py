@@ -11,7 +11,7 @@ import pytest
 from redis.asyncio import Redis
 
 from app.broker import BrokerUnavailable
-from app.broker.redis import OUTGOING_QUEUE_SIZE, RedisBroker
+from app.broker.redis import DEFAULT_NAMESPACE, OUTGOING_QUEUE_SIZE, RedisBroker
 from tests.redis_server import PrivateRedis
 
 # Generous: a busy two-core box, and noticing a silent Redis takes seconds by design.
@@ -42,7 +42,7 @@ async def publish_until_heard(
     async with Redis.from_url(private_redis.url, socket_timeout=5) as other_process:
 
         async def heard() -> bool:
-            await other_process.publish(channel, b'{"seq": 1}')
+            await other_process.publish(f"{DEFAULT_NAMESPACE}{channel}", b'{"seq": 1}')
             await asyncio.sleep(0.1)
             return not queue.empty()
 
