@@ -12,7 +12,7 @@ from app.auth.models import User
 from app.common.errors import PreconditionRequired
 from app.common.http_errors import error_response
 from app.common.ids import MAX_ID, Id
-from app.db import SessionDep
+from app.db import SessionDep, get_database
 from app.drafts import approval, service
 from app.drafts.models import Draft
 from app.drafts.schemas import (
@@ -28,6 +28,7 @@ from app.drafts.service import Editor, etag
 from app.drafts.views import draft_dict, draft_public, people, people_of, version_dict
 from app.drafts.views import without_note as _without_note
 from app.journal.visibility import sees_internal
+from app.stream.hub import HubRegistry
 
 router = APIRouter(tags=["drafts"])
 
@@ -228,3 +229,31 @@ async def approve_drafts(
     approved, skipped = await approval.approve_many(session, event_id, data, editor(request, user))
     everyone = await people(session, people_of(approved))
     return {"approved": [draft_dict(d, everyone) for d in approved], "skipped": skipped}
+
+
+@router.post("/api/drafts/{draft_id}/editing", status_code=status.HTTP_204_NO_CONTENT)
+async def editing_draft(draft_id: Id, request: Request, user: WriterUser) -> Response:
+    """ "I am editing this draft": shown in every console's presence (``editing``). A
+    heartbeat: repeat it every 5 seconds while editing; it lapses 15 seconds after the last."""
+    await _announce_editing(request, user, draft_id, editing=True)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete("/api/drafts/{draft_id}/editing", status_code=status.HTTP_204_NO_CONTENT)
+async def stopped_editing(draft_id: Id, request: Request, user: WriterUser) -> Response:
+    """Stopped editing (the editor closed): gone from presence at once."""
+    await _announce_editing(request, user, draft_id, editing=False)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+async def _announce_editing(request: Request, user: User, draft_id: int, editing: bool) -> None:
+    # A read of its own: a heartbeat must not queue for SQLite's single writer.
+    async with get_database(request).read_session() as session:
+        event_id = (await service.get_or_raise(session, draft_id)).event_id
+    hubs: HubRegistry = request.app.state.hubs
+    person = {
+        "username": user.username,
+        "display_name": user.display_name or user.username,
+        "role": user.role,
+    }
+    hubs.announce_editing(event_id, person, draft_id, editing)
