@@ -11,6 +11,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+# Every table registered before the first query: the ORM resolves a foreign key to a table
+# no code path has imported yet (draft.cue_id → cue) only when its model is known.
+import app.models  # noqa: F401
 from app import migrate
 from app.auth import service as auth
 from app.auth.router import router as auth_router
