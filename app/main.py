@@ -11,6 +11,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+# Every table registered before the first query: the ORM resolves a foreign key to a table
+# no code path has imported yet (draft.cue_id → cue) only when its model is known.
+import app.models  # noqa: F401
 from app import migrate
 from app.auth import service as auth
 from app.auth.router import router as auth_router
@@ -22,6 +25,8 @@ from app.config import Settings, get_settings
 from app.console.router import FRONTEND_DIR, console_manifest
 from app.console.router import router as console_router
 from app.db import Database
+from app.drafts.attachment_routes import router as attachments_router
+from app.drafts.router import router as drafts_router
 from app.events.router import router as events_router
 from app.ingest.manager import SourceManager
 from app.ingest.router import router as sources_router
@@ -125,6 +130,8 @@ def create_app(
     app.include_router(mentions_router)
     app.include_router(triage_router)
     app.include_router(replies_router)
+    app.include_router(drafts_router)
+    app.include_router(attachments_router)
     app.include_router(journal_router)
     app.include_router(sources_router)
     app.include_router(ops_router)

@@ -15,3 +15,37 @@ def mention_payload(external_id: str | int, **overrides: Any) -> dict[str, Any]:
     }
     payload.update(overrides)
     return payload
+
+
+def draft_payload(text: str = "Kickoff! #CupFinal", **overrides: Any) -> dict[str, Any]:
+    """A draft body of one post with the same text on every network."""
+    payload: dict[str, Any] = {
+        "title": "Kickoff",
+        "content": {"posts": [{"texts": {"x": text, "mastodon": text, "bluesky": text}}]},
+        "tags": ["kickoff"],
+        "note": "Only once the whistle blows",
+    }
+    payload.update(overrides)
+    return payload
+
+
+async def make_draft(client: Any, event_id: int, **overrides: Any) -> dict[str, Any]:
+    """Create a draft through the API; answers its JSON (version 1)."""
+    response = await client.post(f"/api/events/{event_id}/drafts", json=draft_payload(**overrides))
+    assert response.status_code == 201, response.text
+    draft: dict[str, Any] = response.json()
+    return draft
+
+
+def png_bytes(width: int = 4, height: int = 3, *, padding: int = 0) -> bytes:
+    """A real PNG image; ``padding`` bytes of text chunk make it that much larger."""
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    if padding:
+        info.add_text("padding", "x" * padding)
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, format="PNG", pnginfo=info)
+    return buffer.getvalue()

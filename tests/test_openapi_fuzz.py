@@ -30,7 +30,7 @@ from app.config import Settings
 from app.db import Database
 from app.main import create_app
 from tests.conftest import make_token
-from tests.factories import mention_payload
+from tests.factories import draft_payload, mention_payload, png_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 FUZZ_EXAMPLES = int(os.environ.get("CUEDESK_FUZZ_EXAMPLES", "15"))
@@ -106,13 +106,22 @@ def _arrange(base: str, token: str, spare_token: str) -> dict[str, Any]:
         event_id = event.json()["id"]
         api.post(f"/api/events/{event_id}/mentions", json=[mention_payload(1)])
         mention_id = api.get(f"/api/events/{event_id}/mentions").json()["items"][0]["id"]
+        draft_id = api.post(f"/api/events/{event_id}/drafts", json=draft_payload()).json()["id"]
+        attachment = api.post(
+            f"/api/events/{event_id}/attachments", files={"file": ("a.png", png_bytes())}
+        )
         me = api.get("/api/auth/me").json()["id"]
         (own_token,) = api.get("/api/auth/tokens").json()
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {spare_token}"}) as api:
         spare_user = api.get("/api/auth/me").json()["id"]
         (spare_token_row,) = api.get("/api/auth/tokens").json()
     return {
-        "existing": {"event_id": event_id, "mention_id": mention_id},
+        "existing": {
+            "event_id": event_id,
+            "mention_id": mention_id,
+            "draft_id": draft_id,
+            "attachment_id": attachment.json()["id"],
+        },
         # The admin running the cases must stay signed in: its own user and token are
         # swapped for the spare ones whenever a case would change or revoke them.
         "protected": {

@@ -86,7 +86,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CuedeskError)
     async def _cuedesk_error(_request: Request, exc: CuedeskError) -> JSONResponse:
         return JSONResponse(
-            status_code=exc.status_code, content={"detail": exc.message, **exc.detail}
+            status_code=exc.status_code,
+            content={"detail": exc.message, **exc.detail},
+            headers=exc.headers,
         )
 
     @app.exception_handler(RequestValidationError)

@@ -62,13 +62,14 @@ class EventUpdate(InputModel):
     starts_at: ApiTime | None = None
     ends_at: ApiTime | None = None
     status: EventStatus | None = None
+    # Whether a quick post waits for a producer's approval.
+    quick_posts_need_approval: bool | None = None
 
     @model_validator(mode="after")
     def _check(self) -> EventUpdate:
-        if "name" in self.model_fields_set and self.name is None:
-            raise ValueError("name cannot be null")
-        if "status" in self.model_fields_set and self.status is None:
-            raise ValueError("status cannot be null")
+        for field in ("name", "status", "quick_posts_need_approval"):
+            if field in self.model_fields_set and getattr(self, field) is None:
+                raise ValueError(f"{field} cannot be null")
         for field in ("hashtags", "keywords", "networks"):
             if field in self.model_fields_set and getattr(self, field) is None:
                 raise ValueError(f"{field} cannot be null; send [] to clear it")
@@ -93,5 +94,17 @@ class EventPublic(BaseModel):
     last_seq: int
     # The history last_seq counts in: a console opens the stream with ``epoch=`` this.
     journal_epoch: str
+    # The show clock (T+0), set by POST …/on-air; null until the event goes on air.
+    on_air_at: UtcTime | None = None
+    off_air_at: UtcTime | None = None
+    quick_posts_need_approval: bool = False
     created_at: UtcTime
     updated_at: UtcTime
+
+
+class ShowClockSet(InputModel):
+    """``POST …/on-air`` and ``…/off-air``: the time, or now when left out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: ApiTime | None = None

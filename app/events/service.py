@@ -22,6 +22,9 @@ def _public_fields(event: Event) -> dict[str, Any]:
         "starts_at": isoformat_z(event.starts_at) if event.starts_at else None,
         "ends_at": isoformat_z(event.ends_at) if event.ends_at else None,
         "status": event.status,
+        "on_air_at": isoformat_z(event.on_air_at) if event.on_air_at else None,
+        "off_air_at": isoformat_z(event.off_air_at) if event.off_air_at else None,
+        "quick_posts_need_approval": event.quick_posts_need_approval,
     }
 
 

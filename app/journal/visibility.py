@@ -20,6 +20,9 @@ _VIEWER_DATA: dict[str, tuple[str, ...]] = {
     "event.vip_removed": ("priority_delta", "mention_ids"),
     "mention.noted": ("mention_id",),
 }
+# Entries that carry a whole row with an internal ``note`` under this key (``draft.*``,
+# ``cue.*``): viewers get the row without it.
+_NOTED_ROWS = ("draft", "cue")
 
 
 def audience_of(role: str) -> Audience:
@@ -45,9 +48,13 @@ def for_viewer(entry: dict[str, Any]) -> dict[str, Any]:
     if kept is None:
         # A mention in full (``mention.received``) shows no notes either. The hub runs this
         # for every entry it takes in: the common case returns at once.
-        if not data.get("notes"):
-            return entry
-        return {**entry, "data": {**data, "notes": []}}
+        if data.get("notes"):
+            data = {**data, "notes": []}
+        for key in _NOTED_ROWS:
+            row = data.get(key)
+            if isinstance(row, dict) and "note" in row:
+                data = {**data, key: {k: v for k, v in row.items() if k != "note"}}
+        return entry if data is entry["data"] else {**entry, "data": data}
     return {**entry, "data": {key: data[key] for key in kept if key in data}}
 
 

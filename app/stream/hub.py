@@ -23,7 +23,7 @@ from app.common.backoff import Backoff
 from app.db import Database
 from app.journal import service as journal
 from app.journal.visibility import Audience
-from app.stream.presence import PresenceBoard
+from app.stream.presence import PresenceBoard, editing_snapshot_name
 from app.stream.ring import EncodedRing
 
 logger = logging.getLogger(__name__)
@@ -285,6 +285,19 @@ class HubRegistry:
             if hub.sockets == 0 and self._hubs.get(event_id) is hub:
                 del self._hubs[event_id]
                 await hub.stop()
+
+    def announce_editing(
+        self, event_id: int, person: dict[str, Any], draft_id: int, editing: bool
+    ) -> None:
+        """Tell every console of the event that ``person`` ({username, display_name, role})
+        is editing ``draft_id`` (a heartbeat: it lapses after presence's expiry), or
+        stopped."""
+        name = editing_snapshot_name(self._options["process_id"], person["username"], draft_id)
+        entries = [{**person, "editing": draft_id}] if editing else []
+        self._broker.offer(f"presence:{event_id}", {"process": name, "connections": entries})
+        hub = self._hubs.get(event_id)
+        if hub is not None:
+            hub.presence.take_editing(name, entries)
 
     def socket_counts(self) -> dict[int, int]:
         """Open sockets by event, for /metrics."""

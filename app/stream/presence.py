@@ -6,6 +6,13 @@ forgets a process that has been silent too long (it crashed). The merged view is
 consoles are sent as ``{"type": "presence", ...}``. A process's own snapshot goes into its
 view directly, not through the broker, so while the broker is out each process still shows
 its own people; the others come back when it does.
+
+Who is editing which draft is told over HTTP (``POST /api/drafts/{id}/editing``, a
+heartbeat), not over the socket, and may reach a process without a console of the event.
+Each such mark therefore travels as a snapshot of its own, under a name of its own
+(:func:`editing_snapshot_name`), holding one entry with ``editing`` (a draft id) and no
+socket: it expires like a silent process unless the heartbeat repeats it, and an empty one
+ends it at once.
 """
 
 from __future__ import annotations
@@ -67,6 +74,11 @@ class PresenceBoard:
     def remove(self, connection_id: str) -> None:
         if self._local.pop(connection_id, None) is not None:
             self._publish_soon.set()
+
+    def take_editing(self, name: str, entries: list[dict[str, Any]]) -> None:
+        """An editing mark made in this process: into the view directly, as our own
+        snapshot is (the broker carries it to the others)."""
+        self._remember(name, entries)
 
     def _publish(self) -> None:
         connections = list(self._local.values())
@@ -138,8 +150,13 @@ class PresenceBoard:
                         "connections": 0,
                         "viewing": set(),
                         "typing": set(),
+                        "editing": set(),
                     },
                 )
+                if connection.get("editing") is not None:
+                    # An editing mark (told over HTTP) is not a socket.
+                    user["editing"].add(connection["editing"])
+                    continue
                 user["connections"] += 1
                 if connection.get("viewing"):
                     user["viewing"].add(connection["viewing"])
@@ -151,6 +168,7 @@ class PresenceBoard:
         for user in users:
             user["viewing"] = sorted(user["viewing"])
             user["typing"] = sorted(user["typing"])
+            user["editing"] = sorted(user["editing"])
         return users
 
     def _rebuild(self) -> None:
@@ -159,3 +177,8 @@ class PresenceBoard:
             self.frame = frame
             self.version += 1
             self._on_change()
+
+
+def editing_snapshot_name(process_id: str, username: str, draft_id: int) -> str:
+    """The snapshot name of one person's mark on one draft, made in one process."""
+    return f"{process_id}/editing/{draft_id}/{username}"
