@@ -17,3 +17,8 @@ def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
     settings.publish_backoff_max_seconds = 0.2
     settings.publish_send_timeout_seconds = 2
     return settings
+
+
+from tests.conftest import POSTGRES_URL, REDIS_URL  # noqa: E402
+
+collect_ignore = [] if POSTGRES_URL and REDIS_URL else ["test_two_processes.py"]
