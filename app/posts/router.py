@@ -25,9 +25,7 @@ router = APIRouter(tags=["posts"])
             "model": QuickPostResult,
             "description": "Held for a producer's approval, as a draft in review",
         },
-        422: error_response(
-            "A text over its network's limit (names the network and the count)"
-        ),
+        422: error_response("A text over its network's limit (names the network and the count)"),
     },
 )
 async def create_quick_post(

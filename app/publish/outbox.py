@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,8 +42,9 @@ logger = logging.getLogger(__name__)
 
 # The name the outbox registers its wake-up under (Database.wakers).
 OUTBOX_WAKER = "outbox"
-# Rows being sent at once by one process, at most.
-BATCH = 20
+# Rows being sent at once by one process, at most (a cue of ten drafts on three networks
+# is thirty posts, sent together).
+BATCH = 50
 MAX_ERROR_LENGTH = 1000
 
 
@@ -67,6 +69,16 @@ class OutboxQueue:
     async def after_failure(self, session: AsyncSession, row: dict[str, Any]) -> None:
         """Whatever a final failure of ``row`` also ends, in its transaction."""
         return None
+
+
+@dataclass(slots=True)
+class _Outcome:
+    queue: OutboxQueue
+    row: dict[str, Any]
+    values: dict[str, Any]
+    verb: str
+    final_failure: bool
+    future: asyncio.Future[None]
 
 
 def backoff(attempts: int, settings: Settings) -> float:
@@ -99,6 +111,8 @@ class Outbox:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._sends: set[asyncio.Task[None]] = set()
+        self._outcomes: list[_Outcome] = []
+        self._recorder: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self._db.wakers[OUTBOX_WAKER] = self._wake.set
@@ -107,7 +121,7 @@ class Outbox:
     async def stop(self) -> None:
         # A send cut short here stays "sending" until its deadline, then is taken up again
         # (by this process after a restart, or by another) with the same key.
-        tasks = [task for task in (self._task, *self._sends) if task is not None]
+        tasks = [t for t in (self._task, self._recorder, *self._sends) if t is not None]
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -252,36 +266,75 @@ class Outbox:
         verb: str,
         *,
         final_failure: bool = False,
-    ) -> dict[str, Any] | None:
-        """Write the outcome of our attempt, unless the row moved on without us."""
-        table = queue.table
+    ) -> None:
+        """Write the outcome of our attempt, unless the row moved on without us.
+
+        Outcomes that finish together are written together (one transaction and one
+        journal write per event): a cue's thirty posts come back from the networks at
+        about the same time, and thirty commits in a row would be most of their latency."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._outcomes.append(_Outcome(queue, row, values, verb, final_failure, future))
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._record_pending(), name="outbox-record")
+        await asyncio.shield(future)
+
+    async def _record_pending(self) -> None:
+        while self._outcomes:
+            pending, self._outcomes = self._outcomes, []
+            by_event: dict[int, list[_Outcome]] = {}
+            for outcome in pending:
+                by_event.setdefault(outcome.row["event_id"], []).append(outcome)
+            for event_id, outcomes in by_event.items():
+                try:
+                    await self._record_of_event(event_id, outcomes)
+                except Exception as exc:
+                    for outcome in outcomes:
+                        if not outcome.future.done():
+                            outcome.future.set_exception(exc)
+                else:
+                    for outcome in outcomes:
+                        if not outcome.future.done():
+                            outcome.future.set_result(None)
+
+    async def _record_of_event(self, event_id: int, outcomes: list[_Outcome]) -> None:
         async with self._db.transaction() as session:
             try:
-                await journal.lock_counter(session, row["event_id"])
+                last_seq = await journal.lock_counter(session, event_id)
             except NotFound:
-                return None
-            changed = await affected(
-                session,
-                update(table)
-                .where(
-                    table.c.id == row["id"],
-                    table.c.status == "sending",
-                    table.c.attempts == row["attempts"],
+                return
+            entries: list[journal.NewEntry] = []
+            failed: list[_Outcome] = []
+            for outcome in outcomes:
+                queue, row = outcome.queue, outcome.row
+                table = queue.table
+                changed = await affected(
+                    session,
+                    update(table)
+                    .where(
+                        table.c.id == row["id"],
+                        table.c.status == "sending",
+                        table.c.attempts == row["attempts"],
+                    )
+                    .values(**outcome.values),
                 )
-                .values(**values),
-            )
-            if changed != 1:
-                logger.warning(
-                    "%s %s moved on while attempt %s ran", queue.noun, row["id"], row["attempts"]
+                if changed != 1:
+                    logger.warning(
+                        "%s %s moved on while attempt %s ran",
+                        queue.noun,
+                        row["id"],
+                        row["attempts"],
+                    )
+                    continue
+                public = await queue.public(session, row["id"])
+                entries.append(
+                    journal.NewEntry(f"{queue.noun}.{outcome.verb}", {queue.noun: public})
                 )
-                return None
-            public = await queue.public(session, row["id"])
-            await journal.append(
-                session, row["event_id"], f"{queue.noun}.{verb}", {queue.noun: public}
-            )
-            if final_failure:
-                await queue.after_failure(session, row)
-            return public
+                if outcome.final_failure:
+                    failed.append(outcome)
+            await journal.write(session, event_id, last_seq, entries)
+            # After the write: these append entries of their own, after ours.
+            for outcome in failed:
+                await outcome.queue.after_failure(session, outcome.row)
 
     async def _published(self, queue: OutboxQueue, row: dict[str, Any], done: Published) -> None:
         await self._record(
