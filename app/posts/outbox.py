@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.journal import service as journal
 from app.posts import service as posts
 from app.posts.models import PostStatus
-from app.posts.views import post_table
+from app.posts.views import post_table, public_dict
 from app.publish.outbox import OutboxQueue
 from app.publish.publishers import Outgoing
 
@@ -45,6 +45,9 @@ class PostQueue(OutboxQueue):
 
     async def public(self, session: AsyncSession, row_id: int) -> dict[str, Any]:
         return await posts.get_public(session, row_id)
+
+    async def public_of(self, session: AsyncSession, row: dict[str, Any]) -> dict[str, Any]:
+        return public_dict(row)
 
     async def outgoing(self, session: AsyncSession, row: dict[str, Any]) -> Outgoing:
         in_reply_to = None

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.common.errors import Invalid, NotFound
@@ -99,10 +99,11 @@ async def queue(
     outbox once the transaction commits; returns their public shapes, in order.
 
     The caller journals them (:func:`queued_entries`) beside what decided them."""
+    if not specs:
+        return []
     now = utcnow()
-    publics = []
-    for spec in specs:
-        values = {
+    rows = [
+        {
             "event_id": event_id,
             "draft_id": spec.draft_id,
             "draft_version": spec.draft_version,
@@ -116,11 +117,21 @@ async def queue(
             "status": PostStatus.queued.value,
             "attempts": 0,
             "next_attempt_at": now,
+            "last_error": None,
+            "external_id": None,
+            "external_url": None,
+            "dry_run": None,
             "author_id": author_id,
             "created_at": now,
+            "published_at": None,
         }
-        result = await session.execute(post_table.insert().values(**values).returning(post_table))
-        publics.append(public_dict(dict(result.mappings().one())))
+        for spec in specs
+    ]
+    # One statement for all of them (a cue fires thirty at once), in the order given.
+    result = await session.execute(
+        insert(post_table).returning(*post_table.c, sort_by_parameter_order=True), rows
+    )
+    publics = [public_dict(dict(row)) for row in result.mappings()]
     database = database_of(session)
     if database is not None and publics:
         database.wake_after_commit(session, OUTBOX_WAKER)

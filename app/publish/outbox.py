@@ -8,8 +8,9 @@ final failure also ends).
 
 A row is due when it is ``queued`` or ``retrying`` and its ``next_attempt_at`` has come,
 or when it is ``sending`` and its send deadline has passed (the process sending it went
-away). A worker takes a due row with an UPDATE conditional on the status and attempt count
-it read, so two workers never send the same row at once; it then calls the publisher with
+away). A worker takes due rows with an UPDATE conditional on their still being due (a row
+taken is ``sending`` with a deadline to come, so no longer due), under the event's journal
+lock, so two workers never send the same row at once; it then calls the publisher with
 the row's idempotency key and records the outcome, again conditionally on its own attempt,
 so a late answer from a send presumed lost cannot undo a newer one.
 
@@ -31,7 +32,6 @@ from sqlalchemy import ColumnElement, Table, and_, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.common.errors import NotFound
-from app.common.sql import affected
 from app.common.time import utcnow
 from app.config import Settings
 from app.db import Database
@@ -61,6 +61,11 @@ class OutboxQueue:
     async def public(self, session: AsyncSession, row_id: int) -> dict[str, Any]:
         raise NotImplementedError
 
+    async def public_of(self, session: AsyncSession, row: dict[str, Any]) -> dict[str, Any]:
+        """The public shape of a row just read (a queue whose shape is the row's own
+        answers without a query)."""
+        return await self.public(session, row["id"])
+
     async def outgoing(self, session: AsyncSession, row: dict[str, Any]) -> Outgoing:
         return Outgoing(
             idempotency_key=row["idempotency_key"], network=row["network"], text=row["text"]
@@ -78,6 +83,8 @@ class _Outcome:
     values: dict[str, Any]
     verb: str
     final_failure: bool
+    # A retry's wait, counted from when the outcome is written (not from when it came).
+    retry_in: float | None
     future: asyncio.Future[None]
 
 
@@ -203,6 +210,9 @@ class Outbox:
     async def _take_of_event(
         self, queue: OutboxQueue, now: datetime, event_id: int, row_ids: list[int]
     ) -> list[tuple[dict[str, Any], Outgoing]]:
+        """Take the event's due rows in one conditional UPDATE: a row another worker took
+        meanwhile (or that is no longer due) is not due any more when the UPDATE reaches
+        it, so it is left out; the rows it returns are ours."""
         table = queue.table
         # One presumed-lost send gets twice the call's timeout before another worker may
         # take it: the first worker's call has surely ended by then.
@@ -213,26 +223,16 @@ class Outbox:
                 last_seq = await journal.lock_counter(session, event_id)
             except NotFound:
                 return []  # the event was deleted, with its rows
+            result = await session.execute(
+                update(table)
+                .where(table.c.id.in_(row_ids), self._due(queue, now))
+                .values(status="sending", attempts=table.c.attempts + 1, next_attempt_at=deadline)
+                .returning(*table.c)
+            )
+            rows = sorted((dict(row) for row in result.mappings()), key=lambda r: r["id"])
             entries: list[journal.NewEntry] = []
-            for row_id in row_ids:
-                row = await _get_row(session, table, row_id)
-                changed = await affected(
-                    session,
-                    update(table)
-                    .where(
-                        table.c.id == row_id,
-                        table.c.status == row["status"],
-                        table.c.attempts == row["attempts"],
-                        self._due(queue, now),
-                    )
-                    .values(
-                        status="sending", attempts=row["attempts"] + 1, next_attempt_at=deadline
-                    ),
-                )
-                if changed != 1:
-                    continue  # another worker took it, or it is no longer due
-                row = await _get_row(session, table, row_id)
-                public = await queue.public(session, row_id)
+            for row in rows:
+                public = await queue.public_of(session, row)
                 entries.append(journal.NewEntry(f"{queue.noun}.sending", {queue.noun: public}))
                 taken.append((row, await queue.outgoing(session, row)))
             await journal.write(session, event_id, last_seq, entries)
@@ -266,6 +266,7 @@ class Outbox:
         verb: str,
         *,
         final_failure: bool = False,
+        retry_in: float | None = None,
     ) -> None:
         """Write the outcome of our attempt, unless the row moved on without us.
 
@@ -273,7 +274,8 @@ class Outbox:
         journal write per event): a cue's thirty posts come back from the networks at
         about the same time, and thirty commits in a row would be most of their latency."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._outcomes.append(_Outcome(queue, row, values, verb, final_failure, future))
+        outcome = _Outcome(queue, row, values, verb, final_failure, retry_in, future)
+        self._outcomes.append(outcome)
         if self._recorder is None or self._recorder.done():
             self._recorder = asyncio.create_task(self._record_pending(), name="outbox-record")
         await asyncio.shield(future)
@@ -307,17 +309,21 @@ class Outbox:
             for outcome in outcomes:
                 queue, row = outcome.queue, outcome.row
                 table = queue.table
-                changed = await affected(
-                    session,
+                values = dict(outcome.values)
+                if outcome.retry_in is not None:
+                    values["next_attempt_at"] = utcnow() + timedelta(seconds=outcome.retry_in)
+                result = await session.execute(
                     update(table)
                     .where(
                         table.c.id == row["id"],
                         table.c.status == "sending",
                         table.c.attempts == row["attempts"],
                     )
-                    .values(**outcome.values),
+                    .values(**values)
+                    .returning(*table.c)
                 )
-                if changed != 1:
+                recorded = result.mappings().one_or_none()
+                if recorded is None:
                     logger.warning(
                         "%s %s moved on while attempt %s ran",
                         queue.noun,
@@ -367,12 +373,9 @@ class Outbox:
             await self._record(
                 queue,
                 row,
-                {
-                    "status": "retrying",
-                    "last_error": error,
-                    "next_attempt_at": utcnow() + timedelta(seconds=delay),
-                },
+                {"status": "retrying", "last_error": error},
                 "retrying",
+                retry_in=delay,
             )
             self._wake_at(delay)
             return
