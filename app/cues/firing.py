@@ -35,21 +35,23 @@ cue_table = views.cue_table
 draft_table = views.draft_table
 
 
-async def mark_draft_published(session: AsyncSession, draft_id: int, now: datetime) -> bool:
-    """approved → published, once its posts are queued; False if it was not approved.
+async def mark_draft_published(session: AsyncSession, draft_ids: list[int], now: datetime) -> int:
+    """approved → published, once their posts are queued; answers how many changed (a
+    draft published before, on a re-air, stays published).
 
     The one draft-state change firing makes (the drafts service's to own at merge)."""
-    changed = await affected(
+    if not draft_ids:
+        return 0
+    return await affected(
         session,
         update(draft_table)
         .where(
-            draft_table.c.id == draft_id,
+            draft_table.c.id.in_(draft_ids),
             draft_table.c.status == DraftStatus.approved.value,
             draft_table.c.deleted_at.is_(None),
         )
         .values(status=DraftStatus.published.value, updated_at=now),
     )
-    return changed == 1
 
 
 def _person(user: User | None) -> dict[str, Any] | None:
@@ -173,7 +175,8 @@ async def _queue_drafts(
         ).scalars()
     )
     earlier = await _earlier_posts(session, [draft.id for draft in drafts if draft.id])
-    queued: list[dict[str, Any]] = []
+    all_specs: list[posts.PostSpec] = []
+    published: list[int] = []
     not_published: list[dict[str, Any]] = []
     for draft in drafts:
         assert draft.id is not None
@@ -184,15 +187,17 @@ async def _queue_drafts(
         if reason is not None:
             not_published.append({"draft_id": draft.id, "status": draft.status, "reason": reason})
             continue
-        queued += await posts.queue(
-            session,
-            cue["event_id"],
-            specs,
-            author_id=user.id if user else None,
-            cue_id=cue["id"],
-            cue_firing=firing,
-        )
-        await mark_draft_published(session, draft.id, now)
+        all_specs += specs
+        published.append(draft.id)
+    queued = await posts.queue(
+        session,
+        cue["event_id"],
+        all_specs,
+        author_id=user.id if user else None,
+        cue_id=cue["id"],
+        cue_firing=firing,
+    )
+    await mark_draft_published(session, published, now)
     return queued, not_published
 
 
@@ -296,7 +301,7 @@ async def publish_draft_now(session: AsyncSession, draft_id: int, user: User) ->
     if not specs:
         raise Invalid(f"Draft {draft_id} has no text for any network.", draft_id=draft_id)
     queued = await posts.queue(session, event_id, specs, author_id=user.id)
-    await mark_draft_published(session, draft_id, utcnow())
+    await mark_draft_published(session, [draft_id], utcnow())
     entries = [
         journal.NewEntry(
             "draft.published",
