@@ -84,6 +84,14 @@ class Settings(BaseSettings):
     publish_send_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     # How often each process looks for due replies besides being woken by new ones.
     publish_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    # Scheduled cues (see app/cues/schedule.py and docs/cues.md). A cue found due later
+    # than this (the server was down at its time) is not fired but reported missed
+    # (``cue.missed``): a pre-show tease an hour late is worse than none. The producer may
+    # still fire it by hand.
+    cue_grace_seconds: float = Field(default=120.0, ge=0, le=86400)
+    # How often each process's scheduler looks for due cues besides sleeping until the next
+    # one it knows of (it learns of cues changed on another process at this pace).
+    cue_scheduler_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     # Replies go to a Mastodon server when both are set; otherwise (and for X and Bluesky
     # until their publishers come) the dry-run publisher records them without sending.
     publish_mastodon_url: str = ""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI
@@ -21,9 +22,12 @@ from app.broker import create_broker
 from app.common import log_redaction
 from app.common.body_limit import BodyLimit
 from app.common.http_errors import ERROR_RESPONSES, install_error_handlers
+from app.common.time import utcnow
 from app.config import Settings, get_settings
 from app.console.router import FRONTEND_DIR, console_manifest
 from app.console.router import router as console_router
+from app.cues.router import router as cues_router
+from app.cues.schedule import CueScheduler
 from app.db import Database
 from app.drafts.attachment_routes import router as attachments_router
 from app.drafts.router import router as drafts_router
@@ -36,9 +40,12 @@ from app.mentions.router import router as mentions_router
 from app.ops import metrics
 from app.ops.docs import mount_docs
 from app.ops.router import router as ops_router
+from app.posts.outbox import POST_QUEUE
+from app.posts.router import router as posts_router
+from app.publish.outbox import Outbox
+from app.publish.publishers import Publishers
 from app.replies import length
-from app.replies.outbox import ReplyOutbox
-from app.replies.publishers import Publishers
+from app.replies.outbox import REPLY_QUEUE
 from app.replies.router import router as replies_router
 from app.stream.access import AccessGuard
 from app.stream.router import hub_registry
@@ -50,9 +57,13 @@ logger = logging.getLogger(__name__)
 
 
 def create_app(
-    settings: Settings | None = None, *, source_kinds: Sequence[SourceKind] = ()
+    settings: Settings | None = None,
+    *,
+    source_kinds: Sequence[SourceKind] = (),
+    clock: Callable[[], datetime] = utcnow,
 ) -> FastAPI:
-    """The app; ``source_kinds`` adds kinds of source to the built-in ones."""
+    """The app; ``source_kinds`` adds kinds of source to the built-in ones; ``clock`` is
+    the cue scheduler's (tests move it across a restart)."""
     settings = settings or get_settings()
 
     @contextlib.asynccontextmanager
@@ -86,13 +97,15 @@ def create_app(
         app.state.sources = sources
         sweeper = ClaimSweeper(db, settings.claim_sweep_seconds)
         app.state.sweeper = sweeper
-        outbox = ReplyOutbox(db, settings, Publishers(settings))
+        outbox = Outbox(db, settings, Publishers(settings), [REPLY_QUEUE, POST_QUEUE])
+        scheduler = CueScheduler(db, settings, clock)
         length.warm_up()
         log_redaction.install()
         await access.start()
         await sources.start()
         await sweeper.start()
         await outbox.start()
+        await scheduler.start()
         # Everything built at start-up lives as long as the process. Moving it out of the
         # collector's reach shortens the full collections that otherwise stall the event
         # loop for ~100 ms several times a minute under load (bench/stream.py's p99).
@@ -101,6 +114,7 @@ def create_app(
         try:
             yield
         finally:
+            await scheduler.stop()
             await outbox.stop()
             await sweeper.stop()
             await sources.stop()
@@ -132,6 +146,8 @@ def create_app(
     app.include_router(replies_router)
     app.include_router(drafts_router)
     app.include_router(attachments_router)
+    app.include_router(cues_router)
+    app.include_router(posts_router)
     app.include_router(journal_router)
     app.include_router(sources_router)
     app.include_router(ops_router)

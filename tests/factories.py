@@ -49,3 +49,37 @@ def png_bytes(width: int = 4, height: int = 3, *, padding: int = 0) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, format="PNG", pnginfo=info)
     return buffer.getvalue()
+
+
+async def insert_draft(
+    session: Any,
+    event_id: int,
+    *,
+    cue: int | None = None,
+    status: str = "approved",
+    content: dict[str, Any] | None = None,
+    title: str = "",
+    position: int = 0,
+) -> int:
+    """A draft row as the drafts service would leave it (one post on X and Mastodon unless
+    ``content`` says otherwise); returns its id."""
+    from app.drafts.models import Draft
+
+    draft = Draft(
+        event_id=event_id,
+        cue_id=cue,
+        title=title or "Kickoff",
+        position=position,
+        status=status,
+        content=content
+        or {"posts": [{"texts": {"x": "Kickoff! #CupFinal", "mastodon": "Kickoff!"}}]},
+    )
+    session.add(draft)
+    await session.flush()
+    assert draft.id is not None
+    return draft.id
+
+
+def thread(*posts: dict[str, str]) -> dict[str, Any]:
+    """Draft content of a thread: one ``{network: text}`` per post."""
+    return {"posts": [{"texts": texts, "attachment_ids": []} for texts in posts]}

@@ -2,19 +2,21 @@
 
 Operators write and submit; producers approve one draft (the version they saw), all the
 drafts of a cue, or the whole sheet. Status changes are not saves: they keep the version
-(the ETag names the content), and they are journaled. ``published`` is set by the posts
-domain when a draft goes out.
+(the ETag names the content), and they are journaled. ``published`` is set here too
+(``mark_published``), when firing a cue or publishing by hand has queued a draft's posts.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.common.errors import Conflict, Invalid, NotFound
+from app.common.sql import affected
 from app.common.time import utcnow
 from app.drafts import content as checks
 from app.drafts.models import Draft, DraftStatus
@@ -90,6 +92,24 @@ async def approve_many(
         approved.append(draft)
     await _journal(session, approved, last_seq, "draft.approved", editor)
     return approved, skipped
+
+
+async def mark_published(session: AsyncSession, draft_ids: list[int], now: datetime) -> int:
+    """approved → published, once their posts are queued; answers how many changed (a
+    draft published before, on a re-air, stays published).
+    Firing a cue and publishing a draft by hand call it, in their own transaction."""
+    if not draft_ids:
+        return 0
+    return await affected(
+        session,
+        update(Draft)
+        .where(
+            col(Draft.id).in_(draft_ids),
+            col(Draft.status) == DraftStatus.approved.value,
+            col(Draft.deleted_at).is_(None),
+        )
+        .values(status=DraftStatus.published.value, updated_at=now),
+    )
 
 
 async def _in_scope(session: AsyncSession, event_id: int, scope: BulkApprove) -> list[Draft]:

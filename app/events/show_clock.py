@@ -2,7 +2,9 @@
 
 Marking it again corrects the time (the entry carries the time it replaces); the end is
 marked off air the same way. Both are journaled (``event.on_air``, ``event.off_air``) so
-every console, and a replay, places entries on the show clock.
+every console, and a replay, places entries on the show clock. The routes are the show
+run's (app/cues/router.py): a new on-air time moves the cues set at a show-clock offset, in
+the same transaction.
 """
 
 from __future__ import annotations
@@ -49,7 +51,6 @@ async def mark_on_air(
         {"on_air_at": isoformat_z(on_air_at), "previous_on_air_at": _iso(previous)},
         actor,
     )
-    await _on_air_changed(session, event)
     await session.refresh(event)
     return event
 
@@ -90,14 +91,3 @@ async def mark_off_air(
 def _to_millisecond(value: datetime) -> datetime:
     # Stored and sent to the millisecond, like every time the API takes.
     return value.replace(microsecond=value.microsecond // 1000 * 1000)
-
-
-async def _on_air_changed(session: AsyncSession, event: Event) -> None:
-    """THE ONE CALL SITE for work that follows a new on-air time, in the same transaction.
-
-    To wire at merge: ``await recompute_due_times(session, event)`` from
-    ``app/cues/schedule.py``, so that cues triggered at an offset on the show clock get
-    their new due times. Not imported here yet: the cues domain imports events, so the
-    lead decides how events reaches it without an import cycle (tests/test_layers.py).
-    """
-    del session, event

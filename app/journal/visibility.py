@@ -41,10 +41,17 @@ def shown_to(role: str, mention: dict[str, Any]) -> dict[str, Any]:
     return {**mention, "notes": []}
 
 
+# Entries carrying a cue in full (``{"cue": CuePublic}``): viewers see it without its note.
+_CUE_ENTRIES = frozenset({"cue.created", "cue.updated", "cue.deleted", "cue.rearmed", "cue.missed"})
+
+
 def for_viewer(entry: dict[str, Any]) -> dict[str, Any]:
     """The entry as a viewer sees it: ``entry`` itself when it hides nothing."""
     kept = _VIEWER_DATA.get(entry["type"])
     data = entry["data"]
+    if entry["type"] in _CUE_ENTRIES and "note" in data.get("cue", {}):
+        cue = {key: value for key, value in data["cue"].items() if key != "note"}
+        return {**entry, "data": {**data, "cue": cue}}
     if kept is None:
         # A mention in full (``mention.received``) shows no notes either. The hub runs this
         # for every entry it takes in: the common case returns at once.

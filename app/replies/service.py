@@ -2,7 +2,7 @@
 
 A reply is accepted (:mod:`app.triage.replying`) in the transaction that answers its
 mention, and stored here with a fresh idempotency key. Publishing happens after the
-commit, from the outbox (app/replies/outbox.py), so a slow or failing network never holds
+commit, from the outbox (app/publish/outbox.py), so a slow or failing network never holds
 the operator's request and nothing accepted is lost.
 """
 
@@ -20,13 +20,11 @@ from app.common.sql import affected
 from app.common.time import utcnow
 from app.db import database_of
 from app.journal import service as journal
+from app.publish.outbox import OUTBOX_WAKER
 from app.replies.access import require_author_or_producer
 from app.replies.length import check_length
 from app.replies.models import ReplyStatus
 from app.replies.views import public_dict, reply_table, with_author
-
-# The name the outbox registers its wake-up under (Database.wakers).
-OUTBOX_WAKER = "outbox"
 
 
 def _wake_outbox_after_commit(session: AsyncSession) -> None:

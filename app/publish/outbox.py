@@ -1,0 +1,395 @@
+"""The outbox: every server process runs one worker that publishes due replies and posts.
+
+Each kind of row it publishes is a :class:`OutboxQueue` (replies: app/replies/outbox.py;
+posts: app/posts/outbox.py): a table with the outbox's columns (``status``, ``attempts``,
+``next_attempt_at``, ``idempotency_key``, ``network``, ``text``, the outcome's columns) and
+the few things that differ (what the row answers, when beyond its time it is due, what a
+final failure also ends).
+
+A row is due when it is ``queued`` or ``retrying`` and its ``next_attempt_at`` has come,
+or when it is ``sending`` and its send deadline has passed (the process sending it went
+away). A worker takes due rows with an UPDATE conditional on their still being due (a row
+taken is ``sending`` with a deadline to come, so no longer due), under the event's journal
+lock, so two workers never send the same row at once; it then calls the publisher with
+the row's idempotency key and records the outcome, again conditionally on its own attempt,
+so a late answer from a send presumed lost cannot undo a newer one.
+
+Each step is journaled (``<noun>.sending``, ``.published``, ``.retrying``, ``.failed`` with
+``{<noun>: public shape}``), so consoles show each row's fate as it happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, and_, or_, select, true, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.common.errors import NotFound
+from app.common.time import utcnow
+from app.config import Settings
+from app.db import Database
+from app.journal import service as journal
+from app.publish.publishers import Outgoing, Published, Publishers, PublishFailed
+
+logger = logging.getLogger(__name__)
+
+# The name the outbox registers its wake-up under (Database.wakers).
+OUTBOX_WAKER = "outbox"
+# Rows being sent at once by one process, at most (a cue of ten drafts on three networks
+# is thirty posts, sent together).
+BATCH = 50
+MAX_ERROR_LENGTH = 1000
+
+
+class OutboxQueue:
+    """One kind of row the outbox publishes. Subclasses set ``noun`` and ``table``."""
+
+    noun: str
+    table: Table
+
+    def due_also(self, now: datetime) -> ColumnElement[bool]:
+        """What else must hold for a waiting row to be due (a thread's earlier post)."""
+        return true()
+
+    async def public(self, session: AsyncSession, row_id: int) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def public_of(self, session: AsyncSession, row: dict[str, Any]) -> dict[str, Any]:
+        """The public shape of a row just read (a queue whose shape is the row's own
+        answers without a query)."""
+        return await self.public(session, row["id"])
+
+    async def outgoing(self, session: AsyncSession, row: dict[str, Any]) -> Outgoing:
+        return Outgoing(
+            idempotency_key=row["idempotency_key"], network=row["network"], text=row["text"]
+        )
+
+    async def after_failure(self, session: AsyncSession, row: dict[str, Any]) -> None:
+        """Whatever a final failure of ``row`` also ends, in its transaction."""
+        return None
+
+
+@dataclass(slots=True)
+class _Outcome:
+    queue: OutboxQueue
+    row: dict[str, Any]
+    values: dict[str, Any]
+    verb: str
+    final_failure: bool
+    # A retry's wait, counted from when the outcome is written (not from when it came).
+    retry_in: float | None
+    future: asyncio.Future[None]
+
+
+def backoff(attempts: int, settings: Settings) -> float:
+    """Seconds before attempt ``attempts + 1``: base, twice that, four times … up to the cap."""
+    return float(
+        min(
+            settings.publish_backoff_max_seconds,
+            settings.publish_backoff_base_seconds * 2 ** max(0, attempts - 1),
+        )
+    )
+
+
+async def _get_row(session: AsyncSession, table: Table, row_id: int) -> dict[str, Any]:
+    row = (await session.execute(select(table).where(table.c.id == row_id))).mappings().one()
+    return dict(row)
+
+
+class Outbox:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        publishers: Publishers,
+        queues: Sequence[OutboxQueue],
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._publishers = publishers
+        self._queues = tuple(queues)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._sends: set[asyncio.Task[None]] = set()
+        self._outcomes: list[_Outcome] = []
+        self._recorder: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._db.wakers[OUTBOX_WAKER] = self._wake.set
+        self._task = asyncio.create_task(self._run(), name="outbox")
+
+    async def stop(self) -> None:
+        # A send cut short here stays "sending" until its deadline, then is taken up again
+        # (by this process after a restart, or by another) with the same key.
+        tasks = [t for t in (self._task, self._recorder, *self._sends) if t is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._task = None
+        await self._publishers.close()
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                await self.publish_due()
+            except Exception:
+                logger.exception("publishing failed; retrying at the next poll")
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._settings.publish_poll_seconds):
+                    await self._wake.wait()
+
+    async def publish_due(self) -> int:
+        """Take due rows and start sending them; returns how many were taken.
+
+        Sends run on their own: a network that is slow to answer holds only its own rows,
+        never the next pass. At most ``BATCH`` run at once.
+        """
+        count = 0
+        for queue in self._queues:
+            room = BATCH - len(self._sends)
+            if room <= 0:
+                break
+            for row, outgoing in await self._take_due(queue, utcnow(), room):
+                name = f"{queue.noun}-send-{row['id']}"
+                task = asyncio.create_task(self._send(queue, row, outgoing), name=name)
+                self._sends.add(task)
+                task.add_done_callback(self._sent)
+                count += 1
+        return count
+
+    def _sent(self, task: asyncio.Task[None]) -> None:
+        self._sends.discard(task)
+        self._wake.set()  # room for another send, or the next post of a thread
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("sending failed", exc_info=task.exception())
+
+    # -- taking -----------------------------------------------------------------------------
+
+    def _due(self, queue: OutboxQueue, now: datetime) -> Any:
+        table = queue.table
+        waiting = ("queued", "retrying")
+        return or_(
+            and_(
+                table.c.status.in_(waiting),
+                table.c.next_attempt_at <= now,
+                queue.due_also(now),
+            ),
+            and_(table.c.status == "sending", table.c.next_attempt_at < now),
+        )
+
+    async def _take_due(
+        self, queue: OutboxQueue, now: datetime, limit: int
+    ) -> list[tuple[dict[str, Any], Outgoing]]:
+        table = queue.table
+        async with self._db.read_session() as session:
+            result = await session.execute(
+                select(table.c.id, table.c.event_id)
+                .where(self._due(queue, now))
+                .order_by(table.c.next_attempt_at, table.c.id)
+                .limit(limit)
+            )
+            by_event: dict[int, list[int]] = {}
+            for row in result:
+                by_event.setdefault(row.event_id, []).append(row.id)
+        taken: list[tuple[dict[str, Any], Outgoing]] = []
+        for event_id, row_ids in by_event.items():
+            # One transaction (one journal lock, one write) takes the event's due rows.
+            taken.extend(await self._take_of_event(queue, now, event_id, row_ids))
+        return taken
+
+    async def _take_of_event(
+        self, queue: OutboxQueue, now: datetime, event_id: int, row_ids: list[int]
+    ) -> list[tuple[dict[str, Any], Outgoing]]:
+        """Take the event's due rows in one conditional UPDATE: a row another worker took
+        meanwhile (or that is no longer due) is not due any more when the UPDATE reaches
+        it, so it is left out; the rows it returns are ours."""
+        table = queue.table
+        # One presumed-lost send gets twice the call's timeout before another worker may
+        # take it: the first worker's call has surely ended by then.
+        deadline = now + timedelta(seconds=2 * self._settings.publish_send_timeout_seconds)
+        taken: list[tuple[dict[str, Any], Outgoing]] = []
+        async with self._db.transaction() as session:
+            try:
+                last_seq = await journal.lock_counter(session, event_id)
+            except NotFound:
+                return []  # the event was deleted, with its rows
+            result = await session.execute(
+                update(table)
+                .where(table.c.id.in_(row_ids), self._due(queue, now))
+                .values(status="sending", attempts=table.c.attempts + 1, next_attempt_at=deadline)
+                .returning(*table.c)
+            )
+            rows = sorted((dict(row) for row in result.mappings()), key=lambda r: r["id"])
+            entries: list[journal.NewEntry] = []
+            for row in rows:
+                public = await queue.public_of(session, row)
+                entries.append(journal.NewEntry(f"{queue.noun}.sending", {queue.noun: public}))
+                taken.append((row, await queue.outgoing(session, row)))
+            await journal.write(session, event_id, last_seq, entries)
+        return taken
+
+    # -- sending ----------------------------------------------------------------------------
+
+    async def _send(self, queue: OutboxQueue, row: dict[str, Any], post: Outgoing) -> None:
+        publisher = self._publishers.for_network(row["network"])
+        try:
+            async with asyncio.timeout(self._settings.publish_send_timeout_seconds):
+                published = await publisher.publish(post)
+        except PublishFailed as exc:
+            await self._failed(queue, row, str(exc), transient=exc.transient, wait=exc.retry_after)
+            return
+        except TimeoutError:
+            await self._failed(queue, row, "the network did not answer in time", transient=True)
+            return
+        except Exception as exc:
+            # A fault of ours or an unforeseen answer: keep the row and try again later.
+            logger.exception("publishing %s %s failed unexpectedly", queue.noun, row["id"])
+            await self._failed(queue, row, f"unexpected error: {exc!r}", transient=True)
+            return
+        await self._published(queue, row, published)
+
+    async def _record(
+        self,
+        queue: OutboxQueue,
+        row: dict[str, Any],
+        values: dict[str, Any],
+        verb: str,
+        *,
+        final_failure: bool = False,
+        retry_in: float | None = None,
+    ) -> None:
+        """Write the outcome of our attempt, unless the row moved on without us.
+
+        Outcomes that finish together are written together (one transaction and one
+        journal write per event): a cue's thirty posts come back from the networks at
+        about the same time, and thirty commits in a row would be most of their latency."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        outcome = _Outcome(queue, row, values, verb, final_failure, retry_in, future)
+        self._outcomes.append(outcome)
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._record_pending(), name="outbox-record")
+        await asyncio.shield(future)
+
+    async def _record_pending(self) -> None:
+        while self._outcomes:
+            pending, self._outcomes = self._outcomes, []
+            by_event: dict[int, list[_Outcome]] = {}
+            for outcome in pending:
+                by_event.setdefault(outcome.row["event_id"], []).append(outcome)
+            for event_id, outcomes in by_event.items():
+                try:
+                    await self._record_of_event(event_id, outcomes)
+                except Exception as exc:
+                    for outcome in outcomes:
+                        if not outcome.future.done():
+                            outcome.future.set_exception(exc)
+                else:
+                    for outcome in outcomes:
+                        if not outcome.future.done():
+                            outcome.future.set_result(None)
+
+    async def _record_of_event(self, event_id: int, outcomes: list[_Outcome]) -> None:
+        async with self._db.transaction() as session:
+            try:
+                last_seq = await journal.lock_counter(session, event_id)
+            except NotFound:
+                return
+            entries: list[journal.NewEntry] = []
+            failed: list[_Outcome] = []
+            for outcome in outcomes:
+                queue, row = outcome.queue, outcome.row
+                table = queue.table
+                values = dict(outcome.values)
+                if outcome.retry_in is not None:
+                    values["next_attempt_at"] = utcnow() + timedelta(seconds=outcome.retry_in)
+                result = await session.execute(
+                    update(table)
+                    .where(
+                        table.c.id == row["id"],
+                        table.c.status == "sending",
+                        table.c.attempts == row["attempts"],
+                    )
+                    .values(**values)
+                    .returning(*table.c)
+                )
+                recorded = result.mappings().one_or_none()
+                if recorded is None:
+                    logger.warning(
+                        "%s %s moved on while attempt %s ran",
+                        queue.noun,
+                        row["id"],
+                        row["attempts"],
+                    )
+                    continue
+                public = await queue.public(session, row["id"])
+                entries.append(
+                    journal.NewEntry(f"{queue.noun}.{outcome.verb}", {queue.noun: public})
+                )
+                if outcome.final_failure:
+                    failed.append(outcome)
+            await journal.write(session, event_id, last_seq, entries)
+            # After the write: these append entries of their own, after ours.
+            for outcome in failed:
+                await outcome.queue.after_failure(session, outcome.row)
+
+    async def _published(self, queue: OutboxQueue, row: dict[str, Any], done: Published) -> None:
+        await self._record(
+            queue,
+            row,
+            {
+                "status": "published",
+                "external_id": done.external_id,
+                "external_url": done.external_url,
+                "dry_run": done.dry_run,
+                "published_at": utcnow(),
+                "next_attempt_at": None,
+                "last_error": None,
+            },
+            "published",
+        )
+
+    async def _failed(
+        self,
+        queue: OutboxQueue,
+        row: dict[str, Any],
+        error: str,
+        *,
+        transient: bool,
+        wait: float | None = None,
+    ) -> None:
+        error = error[:MAX_ERROR_LENGTH]
+        if transient and row["attempts"] < self._settings.publish_max_attempts:
+            delay = max(wait or 0.0, backoff(row["attempts"], self._settings))
+            await self._record(
+                queue,
+                row,
+                {"status": "retrying", "last_error": error},
+                "retrying",
+                retry_in=delay,
+            )
+            self._wake_at(delay)
+            return
+        if transient:
+            error = f"{error} (gave up after {row['attempts']} attempts)"[:MAX_ERROR_LENGTH]
+        await self._record(
+            queue,
+            row,
+            {"status": "failed", "last_error": error, "next_attempt_at": None},
+            "failed",
+            final_failure=True,
+        )
+
+    def _wake_at(self, delay: float) -> None:
+        """Look again when a retry falls due, if that is before the next poll."""
+        if delay < self._settings.publish_poll_seconds:
+            asyncio.get_running_loop().call_later(delay, self._wake.set)

@@ -1,0 +1,163 @@
+"""Publishers: what sends a reply or a post to a network, and the dry-run one that sends
+nothing.
+
+A publisher gets the reply or post with its idempotency key and answers the post's id and address,
+or raises :class:`PublishFailed` saying whether the failure may pass (a timeout, a 5xx, a
+429: retry later) or will not (the network refused the post: retrying cannot help).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+import httpx
+
+from app.config import Settings
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    idempotency_key: str
+    network: str
+    text: str
+    in_reply_to: str | None = None
+    """The network's id of the post answered: a mention for a reply, the previous post of
+    a thread; None for a top-level post."""
+
+
+@dataclass(frozen=True)
+class Published:
+    external_id: str
+    external_url: str | None
+    dry_run: bool
+
+
+class PublishFailed(Exception):
+    def __init__(self, message: str, *, transient: bool, retry_after: float | None = None):
+        super().__init__(message)
+        self.transient = transient
+        self.retry_after = retry_after
+
+
+class Publisher(Protocol):
+    async def publish(self, post: Outgoing) -> Published: ...
+
+    async def close(self) -> None: ...
+
+
+class DryRunPublisher:
+    """Nothing leaves the machine. The id comes from the key, so a retry is the same post."""
+
+    async def publish(self, post: Outgoing) -> Published:
+        digest = hashlib.sha256(post.idempotency_key.encode()).hexdigest()[:20]
+        return Published(external_id=f"dryrun-{digest}", external_url=None, dry_run=True)
+
+    async def close(self) -> None:
+        return None
+
+
+class MastodonPublisher:
+    """``POST /api/v1/statuses`` with the key in ``Idempotency-Key``: the server answers a
+    repeated key with the status it already made (it remembers keys for about an hour)."""
+
+    def __init__(self, base_url: str, token: str, timeout: float) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            headers={"Authorization": f"Bearer {token}", "User-Agent": "Cuedesk"},
+            timeout=timeout,
+        )
+
+    async def publish(self, post: Outgoing) -> Published:
+        try:
+            response = await self._client.post(
+                "/api/v1/statuses",
+                json=_status_body(post),
+                headers={"Idempotency-Key": post.idempotency_key},
+            )
+        except httpx.TimeoutException:
+            raise PublishFailed("Mastodon did not answer in time", transient=True) from None
+        except httpx.TransportError as exc:
+            raise PublishFailed(f"Could not reach Mastodon: {exc}", transient=True) from None
+        if response.status_code == 429 or response.status_code >= 500:
+            raise PublishFailed(
+                f"Mastodon answered {response.status_code}: {_error_text(response)}",
+                transient=True,
+                retry_after=_retry_after(response),
+            )
+        if response.status_code >= 400:
+            raise PublishFailed(
+                f"Mastodon refused the post ({response.status_code}): {_error_text(response)}",
+                transient=False,
+            )
+        try:
+            status = response.json()
+            external_id = str(status["id"])
+        except (ValueError, KeyError, TypeError):
+            # It was probably posted: a retry with the same key returns it rather than
+            # posting again, so this may pass.
+            raise PublishFailed("Mastodon's answer had no status id", transient=True) from None
+        url = status.get("url") if isinstance(status.get("url"), str) else None
+        return Published(external_id=external_id, external_url=url, dry_run=False)
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+def _status_body(post: Outgoing) -> dict[str, str]:
+    body = {"status": post.text}
+    if post.in_reply_to is not None:
+        body["in_reply_to_id"] = post.in_reply_to
+    return body
+
+
+def _error_text(response: httpx.Response) -> str:
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        error = None
+    return str(error) if error else response.reason_phrase or "no reason given"
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds to wait: ``Retry-After`` (seconds), else Mastodon's ``X-RateLimit-Reset``
+    (an ISO 8601 time) on a 429; None when the server says nothing usable."""
+    value = response.headers.get("Retry-After")
+    if value is not None:
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            return None
+    reset = response.headers.get("X-RateLimit-Reset")
+    if response.status_code != 429 or reset is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(reset.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
+class Publishers:
+    """The publisher of each network, as the settings choose them."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.dry_run = DryRunPublisher()
+        self._by_network: dict[str, Publisher] = {}
+        if settings.publish_mastodon_url:
+            self._by_network["mastodon"] = MastodonPublisher(
+                settings.publish_mastodon_url,
+                settings.publish_mastodon_token,
+                settings.publish_send_timeout_seconds,
+            )
+
+    def for_network(self, network: str) -> Publisher:
+        return self._by_network.get(network, self.dry_run)
+
+    async def close(self) -> None:
+        for publisher in self._by_network.values():
+            await publisher.close()
