@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from app.auth import service as auth
-from app.auth.deps import SESSION_COOKIE
+from app.auth.deps import PRODUCER_ROLES, SESSION_COOKIE
 from app.auth.models import User
 from app.common.errors import NotFound
 from app.common.time import isoformat_z
@@ -179,8 +179,11 @@ async def event_page(request: Request, event_id: str, session: SessionDep) -> Re
                 "name": event.name,
                 "hashtags": event.hashtags,
                 "status": event.status,
+                "on_air_at": isoformat_z(event.on_air_at) if event.on_air_at else None,
+                "off_air_at": isoformat_z(event.off_air_at) if event.off_air_at else None,
             },
             "username": user.username,
+            "can_set_up": user.role in PRODUCER_ROLES,
             "networks": [(network.value, label) for network, label in NETWORK_LABELS.items()],
             # Browser tests drive the page through a small hook; no other deployment has it.
             "test_hooks": request.app.state.settings.environment == "test",
