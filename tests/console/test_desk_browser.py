@@ -109,9 +109,7 @@ async def _go_on_air(event_id: int, at: datetime, *, server: LiveServer) -> None
         )
 
 
-def test_the_show_clock_appears_when_the_event_goes_on_air(
-    tabs: Tabs, server: LiveServer
-) -> None:
+def test_the_show_clock_appears_when_the_event_goes_on_air(tabs: Tabs, server: LiveServer) -> None:
     event_id = make_event(server, "Clock night", status="live")
     page = tabs.open(width=1600, height=1000)
     open_event(page, server, event_id)

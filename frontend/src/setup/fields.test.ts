@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { changedFields, fromLocalInput, offsetOf, parseLines, parseList, toLocalInput } from "./fields";
+import {
+  changedFields,
+  formatVips,
+  fromLocalInput,
+  offsetOf,
+  parseLines,
+  parseList,
+  parseVips,
+  toLocalInput,
+} from "./fields";
 
 const zone = process.env.TZ;
 afterEach(() => {
@@ -70,5 +79,21 @@ describe("what changed", () => {
     expect(changedFields({ ends_at: "2026-02-08T19:00:00Z" }, wanted)).toEqual({
       ends_at: null,
     });
+  });
+});
+
+describe("VIPs typed one per line", () => {
+  it("reads a network prefix, or every network without one", () => {
+    expect(parseVips("x:@ana\n@bob\nMastodon: cy@mastodon.social")).toEqual([
+      { handle: "@ana", network: "x" },
+      { handle: "@bob", network: null },
+      { handle: "cy@mastodon.social", network: "mastodon" },
+    ]);
+  });
+
+  it("writes them back the same way", () => {
+    expect(formatVips([{ handle: "ana", network: "x" }, { handle: "bob", network: null }])).toBe(
+      "x:@ana\n@bob",
+    );
   });
 });

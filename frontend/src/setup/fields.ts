@@ -77,3 +77,24 @@ export function changedFields<T extends Record<string, unknown>>(
   }
   return out;
 }
+
+export interface VipLine {
+  handle: string;
+  network: string | null;
+}
+
+const VIP_NETWORK = /^(x|mastodon|bluesky):\s*(.+)$/iu;
+
+/** "x:@ana" is Ana on X only; "@ana" is Ana on every network. One per line. */
+export function parseVips(text: string): VipLine[] {
+  return parseLines(text.replace(/,/gu, "\n")).map((line) => {
+    const match = VIP_NETWORK.exec(line);
+    return match
+      ? { handle: (match[2] ?? "").trim(), network: (match[1] ?? "").toLowerCase() }
+      : { handle: line, network: null };
+  });
+}
+
+export function formatVips(vips: readonly VipLine[]): string {
+  return vips.map((vip) => (vip.network ? `${vip.network}:@${vip.handle}` : `@${vip.handle}`)).join("\n");
+}
