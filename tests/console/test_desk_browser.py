@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -39,6 +40,8 @@ def test_three_columns_side_by_side_at_1600_each_focused_by_its_key(
     assert min(feed["width"], claims["width"], show["width"]) >= 280
     assert show["x"] + show["width"] <= 1600
 
+    if shot := os.environ.get("CUEDESK_DESK_SCREENSHOT"):
+        page.screenshot(path=shot)
     page.keyboard.press("2")
     expect(page.locator("#claims-column")).to_be_focused()
     page.keyboard.press("3")

@@ -63,6 +63,11 @@ def test_a_producer_creates_an_event_and_starts_the_simulator_from_the_browser(
     expect(page.locator("#event-form-saved")).to_have_text("Saved.")
     expect(page.locator("#settings-title")).to_have_text("Browser Cup Final")
 
+    page.get_by_label("VIP handles").fill("x:@Ana\n@bob")
+    page.get_by_role("button", name="Save VIPs").click()
+    expect(page.locator("#vips-saved")).to_have_text("Saved: 2 added, 0 removed.")
+    expect(page.get_by_label("VIP handles")).to_have_value("x:@ana\n@bob")
+
     page.get_by_label("Mentions per second").fill("20")
     page.get_by_label("Seed").fill("3")
     page.get_by_role("button", name="Start the simulator").click()

@@ -59,7 +59,7 @@ export function mountDesk(eventId: number, me: string, role: string, feed: DeskF
   const desk = document.querySelector<HTMLElement>(".desk");
   const clock = new ShowClockView([
     { wall: byId("wall-clock"), show: byId("show-offset") },
-    { wall: byId("show-col-wall"), show: byId("show-col-offset") },
+    { wall: byId("show-col-wall"), show: byId("show-col-offset"), idle: byId("show-col-idle") },
   ]);
   const team = new TeamClaims((id) => feed.mention(id));
   const teamView = new TeamClaimsView(

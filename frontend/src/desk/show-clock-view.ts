@@ -9,6 +9,8 @@ export interface ShowClockElements {
   wall: HTMLElement;
   /** Hidden until the event goes on air. */
   show: HTMLElement;
+  /** Shown only until then: how the clock starts. */
+  idle?: HTMLElement;
 }
 
 export class ShowClockView {
@@ -32,6 +34,7 @@ export class ShowClockView {
     for (const place of this.places) {
       if (place.wall.textContent !== wall) place.wall.textContent = wall;
       place.show.hidden = show === null;
+      if (place.idle) place.idle.hidden = show !== null;
       if (show !== null && place.show.textContent !== show) place.show.textContent = show;
       place.show.classList.toggle("is-off-air", offAir);
       place.show.title = offAir ? "Off air: the show clock stopped" : "The show clock: on air since T+0";
