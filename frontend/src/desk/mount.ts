@@ -63,7 +63,11 @@ export function mountDesk(eventId: number, me: string, role: string, feed: DeskF
   ]);
   const team = new TeamClaims((id) => feed.mention(id));
   const teamView = new TeamClaimsView(
-    { list: byId("team-claims-list"), count: byId("team-claims-count"), empty: byId("team-claims-empty") },
+    {
+      list: byId("team-claims-list"),
+      count: byId("team-claims-count"),
+      empty: byId("team-claims-empty"),
+    },
     me,
     (id) => {
       if (!feed.select(id)) return;

@@ -37,7 +37,9 @@ export class ShowClockView {
       if (place.idle) place.idle.hidden = show !== null;
       if (show !== null && place.show.textContent !== show) place.show.textContent = show;
       place.show.classList.toggle("is-off-air", offAir);
-      place.show.title = offAir ? "Off air: the show clock stopped" : "The show clock: on air since T+0";
+      place.show.title = offAir
+        ? "Off air: the show clock stopped"
+        : "The show clock: on air since T+0";
     }
   }
 }

@@ -39,7 +39,8 @@ onSubmit(form, formError, async () => {
   saved.textContent = "Saved.";
 });
 
-const sources = new SourcesView(eventId, byId("sources-list"), byId("sources-empty"), byId("simulator-error"));
+const sourcesError = byId("simulator-error");
+const sources = new SourcesView(eventId, byId("sources-list"), byId("sources-empty"), sourcesError);
 sources.wireSimulator(byId<HTMLFormElement>("simulator-form"), byId("simulator-error"));
 
 const vipsForm = byId<HTMLFormElement>("vips-form");

@@ -7,7 +7,8 @@ beforeEach(() => {
   process.env.TZ = "UTC";
   document.body.innerHTML = `<form>
     <input name="name"><input name="hashtags"><textarea name="keywords"></textarea>
-    <input type="checkbox" name="networks" value="x"><input type="checkbox" name="networks" value="bluesky">
+    <input type="checkbox" name="networks" value="x">
+    <input type="checkbox" name="networks" value="bluesky">
     <input name="starts_at" type="datetime-local"><input name="ends_at" type="datetime-local">
     <select name="status"><option>scheduled</option><option>live</option></select>
     <label hidden><input type="checkbox" name="quick_posts_need_approval"></label>

@@ -58,7 +58,11 @@ describe("lists typed as text", () => {
   });
 
   it("keeps keywords with spaces whole, one per line or comma", () => {
-    expect(parseLines("penalty kick\n red card , ,var")).toEqual(["penalty kick", "red card", "var"]);
+    expect(parseLines("penalty kick\n red card , ,var")).toEqual([
+      "penalty kick",
+      "red card",
+      "var",
+    ]);
   });
 });
 

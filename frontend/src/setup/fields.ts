@@ -33,7 +33,8 @@ export function fromLocalInput(value: string): string | null {
   if (!match) throw new Error(`"${value}" is not a date and time.`);
   const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
   const date = new Date(y ?? 0, (mo ?? 1) - 1, d, h, mi, s || 0);
-  return `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${two(s || 0)}${offsetOf(date)}`;
+  const day = `${match[1]}-${match[2]}-${match[3]}`;
+  return `${day}T${match[4]}:${match[5]}:${two(s || 0)}${offsetOf(date)}`;
 }
 
 /** "#CupFinal, final\nsilva" → ["CupFinal", "final", "silva"]: commas, spaces or lines. */
@@ -96,5 +97,7 @@ export function parseVips(text: string): VipLine[] {
 }
 
 export function formatVips(vips: readonly VipLine[]): string {
-  return vips.map((vip) => (vip.network ? `${vip.network}:@${vip.handle}` : `@${vip.handle}`)).join("\n");
+  return vips
+    .map((vip) => (vip.network ? `${vip.network}:@${vip.handle}` : `@${vip.handle}`))
+    .join("\n");
 }

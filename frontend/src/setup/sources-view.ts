@@ -19,7 +19,10 @@ const ENDED = new Set(["stopped", "failed"]);
 export function describeConfig(config: Record<string, unknown>): string {
   return Object.entries(config)
     .filter(([, value]) => value !== null && value !== undefined && value !== false)
-    .map(([key, value]) => (value === true ? key.replace(/_/gu, " ") : `${key.replace(/_/gu, " ")} ${String(value)}`))
+    .map(([key, value]) => {
+      const name = key.replace(/_/gu, " ");
+      return value === true ? name : `${name} ${String(value)}`;
+    })
     .join(" · ");
 }
 

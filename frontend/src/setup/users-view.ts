@@ -59,7 +59,9 @@ export class UsersView {
         void this.change(
           user,
           { is_active: !user.is_active },
-          user.is_active ? `${user.username} can no longer log in.` : `${user.username} can log in again.`,
+          user.is_active
+            ? `${user.username} can no longer log in.`
+            : `${user.username} can log in again.`,
         ),
       );
       actions.append(toggle);
@@ -92,16 +94,19 @@ export class UsersView {
       event.preventDefault();
       if (!input.value) return;
       const password = input.value;
-      void this.change(user, { password }, `New password set for ${user.username}; their sessions ended.`).then(
-        (done) => {
-          if (done) input.value = "";
-        },
-      );
+      const said = `New password set for ${user.username}; their sessions ended.`;
+      void this.change(user, { password }, said).then((done) => {
+        if (done) input.value = "";
+      });
     });
     return form;
   }
 
-  private async change(user: UserRecord, body: Record<string, unknown>, said: string): Promise<boolean> {
+  private async change(
+    user: UserRecord,
+    body: Record<string, unknown>,
+    said: string,
+  ): Promise<boolean> {
     this.ui.status.textContent = "";
     this.ui.error.textContent = "";
     try {

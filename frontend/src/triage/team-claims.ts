@@ -36,7 +36,9 @@ export class TeamClaims {
   /**
    * @param lookup the mention as the console holds it, to name a claim made after load.
    */
-  constructor(private readonly lookup: (mentionId: number) => Mention | undefined = () => undefined) {}
+  constructor(
+    private readonly lookup: (mentionId: number) => Mention | undefined = () => undefined,
+  ) {}
 
   get size(): number {
     return this.claims.size;
