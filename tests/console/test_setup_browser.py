@@ -4,6 +4,7 @@ who then logs in; an admin changes roles, locks a user out and sets a new passwo
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -75,6 +76,8 @@ def test_a_producer_creates_an_event_and_starts_the_simulator_from_the_browser(
     expect(row).to_have_count(1)
     expect(row).to_contain_text("simulator")
     expect(row).to_contain_text("running")
+    if shot := os.environ.get("CUEDESK_SETUP_SCREENSHOT"):
+        page.screenshot(path=shot, full_page=True)
 
     page.get_by_role("link", name="Back to the desk").click()
     expect(page).to_have_url(f"{server.url}/events/{event_id}")

@@ -76,7 +76,7 @@ export function mountDesk(eventId: number, me: string, role: string, feed: DeskF
   );
   const sheet = mountCueSheet({ element: byId("cue-sheet"), eventId, role });
   // Entries that arrive while a read is out are applied again on its answer.
-  let reading: JournalEntry[] | null = null;
+  const reading = new Set<JournalEntry[]>();
 
   // The page carries the show clock as the server had it: drawn before any request.
   const first = { on_air_at: desk?.dataset.onAirAt, off_air_at: desk?.dataset.offAirAt };
@@ -99,7 +99,8 @@ export function mountDesk(eventId: number, me: string, role: string, feed: DeskF
   };
 
   const reread = async (): Promise<void> => {
-    reading = [];
+    const since: JournalEntry[] = [];
+    reading.add(since);
     try {
       const [event, page] = await Promise.all([
         getJSON<{ on_air_at?: unknown; off_air_at?: unknown }>(base),
@@ -108,11 +109,11 @@ export function mountDesk(eventId: number, me: string, role: string, feed: DeskF
       clock.set(onAirFromEvent(event), Date.now());
       team.reset(page.items.map(readMention).filter((item): item is Mention => item !== null));
       teamView.render(team.list(), Date.now());
-      applyAll(reading);
+      applyAll(since);
     } catch {
       // The feed says when the server is away; the next reset reads again.
     } finally {
-      reading = null;
+      reading.delete(since);
     }
   };
 
@@ -123,7 +124,7 @@ export function mountDesk(eventId: number, me: string, role: string, feed: DeskF
 
   return {
     entries(entries) {
-      reading?.push(...entries);
+      for (const since of reading) since.push(...entries);
       applyAll(entries);
       sheet.entries(entries);
     },
