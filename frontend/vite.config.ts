@@ -18,6 +18,8 @@ export default defineConfig({
         login: "src/pages/login.ts",
         events: "src/pages/events.ts",
         event: "src/pages/event.ts",
+        "event-settings": "src/pages/event-settings.ts",
+        users: "src/pages/users.ts",
       },
     },
   },

@@ -16,14 +16,14 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from app.auth import service as auth
-from app.auth.deps import SESSION_COOKIE
-from app.auth.models import User
+from app.auth.deps import PRODUCER_ROLES, SESSION_COOKIE
+from app.auth.models import Role, User
 from app.common.errors import NotFound
 from app.common.time import isoformat_z
 from app.console.assets import ASSET_NAME, BUILD_COMMAND, Manifest
 from app.db import SessionDep
 from app.events import service as events
-from app.events.models import Network
+from app.events.models import Event, EventStatus, Network
 
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
 
@@ -34,6 +34,8 @@ templates = Jinja2Templates(directory=FRONTEND_DIR / "templates")
 LOGIN_ENTRY = "src/pages/login.ts"
 EVENTS_ENTRY = "src/pages/events.ts"
 EVENT_ENTRY = "src/pages/event.ts"
+EVENT_SETTINGS_ENTRY = "src/pages/event-settings.ts"
+USERS_ENTRY = "src/pages/users.ts"
 NETWORK_LABELS = {Network.x: "X", Network.mastodon: "Mastodon", Network.bluesky: "Bluesky"}
 
 router = APIRouter(include_in_schema=False)
@@ -114,7 +116,12 @@ def _render(
 
 
 def _user_context(user: User) -> dict[str, Any]:
-    return {"user_name": user.display_name or user.username, "user_role": user.role}
+    # The top bar's links follow the role: only an admin sees Users.
+    return {
+        "user_name": user.display_name or user.username,
+        "user_role": user.role,
+        "is_admin": user.role == Role.admin,
+    }
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -144,8 +151,43 @@ async def event_list_page(request: Request, session: SessionDep) -> Response:
         }
         for event in await events.list_all(session)
     ]
+    context = {
+        **_user_context(user),
+        "events": rows,
+        "can_set_up": user.role in PRODUCER_ROLES,
+        "networks": [(network.value, label) for network, label in NETWORK_LABELS.items()],
+    }
+    return _render(request, "events.html", context, entry=EVENTS_ENTRY)
+
+
+async def _page_event(session: SessionDep, event_id: str) -> Event | None:
+    # /events/abc is a page that does not exist, not a validation error; the length cap
+    # keeps the id within a 64-bit integer column.
+    if not (event_id.isascii() and event_id.isdigit() and len(event_id) <= 18):
+        return None
+    try:
+        return await events.get_or_raise(session, int(event_id))
+    except NotFound:
+        return None
+
+
+def _not_found(request: Request, user: User, what: str) -> HTMLResponse:
     return _render(
-        request, "events.html", {**_user_context(user), "events": rows}, entry=EVENTS_ENTRY
+        request,
+        "not_found.html",
+        {**_user_context(user), "what": what},
+        status_code=status.HTTP_404_NOT_FOUND,
+        entry=EVENTS_ENTRY,
+    )
+
+
+def _forbidden(request: Request, user: User, why: str) -> HTMLResponse:
+    return _render(
+        request,
+        "forbidden.html",
+        {**_user_context(user), "why": why},
+        status_code=status.HTTP_403_FORBIDDEN,
+        entry=EVENTS_ENTRY,
     )
 
 
@@ -154,21 +196,9 @@ async def event_page(request: Request, event_id: str, session: SessionDep) -> Re
     user = await _page_user(request, session)
     if user is None:
         return _login_redirect(request)
-    try:
-        # /events/abc is a page that does not exist, not a validation error; the length cap
-        # keeps the id within a 64-bit integer column.
-        known = event_id.isascii() and event_id.isdigit() and len(event_id) <= 18
-        event = await events.get_or_raise(session, int(event_id)) if known else None
-    except NotFound:
-        event = None
+    event = await _page_event(session, event_id)
     if event is None:
-        return _render(
-            request,
-            "not_found.html",
-            {**_user_context(user), "what": f"Event {event_id}"},
-            status_code=status.HTTP_404_NOT_FOUND,
-            entry=EVENTS_ENTRY,
-        )
+        return _not_found(request, user, f"Event {event_id}")
     return _render(
         request,
         "event.html",
@@ -179,13 +209,56 @@ async def event_page(request: Request, event_id: str, session: SessionDep) -> Re
                 "name": event.name,
                 "hashtags": event.hashtags,
                 "status": event.status,
+                "on_air_at": isoformat_z(event.on_air_at) if event.on_air_at else None,
+                "off_air_at": isoformat_z(event.off_air_at) if event.off_air_at else None,
             },
             "username": user.username,
+            "can_set_up": user.role in PRODUCER_ROLES,
             "networks": [(network.value, label) for network, label in NETWORK_LABELS.items()],
             # Browser tests drive the page through a small hook; no other deployment has it.
             "test_hooks": request.app.state.settings.environment == "test",
         },
         entry=EVENT_ENTRY,
+    )
+
+
+@router.get("/events/{event_id}/settings", response_class=HTMLResponse)
+async def event_settings_page(request: Request, event_id: str, session: SessionDep) -> Response:
+    """A producer sets the night up: the event's fields, its sources, its VIPs."""
+    user = await _page_user(request, session)
+    if user is None:
+        return _login_redirect(request)
+    event = await _page_event(session, event_id)
+    if event is None:
+        return _not_found(request, user, f"Event {event_id}")
+    if user.role not in PRODUCER_ROLES:
+        return _forbidden(request, user, "Only producers and admins set up an event.")
+    return _render(
+        request,
+        "event_settings.html",
+        {
+            **_user_context(user),
+            "event": {"id": event.id, "name": event.name},
+            "networks": [(network.value, label) for network, label in NETWORK_LABELS.items()],
+            "statuses": [value.value for value in EventStatus],
+        },
+        entry=EVENT_SETTINGS_ENTRY,
+    )
+
+
+@router.get("/users", response_class=HTMLResponse)
+async def users_page(request: Request, session: SessionDep) -> Response:
+    """An admin manages the team: accounts, roles, who may log in, passwords."""
+    user = await _page_user(request, session)
+    if user is None:
+        return _login_redirect(request)
+    if user.role != Role.admin:
+        return _forbidden(request, user, "Only admins manage users.")
+    return _render(
+        request,
+        "users.html",
+        {**_user_context(user), "me_id": user.id, "roles": [role.value for role in Role]},
+        entry=USERS_ENTRY,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +13,11 @@ import pytest
 from app.auth.deps import SESSION_COOKIE
 from app.console.assets import Manifest
 from app.console.router import safe_next
+from app.events.models import Event
 from tests.console.conftest import LoggedIn, make_event
 
 
-@pytest.mark.parametrize("path", ["/", "/events/1"])
+@pytest.mark.parametrize("path", ["/", "/events/1", "/events/1/settings", "/users"])
 async def test_pages_without_login_redirect_to_login(anon: httpx.AsyncClient, path: str) -> None:
     response = await anon.get(path)
 
@@ -128,13 +130,87 @@ async def test_event_list_shows_the_events_and_the_user(
     assert html.index("Awards Gala") < html.index("Cup Final")
 
 
-async def test_event_list_without_events_says_so(logged_in: LoggedIn) -> None:
+async def test_event_list_without_events_says_so_and_who_creates_one(
+    logged_in: LoggedIn,
+) -> None:
     client = await logged_in("viewer")
 
     response = await client.get("/")
 
     assert response.status_code == 200
-    assert "No events yet" in response.text
+    assert "No events yet. A producer or an admin creates the first one here." in response.text
+    assert "POST /api/events" not in response.text
+    assert 'id="new-event-form"' not in response.text
+
+
+@pytest.mark.parametrize("role", ["producer", "admin"])
+async def test_a_producer_gets_the_new_event_form_in_the_list(
+    logged_in: LoggedIn, role: str
+) -> None:
+    client = await logged_in(role)
+
+    html = (await client.get("/")).text
+
+    assert 'id="new-event-form"' in html
+    assert "No events yet. Create the first one below." in html
+
+
+@pytest.mark.parametrize(("role", "sees_users"), [("admin", True), ("producer", False)])
+async def test_the_top_bar_links_users_for_admins_only(
+    logged_in: LoggedIn, role: str, sees_users: bool
+) -> None:
+    client = await logged_in(role)
+
+    html = (await client.get("/")).text
+
+    assert 'href="/"' in html
+    assert ('href="/users"' in html) is sees_users
+
+
+async def test_the_users_page_is_for_admins(logged_in: LoggedIn) -> None:
+    admin = await logged_in("admin")
+    producer = await logged_in("producer")
+
+    assert (await admin.get("/users")).status_code == 200
+    refused = await producer.get("/users")
+    assert refused.status_code == 403
+    assert "Only admins manage users." in refused.text
+
+
+async def test_the_settings_page_is_for_producers_and_admins(
+    logged_in: LoggedIn, producer: httpx.AsyncClient
+) -> None:
+    event_id = await make_event(producer, "Cup Final")
+    operator = await logged_in("operator")
+    producer = await logged_in("producer")
+
+    page = await producer.get(f"/events/{event_id}/settings")
+    assert page.status_code == 200
+    assert 'id="event-form"' in page.text and 'id="simulator-form"' in page.text
+    refused = await operator.get(f"/events/{event_id}/settings")
+    assert refused.status_code == 403
+    assert "Only producers and admins set up an event." in refused.text
+    assert (await producer.get("/events/999/settings")).status_code == 404
+    # The desk links its settings for those who may use them.
+    assert f'href="/events/{event_id}/settings"' in (await producer.get(f"/events/{event_id}")).text
+    assert "/settings" not in (await operator.get(f"/events/{event_id}")).text
+
+
+async def test_the_event_page_carries_the_show_clock_once_on_air(
+    app: Any, logged_in: LoggedIn, producer: httpx.AsyncClient
+) -> None:
+    event_id = await make_event(producer, "Cup Final")
+    client = await logged_in()
+    assert "data-on-air-at" not in (await client.get(f"/events/{event_id}")).text
+
+    async with app.state.db.transaction() as session:
+        event = await session.get(Event, event_id)
+        assert event is not None
+        event.on_air_at = datetime(2026, 2, 8, 20, 0, tzinfo=UTC)
+        session.add(event)
+
+    html = (await client.get(f"/events/{event_id}")).text
+    assert 'data-on-air-at="2026-02-08T20:00:00.000Z"' in html
 
 
 async def test_event_page_renders_the_header_and_the_feed(

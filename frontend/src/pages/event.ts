@@ -4,10 +4,12 @@
 import "../ui/desk.css";
 import "../ui/feed.css";
 import "../ui/triage.css";
+import "../desk/columns.css";
 import { LiveFeed } from "../app/live-feed";
 import { findDeskElements } from "../app/elements";
 import { TriageDesk } from "../app/triage-desk";
 import { findTriageElements } from "../app/triage-elements";
+import { mountDesk } from "../desk/mount";
 import { bindKeys } from "../keyboard/keys";
 import { startShell } from "../lib/shell";
 import { trackedTags } from "../ui/header";
@@ -28,11 +30,18 @@ const me = desk.dataset.username ?? "";
 const feed = new LiveFeed(eventId, me, ui, trackedTags(tags));
 const triageUi = findTriageElements();
 const triage = new TriageDesk(eventId, me, triageUi, feed, desk.dataset.role);
+const columns = mountDesk(eventId, me, desk.dataset.role ?? "viewer", feed);
 feed.listen({
-  onEntries: (entries) => triage.entries(entries),
+  onEntries: (entries) => {
+    triage.entries(entries);
+    columns.entries(entries);
+  },
   onRetry: (replyId) => triage.retry(replyId),
   onUntag: (mentionId, tag) => triage.annotations.untag(mentionId, tag),
-  onSnapshot: () => triage.snapshot(),
+  onSnapshot: () => {
+    triage.snapshot();
+    columns.snapshot();
+  },
   onLive: () => triage.connectionBack(),
 });
 window.addEventListener("online", () => triage.connectionBack());
