@@ -24,14 +24,13 @@ function tokens(text: string): string[] {
 function matchTokens(base: readonly string[], other: readonly string[]): number[] {
   const n = base.length;
   const m = other.length;
-  // lengths[i][j]: the LCS of base[i..] and other[j..]; posts are a few hundred tokens.
-  const lengths = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  // lcs(i, j): the LCS of base[i..] and other[j..]; posts are a few hundred tokens.
+  const table = new Int32Array((n + 1) * (m + 1));
+  const lcs = (i: number, j: number): number => table[i * (m + 1) + j] ?? 0;
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      lengths[i][j] =
-        base[i] === other[j]
-          ? lengths[i + 1][j + 1] + 1
-          : Math.max(lengths[i + 1][j], lengths[i][j + 1]);
+      table[i * (m + 1) + j] =
+        base[i] === other[j] ? lcs(i + 1, j + 1) + 1 : Math.max(lcs(i + 1, j), lcs(i, j + 1));
     }
   }
   const matched = new Array<number>(n).fill(-1);
@@ -42,7 +41,7 @@ function matchTokens(base: readonly string[], other: readonly string[]): number[
       matched[i] = j;
       i++;
       j++;
-    } else if (lengths[i + 1][j] >= lengths[i][j + 1]) i++;
+    } else if (lcs(i + 1, j) >= lcs(i, j + 1)) i++;
     else j++;
   }
   return matched;
@@ -79,12 +78,14 @@ export function mergeText(base: string, mine: string, theirs: string): TextMerge
       out.push(MINE_MARK, ...ca, SPLIT_MARK, ...cb, THEIRS_MARK);
     }
   };
-  for (let i = 0; i < o.length; i++) {
-    if (inA[i] < 0 || inB[i] < 0) continue;
-    chunk(i, inA[i], inB[i]);
-    out.push(o[i]);
-    [po, pa, pb] = [i, inA[i], inB[i]];
-  }
+  o.forEach((token, i) => {
+    const ja = inA[i] ?? -1;
+    const jb = inB[i] ?? -1;
+    if (ja < 0 || jb < 0) return;
+    chunk(i, ja, jb);
+    out.push(token);
+    [po, pa, pb] = [i, ja, jb];
+  });
   chunk(o.length, a.length, b.length);
   return { text: out.join(""), conflicts };
 }

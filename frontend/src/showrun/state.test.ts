@@ -116,7 +116,7 @@ describe("the show run's reducer", () => {
     );
     run.apply(entry("post.queued", { post: post(7, 1, "queued") }));
     expect(run.cues.get(1)).toMatchObject({ armed: false, fire_count: 1, fired_at: "2026-12-02T20:00:00Z" });
-    expect(run.firings.get(1)?.notPublished[0].draft_id).toBe(11);
+    expect(run.firings.get(1)?.notPublished[0]?.draft_id).toBe(11);
     expect(run.nextCue()?.id).toBe(2);
     run.apply(entry("post.published", { post: post(7, 1, "published") }));
     expect(run.postsOf(1).map((p) => p.status)).toEqual(["published"]);
