@@ -40,6 +40,8 @@ export interface FeedHooks {
   onSnapshot?(mentions: readonly Mention[]): void;
   /** The live socket is up again: the server can be reached. */
   onLive?(): void;
+  /** Every presence frame (the show run's "Ana is editing"). */
+  onPresence?(users: readonly PresenceUser[]): void;
 }
 
 export class LiveFeed {
@@ -215,6 +217,7 @@ export class LiveFeed {
 
   private presence(users: readonly PresenceUser[]): void {
     renderPresence(this.ui.presenceCount, this.ui.presenceList, users, this.me);
+    this.hooks.onPresence?.(users);
     this.view.setViewers(
       viewersByMention(users, this.me),
       viewersByMention(users, this.me, "typing"),

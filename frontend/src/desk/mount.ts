@@ -8,9 +8,9 @@ import type { Mention, MentionPage } from "../feed/types";
 import { readMention } from "../feed/types";
 import { type Column, columnForKey } from "../keyboard/columns";
 import { type OnAir, applyShowEntry, onAirFromEvent } from "../show/clock";
-import type { JournalEntry } from "../stream/protocol";
+import type { JournalEntry, PresenceUser } from "../stream/protocol";
 import { TeamClaims } from "../triage/team-claims";
-import { mountCueSheet } from "./show-column";
+import { mountShowRun } from "../showrun/sheet-view";
 import { ShowClockView } from "./show-clock-view";
 import { TeamClaimsView } from "./team-claims-view";
 
@@ -24,6 +24,7 @@ export interface Desk {
   entries(entries: readonly JournalEntry[]): void;
   /** A first load or a reset: read what the journal's gap may have hidden again. */
   snapshot(): void;
+  presence(users: readonly PresenceUser[]): void;
 }
 
 // The API's largest page: a desk with more claims than this has bigger problems.
@@ -74,7 +75,7 @@ export function mountDesk(eventId: number, me: string, role: string, feed: DeskF
       feed.focusFeed();
     },
   );
-  const sheet = mountCueSheet({ element: byId("cue-sheet"), eventId, role });
+  const sheet = mountShowRun({ element: byId("cue-sheet"), eventId, role, me });
   // Entries that arrive while a read is out are applied again on its answer.
   const reading = new Set<JournalEntry[]>();
 
@@ -132,5 +133,6 @@ export function mountDesk(eventId: number, me: string, role: string, feed: DeskF
       void reread();
       sheet.reload();
     },
+    presence: (users) => sheet.presence(users),
   };
 }

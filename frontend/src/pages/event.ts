@@ -43,6 +43,7 @@ feed.listen({
     columns.snapshot();
   },
   onLive: () => triage.connectionBack(),
+  onPresence: (users) => columns.presence(users),
 });
 window.addEventListener("online", () => triage.connectionBack());
 

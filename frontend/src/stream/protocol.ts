@@ -17,6 +17,8 @@ export interface PresenceUser {
   viewing: string[];
   /** What they are typing a reply to (`mention:42`): a subset of `viewing`. */
   typing: string[];
+  /** The drafts they have open in the editor (draft ids; docs/drafts.md, presence). */
+  editing?: number[];
 }
 
 export type ServerFrame =
@@ -69,6 +71,7 @@ function presenceUser(value: unknown): PresenceUser | null {
     viewing: strings(value.viewing),
     // A server from before typing presence sends none: nobody is typing.
     typing: strings(value.typing),
+    editing: Array.isArray(value.editing) ? value.editing.map(Number).filter(Number.isInteger) : [],
   };
 }
 
