@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from app.common.time import isoformat_z, utcnow
 from app.ingest.sources.base import SourceReporter
@@ -249,6 +249,57 @@ class GapTracker:
             logger.exception("could not journal a gap's closing")
 
 
+class LinkState(Protocol):
+    async def connected(self) -> None: ...
+
+    async def failed(self, failure: StreamFailure, retry_in: float) -> None: ...
+
+
+class Links:
+    """A source that holds several connections (one per hashtag, per server): it is
+    connected when all of them are, its gap opens when the first is lost and closes once
+    every lost one is back and back-filled (``backfilled`` only if every back-fill was)."""
+
+    def __init__(self, state: SourceState, gaps: GapTracker) -> None:
+        self.state = state
+        self.gaps = gaps
+        self._failing: set[str] = set()
+        self._down: set[str] = set()
+        self._all_backfilled = True
+
+    def link(self, name: str) -> Link:
+        return Link(self, name)
+
+
+class Link:
+    def __init__(self, links: Links, name: str) -> None:
+        self._links = links
+        self.name = name
+
+    async def connected(self) -> None:
+        self._links._failing.discard(self.name)
+        if not self._links._failing:
+            await self._links.state.connected()
+
+    async def failed(self, failure: StreamFailure, retry_in: float) -> None:
+        self._links._failing.add(self.name)
+        await self._links.state.failed(failure, retry_in)
+
+    async def lost(self) -> None:
+        self._links._down.add(self.name)
+        await self._links.gaps.open()
+
+    async def back(self, backfilled: bool) -> None:
+        links = self._links
+        if self.name not in links._down:
+            return
+        links._down.discard(self.name)
+        links._all_backfilled = links._all_backfilled and backfilled
+        if not links._down:
+            await links.gaps.close(links._all_backfilled)
+            links._all_backfilled = True
+
+
 # Connects once and streams until the connection ends (raising ``StreamFailure``);
 # calls ``on_open`` once the server accepted the connection, before reading from it.
 StreamSession = Callable[[Callable[[], Awaitable[None]]], Awaitable[None]]
@@ -257,7 +308,7 @@ StreamSession = Callable[[Callable[[], Awaitable[None]]], Awaitable[None]]
 async def reconnect_forever(
     session: StreamSession,
     *,
-    state: SourceState,
+    state: LinkState,
     backoff: TieredBackoff,
     on_open: Callable[[bool], Awaitable[None]],
     on_lost: Callable[[], Awaitable[None]],
@@ -290,3 +341,28 @@ async def reconnect_forever(
         logger.warning("stream lost (%s); reconnecting in %.2f s", failure, delay)
         await state.failed(failure, delay)
         await sleep(delay)
+
+
+class RecentIds:
+    """The last ``size`` ids seen, and a value for each (Mastodon: local id → uri): a
+    twice-delivered post is skipped before it costs a write, and a delete can be
+    resolved. Bounded: older ids fall back on the store's own dedupe."""
+
+    def __init__(self, size: int = 50_000) -> None:
+        self._size = size
+        self._items: dict[str, str] = {}
+
+    def add(self, key: str, value: str = "") -> bool:
+        """Remember ``key``; answers whether it is new."""
+        if key in self._items:
+            return False
+        self._items[key] = value
+        if len(self._items) > self._size:
+            del self._items[next(iter(self._items))]
+        return True
+
+    def get(self, key: str) -> str | None:
+        return self._items.get(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
