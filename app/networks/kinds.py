@@ -5,5 +5,6 @@ from __future__ import annotations
 
 from app.ingest.sources.base import SourceKind
 from app.networks.mastodon.source import MASTODON
+from app.networks.x.source import X
 
-NETWORK_KINDS: tuple[SourceKind, ...] = (MASTODON,)
+NETWORK_KINDS: tuple[SourceKind, ...] = (X, MASTODON)
