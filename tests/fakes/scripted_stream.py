@@ -8,7 +8,8 @@ A script is a list of steps:
   stream broken, as when a network drops it);
 - ``HOLD``: nothing more is sent, the connection stays open (a silent, dead-looking
   server, or a quiet night) until the client goes away;
-- ``Pause(seconds)``: wait that long, then go on.
+- ``Pause(seconds)``: wait that long, then go on;
+- an ``asyncio.Event``: wait until the test sets it (send only once the test is ready).
 
 When a connection's script runs out it ends cleanly (the server closed the stream).
 """
@@ -28,7 +29,7 @@ class Pause:
     seconds: float
 
 
-Step = bytes | str | Pause
+Step = bytes | str | Pause | asyncio.Event
 
 
 class StreamCut(Exception):
@@ -41,6 +42,8 @@ async def play(script: list[Step]) -> AsyncIterator[bytes]:
             yield step
         elif isinstance(step, Pause):
             await asyncio.sleep(step.seconds)
+        elif isinstance(step, asyncio.Event):
+            await step.wait()
         elif step == DROP:
             raise StreamCut("the fake cut the connection here")
         elif step == HOLD:
