@@ -6,6 +6,7 @@ import "../ui/feed.css";
 import "../ui/triage.css";
 import { LiveFeed } from "../app/live-feed";
 import { findDeskElements } from "../app/elements";
+import { SourceWatch } from "../app/source-watch";
 import { TriageDesk } from "../app/triage-desk";
 import { findTriageElements } from "../app/triage-elements";
 import { bindKeys } from "../keyboard/keys";
@@ -28,8 +29,12 @@ const me = desk.dataset.username ?? "";
 const feed = new LiveFeed(eventId, me, ui, trackedTags(tags));
 const triageUi = findTriageElements();
 const triage = new TriageDesk(eventId, me, triageUi, feed, desk.dataset.role);
+const sources = new SourceWatch(eventId, ui.state.parentElement ?? desk, ui.list);
 feed.listen({
-  onEntries: (entries) => triage.entries(entries),
+  onEntries: (entries) => {
+    triage.entries(entries);
+    sources.entries(entries);
+  },
   onRetry: (replyId) => triage.retry(replyId),
   onUntag: (mentionId, tag) => triage.annotations.untag(mentionId, tag),
   onSnapshot: () => triage.snapshot(),
