@@ -2,7 +2,8 @@
 the hashtag stream as server-sent events, and the hashtag timeline, as the Mastodon docs
 describe them (methods/streaming.md, methods/timelines.md, methods/instance.md).
 
-``connections`` holds one script per stream connection, in order (see scripted_stream.py);
+``connections`` holds one script per stream connection, in order (see scripted_stream.py),
+or a status code that connection is answered with instead;
 ``sse`` and ``heartbeat`` build their bytes. ``timeline`` holds the statuses the tag
 timeline answers (any order; served newest first, ``min_id`` paging as Mastodon does, ids
 compared as the fake's own numbers). A wrong token is refused with a 401.
@@ -77,7 +78,7 @@ def status(
 
 @dataclass
 class FakeMastodonStream:
-    connections: list[list[Step]] = field(default_factory=list)
+    connections: list[list[Step] | int] = field(default_factory=list)
     timeline: list[dict[str, Any]] = field(default_factory=list)
     # What the stream answers instead of streaming: a status code per connection.
     refuse_with: list[int] = field(default_factory=list)
@@ -109,14 +110,15 @@ class FakeMastodonStream:
         self.stream_requests.append(dict(request.query_params))
         if not self._authorised(request):
             return JSONResponse({"error": "The access token is invalid"}, status_code=401)
-        if self.refuse_with:
-            code = self.refuse_with.pop(0)
+        if self.refuse_with or (self.connections and isinstance(self.connections[0], int)):
+            code = self.refuse_with.pop(0) if self.refuse_with else int(self.connections.pop(0))  # type: ignore[arg-type]
             headers = {}
             if code == 429:
                 reset = datetime.now(UTC) + timedelta(seconds=RATE_LIMIT_RESET_SECONDS)
                 headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset.isoformat()}
             return JSONResponse({"error": "Unavailable"}, status_code=code, headers=headers)
         script = self.connections.pop(0) if self.connections else ["hold"]
+        assert isinstance(script, list)
         return StreamingResponse(play(script), media_type="text/event-stream")
 
     async def _timeline(self, request: Request) -> JSONResponse:
