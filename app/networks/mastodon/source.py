@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -211,9 +212,7 @@ class MastodonSource(MentionSource):
         await self.context.changes([MentionDeleted(Network.mastodon, uri, self.clock())])
 
 
-def _edited_at(status: dict[str, Any]) -> Any:
-    from datetime import datetime
-
+def _edited_at(status: dict[str, Any]) -> datetime | None:
     value = status.get("edited_at")
     if not isinstance(value, str):
         return None

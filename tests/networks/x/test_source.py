@@ -15,6 +15,7 @@ from app.networks.x.source import XConfig, XSource
 from tests.fakes.scripted_stream import DROP, HOLD
 from tests.fakes.server import serve_asgi
 from tests.fakes.x_stream import KEEP_ALIVE, RATE_LIMIT_RESET_SECONDS, TOKEN, FakeX, line, post
+from tests.ingest.helpers import eventually as until_async
 from tests.networks.fixtures import fixture_bytes
 from tests.networks.harness import Kept, RecordingSleep, context_for, running, stop, until
 
@@ -255,3 +256,19 @@ async def test_a_refused_token_says_so_and_waits_instead_of_retrying(
     assert kept.statuses[-1] == "refused"
     assert "refused the credentials" in kept.states[-1]["message"]
     assert server.stream_requests == []  # not even one stream connection
+
+
+async def test_an_x_source_without_a_bearer_token_fails_saying_which_setting_is_missing(
+    app: Any, producer: Any, event_id: int
+) -> None:
+    response = await producer.post(f"/api/events/{event_id}/sources", json={"kind": "x"})
+    assert response.status_code == 201, response.text
+    source_id = response.json()["id"]
+
+    async def failed() -> bool:
+        found = (await producer.get(f"/api/events/{event_id}/sources/{source_id}")).json()
+        return bool(found["status"] == "failed")
+
+    await until_async(failed)
+    found = (await producer.get(f"/api/events/{event_id}/sources/{source_id}")).json()
+    assert "CUEDESK_X_BEARER_TOKEN" in found["error"]
