@@ -285,9 +285,9 @@ class Link:
         self._links._failing.add(self.name)
         await self._links.state.failed(failure, retry_in)
 
-    async def lost(self) -> None:
+    async def lost(self, from_at: datetime | None = None) -> None:
         self._links._down.add(self.name)
-        await self._links.gaps.open()
+        await self._links.gaps.open(from_at)
 
     async def back(self, backfilled: bool) -> None:
         links = self._links
@@ -341,6 +341,18 @@ async def reconnect_forever(
         logger.warning("stream lost (%s); reconnecting in %.2f s", failure, delay)
         await state.failed(failure, delay)
         await sleep(delay)
+
+
+def resumed_from(previous_state: dict[str, Any]) -> datetime | None:
+    """When a source restarted by the server last delivered something: its gap starts
+    there (None for a source that never delivered, or never ran)."""
+    value = previous_state.get("last_item_at")
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 class RecentIds:

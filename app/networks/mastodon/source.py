@@ -40,6 +40,7 @@ from app.ingest.sources.stateful import (
     StreamFailure,
     TieredBackoff,
     reconnect_forever,
+    resumed_from,
 )
 from app.networks.mastodon.client import MastodonClient
 from app.networks.mastodon.parsing import NotAStatus, matches, normalise_tag, status_to_mention
@@ -142,6 +143,10 @@ class MastodonSource(MentionSource):
                 return
             await self._backfill(client, tag, key, since, link)
 
+        resumed = resumed_from(self.context.previous_state)
+        if resumed is not None and key in self.cursors:
+            # The server restarted: the time it was down is a gap the first connection fills.
+            await link.lost(resumed)
         await reconnect_forever(
             session,
             state=link,

@@ -12,7 +12,14 @@ from app.common.time import utcnow
 from app.config import Settings
 from app.events.models import Network
 from app.ingest.sources.base import MentionSource, SourceContext, SourceKind
-from app.ingest.sources.stateful import Clock, GapTracker, Sleep, SourceState, StreamFailure
+from app.ingest.sources.stateful import (
+    Clock,
+    GapTracker,
+    Sleep,
+    SourceState,
+    StreamFailure,
+    resumed_from,
+)
 from app.networks.x.limits import x_backoff
 from app.networks.x.rules import rule_values
 from app.networks.x.stream import Subscriber, XStreamHub
@@ -64,6 +71,10 @@ class XSource(MentionSource):
         self.state.extra.update(hub.reads.figures())
         await self.state.report()
         subscriber = Subscriber(self.context, self.state, self.gaps, values)
+        resumed = resumed_from(self.context.previous_state)
+        if resumed is not None and self.context.previous_state.get("last_id"):
+            # The server restarted: the time it was down is a gap the first connection fills.
+            await self.gaps.open(resumed)
         await self._join(hub, subscriber)
         try:
             await self._follow_event(hub, subscriber)

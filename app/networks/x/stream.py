@@ -111,6 +111,8 @@ class XStreamHub:
             self._task = asyncio.create_task(self._run(), name="x-filtered-stream")
         elif self._live:
             await subscriber.state.connected()
+            if subscriber.gaps.open_since is not None:
+                await subscriber.gaps.close(await self._backfill(subscriber))
 
     async def leave(self, subscriber: Subscriber) -> None:
         with contextlib.suppress(ValueError):
@@ -194,8 +196,7 @@ class XStreamHub:
 
     async def _opened(self, reconnected: bool) -> None:
         for sub in list(self.subscribers):
-            if sub.gaps.open_since is not None or (not reconnected and sub.last_id is not None):
-                await sub.gaps.open(sub.gaps.open_since)
+            if sub.gaps.open_since is not None:
                 await sub.gaps.close(await self._backfill(sub))
 
     async def _session(self, opened: object) -> None:

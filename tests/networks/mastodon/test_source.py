@@ -249,3 +249,27 @@ async def test_statuses_out_of_order_are_all_kept_once(
         await stop(task)
 
     assert kept.ids == [newer["uri"], older["uri"]]
+
+
+async def test_a_source_resumed_after_a_restart_fills_the_time_it_was_down(
+    fake: tuple[FakeMastodonStream, str],
+) -> None:
+    server, url = fake
+    seen, missed = status(70), status(71)
+    server.timeline = [seen, missed]
+    kept = Kept()
+    previous = {
+        "cursors": {f"{url}#cupfinal": seen["id"]},
+        "last_item_at": "2026-12-01T19:00:00.000Z",
+    }
+    task = await running(
+        source_for(kept, settings_for(url), RecordingSleep(), previous_state=previous).run
+    )
+    try:
+        await until(lambda: len(kept.gaps) == 2)
+    finally:
+        await stop(task)
+
+    assert kept.ids == [missed["uri"]]
+    assert kept.gaps[0][1]["from_at"].isoformat() == "2026-12-01T19:00:00+00:00"
+    assert kept.gaps[1][1]["backfilled"] is True

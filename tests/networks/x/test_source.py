@@ -272,3 +272,23 @@ async def test_an_x_source_without_a_bearer_token_fails_saying_which_setting_is_
     await until_async(failed)
     found = (await producer.get(f"/api/events/{event_id}/sources/{source_id}")).json()
     assert "CUEDESK_X_BEARER_TOKEN" in found["error"]
+
+
+async def test_a_source_resumed_after_a_restart_fills_the_time_it_was_down(
+    fake: tuple[FakeX, str],
+) -> None:
+    server, url = fake
+    server.recent = [post(60), post(61)]
+    kept = Kept()
+    previous = {"last_id": post_id(60), "last_item_at": "2026-12-01T19:00:00.000Z"}
+    source = source_for(kept, settings_for(url), RecordingSleep(), previous_state=previous)
+    task = await running(source.run)
+    try:
+        await until(lambda: len(kept.gaps) == 2)
+    finally:
+        await stop(task)
+
+    assert kept.ids == [post_id(61)]
+    (_opened, gap), (_closed, end) = kept.gaps
+    assert gap["from_at"].isoformat() == "2026-12-01T19:00:00+00:00"
+    assert end["backfilled"] is True
