@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from httpx_sse import SSEError, aconnect_sse
@@ -90,7 +91,7 @@ class MastodonClient:
         for _page in range(max_pages):
             async with network_errors(what):
                 response = await self.http.get(
-                    f"{self.server_url}/api/v1/timelines/tag/{tag}",
+                    f"{self.server_url}/api/v1/timelines/tag/{quote(tag, safe='')}",
                     params={"min_id": cursor, "limit": PAGE_SIZE},
                     headers=self._headers,
                 )

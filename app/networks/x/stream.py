@@ -119,8 +119,11 @@ class XStreamHub:
             self.subscribers.remove(subscriber)
         if not self.subscribers:
             await self._stop_stream()
-        with contextlib.suppress(StreamFailure):
+        try:
             await self.sync_rules()
+        except Exception:
+            # The rule stays until the next sync (the next source that joins or leaves).
+            logger.warning("could not remove a stopped source's stream rules", exc_info=True)
 
     async def aclose(self) -> None:
         await self._stop_stream()
