@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from app.config import Settings
-from app.ingest.sources.base import MentionEdited, SharedResources
+from app.ingest.sources.base import EventInfo, MentionEdited, SharedResources
 from app.networks.x.source import XConfig, XSource
 from tests.fakes.scripted_stream import DROP, HOLD
 from tests.fakes.server import serve_asgi
@@ -292,3 +293,28 @@ async def test_a_source_resumed_after_a_restart_fills_the_time_it_was_down(
     (_opened, gap), (_closed, end) = kept.gaps
     assert gap["from_at"].isoformat() == "2026-12-01T19:00:00+00:00"
     assert end["backfilled"] is True
+
+
+async def test_the_rules_follow_the_events_hashtags_when_they_change(
+    fake: tuple[FakeX, str],
+) -> None:
+    server, url = fake
+    server.connections = [[HOLD]]
+    kept = Kept()
+    renamed = EventInfo(id=7, name="Cup Final", hashtags=("CupFinal", "Extra"))
+
+    async def reload() -> EventInfo:
+        return renamed
+
+    context = replace(
+        context_for(kept, settings_for(url, x_rules_refresh_seconds=0.05)), reload_event=reload
+    )
+    task = await running(XSource(context, XConfig(), sleep=RecordingSleep()).run)
+    try:
+        await until(
+            lambda: [r["value"] for r in server.rules] == ["(#CupFinal OR #Extra) -is:retweet"]
+        )
+    finally:
+        await stop(task)
+
+    assert len(server.stream_requests) == 1  # the same connection, new rules
