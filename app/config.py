@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     sources_reconcile_seconds: float = Field(default=1.0, gt=0, le=60)
     # How often the other processes try to take over; a dead leader is replaced this fast.
     sources_leader_retry_seconds: float = Field(default=3.0, gt=0, le=300)
+    # Reposts, quotes and near-identical texts join one group at ingest (docs/floods.md).
+    flood_collapse: bool = True
     max_mentions_per_request: int = Field(default=5000, ge=1, le=MENTIONS_PER_REQUEST_CEILING)
     # No request body larger than this is read (413): room for max_mentions_per_request
     # mentions of about 3 KB of JSON each (a long post with its author and links).

@@ -27,6 +27,7 @@ from app.ingest.manager import SourceManager
 from app.ingest.router import router as sources_router
 from app.ingest.sources import SourceKind
 from app.journal.router import router as journal_router
+from app.mentions import collapse
 from app.mentions.router import router as mentions_router
 from app.ops import metrics
 from app.ops.docs import mount_docs
@@ -69,6 +70,7 @@ def create_app(
                 broker.offer(f"event:{event_id}", items)
 
         db = Database(url, publisher=publish)
+        collapse.configure(db, enabled=settings.flood_collapse)
         sources = SourceManager(db, settings, extra_kinds=source_kinds)
         hubs = hub_registry(settings, db, broker)
         access = AccessGuard(broker)
