@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     data_dir: Path = DEFAULT_DATA_DIR
     # Where the console's built scripts are (Vite's output); unset means frontend/dist.
     console_dist_dir: Path | None = None
+    # The only folder file sources read from (and uploads go to); unset means
+    # data_dir/imports. Resolved by ``imports_dir_resolved``.
+    imports_dir: Path | None = None
     # Empty means "an SQLite file in data_dir"; resolved by ``database_url_resolved``.
     database_url: str = ""
     broker_url: str = "memory://"
@@ -116,6 +119,10 @@ class Settings(BaseSettings):
     def claim_renew_step(self) -> float:
         """The lease-end step of a renewal, in seconds (see ``claim_renew_step_seconds``)."""
         return min(self.claim_renew_step_seconds, self.claim_lease_seconds / 3)
+
+    @property
+    def imports_dir_resolved(self) -> Path:
+        return (self.imports_dir or self.data_dir / "imports").resolve()
 
     @property
     def database_url_resolved(self) -> str:

@@ -24,6 +24,7 @@ from app.console.router import router as console_router
 from app.db import Database
 from app.events.router import router as events_router
 from app.ingest.manager import SourceManager
+from app.ingest.router import imports_router
 from app.ingest.router import router as sources_router
 from app.ingest.sources import SourceKind
 from app.journal.router import router as journal_router
@@ -129,6 +130,7 @@ def create_app(
     app.include_router(replies_router)
     app.include_router(journal_router)
     app.include_router(sources_router)
+    app.include_router(imports_router)
     app.include_router(ops_router)
     mount_docs(app)
     app.include_router(stream_router)

@@ -133,6 +133,8 @@ class SourceManager:
     ) -> Source:
         """Persist a running source (journaled ``source.started``); it starts on commit."""
         kind = get_kind(kind_name, self.kinds)
+        if kind.check is not None:
+            await kind.check(session, event_id, config)
         config = kind.prepare(config)
         row = await service.create(
             session, event_id, kind.name, config.model_dump(mode="json"), actor
@@ -156,7 +158,7 @@ class SourceManager:
 
     def parse_config(self, kind_name: str, raw: dict[str, Any]) -> BaseModel:
         """The kind's validated configuration (raises ``UnknownKind`` or ``ValidationError``)."""
-        return parse_config(kind_name, raw, self.kinds)
+        return parse_config(kind_name, raw, self.kinds, {"settings": self.settings})
 
     async def list_for_event(self, session: AsyncSession, event_id: int) -> list[Source]:
         return await service.list_for_event(session, event_id)
@@ -286,7 +288,15 @@ class SourceManager:
                     networks=tuple(Network(n) for n in event.networks),
                 )
             sink = functools.partial(self.batcher.put_many, event_id, source_id)
-            context = SourceContext(source_id, info, launch.started_at, sink)
+            context = SourceContext(
+                source_id,
+                info,
+                launch.started_at,
+                sink,
+                report=functools.partial(self._report, event_id, source_id),
+                settings=self.settings,
+                db=self.db,
+            )
             await kind.build(context, config).run()
         except asyncio.CancelledError:
             raise
@@ -295,6 +305,11 @@ class SourceManager:
             await self._finish(event_id, source_id, SourceStatus.failed, _describe(exc))
         else:
             await self._finish(event_id, source_id, SourceStatus.stopped, None)
+
+    async def _report(self, event_id: int, source_id: int, report: dict[str, Any]) -> None:
+        """A source's findings about its input, on its row (journaled ``source.reported``)."""
+        async with self.db.transaction() as session:
+            await service.set_report(session, event_id, source_id, report)
 
     async def _finish(
         self, event_id: int, source_id: int, status: SourceStatus, error: str | None

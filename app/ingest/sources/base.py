@@ -14,11 +14,16 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.config import Settings
+from app.db import Database
 from app.events.models import Network
 from app.mentions.schemas import MentionIn
 
 MentionSink = Callable[[Sequence[MentionIn]], Awaitable[None]]
+# Records what a source found about its input (a file's bad lines) on its row.
+SourceReporter = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +44,10 @@ class SourceContext:
     # When the source was first started; a resumed source carries on from there.
     started_at: datetime
     sink: MentionSink
+    report: SourceReporter | None = None
+    # For sources that read a folder or the database (files, rehearsals); never to write.
+    settings: Settings | None = None
+    db: Database | None = None
 
 
 class MentionSource(ABC):
@@ -60,3 +69,6 @@ class SourceKind:
     build: Callable[[SourceContext, Any], MentionSource]
     # Settles choices made once at creation (a random seed) so that restarts repeat them.
     prepare: Callable[[Any], Any] = field(default=_unchanged)
+    # Checks against the database when the source is started (session, event id, config):
+    # raises NotFound (404) or Invalid (422), e.g. a rehearsal of a missing event.
+    check: Callable[[AsyncSession, int, Any], Awaitable[None]] | None = None
