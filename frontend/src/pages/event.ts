@@ -69,6 +69,9 @@ bindKeys(scopes, (command) => {
     case "deselect":
       feed.deselect();
       break;
+    case "toggle-group":
+      feed.toggleGroup();
+      break;
   }
 });
 
