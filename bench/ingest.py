@@ -23,6 +23,9 @@ repeated: distinct texts, with ``--flood-share`` (30%) of them flood (reposts of
 popular posts, quotes, a copy-pasted chant with small variations); the simulator's mix
 already holds reposts and quotes. ``--collapse on|off|both`` runs the server with flood
 collapse on, off, or each in turn (``CUEDESK_FLOOD_COLLAPSE``), to see what it costs.
+``--service`` adds a row measured in this process on the ingest service alone (500-mention
+transactions of the night mix, no HTTP, no server): its CPU per mention is what collapse
+adds, with the least noise from a busy machine.
 
     python bench/ingest.py
     python bench/ingest.py --postgres postgresql://postgres@127.0.0.1:5432/postgres
@@ -48,9 +51,16 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.config import normalise_database_url
+from app.db import Database
+from app.events import service as events
+from app.events.schemas import EventCreate
 from app.ingest.sources.base import EventInfo
 from app.ingest.sources.simulator.config import SimulatorConfig
 from app.ingest.sources.simulator.generator import MentionGenerator
+from app.mentions import collapse as flood_collapse
+from app.mentions import service as mentions
+from app.mentions.schemas import MentionIn
 from bench.common import (
     cpu_seconds,
     cpu_share,
@@ -245,6 +255,50 @@ async def bench_simulator(
     )
 
 
+async def bench_service(url: str, label: str, collapse: bool, share: float) -> Result:
+    """``ingest()`` in 500-mention transactions in this process: CPU per mention."""
+    db = Database(normalise_database_url(url))
+    flood_collapse.configure(db, enabled=collapse)
+    mix = NightMix(share)
+    now = datetime.now(UTC)
+    try:
+        async with db.transaction() as session:
+            event = await events.create(session, EventCreate(name="Bench: service"), actor=None)
+        assert event.id is not None
+        batches = [
+            [
+                MentionIn.model_validate(
+                    {
+                        "network": "x",
+                        "external_id": str(1_900_000_000_000_000_000 + b * 500 + n),
+                        "author": {"handle": f"fan{n}", "followers": 120},
+                        "created_at": now,
+                        **mix.fields(str(1_900_000_000_000_000_000 + b * 500 + n)),
+                    }
+                )
+                for n in range(500)
+            ]
+            for b in range(60)
+        ]
+        started, cpu_before = time.monotonic(), time.process_time()
+        for batch in batches:
+            async with db.transaction() as session:
+                await mentions.ingest(session, event.id, batch)
+        elapsed, cpu = time.monotonic() - started, time.process_time() - cpu_before
+    finally:
+        await db.dispose()
+    stored = sum(len(batch) for batch in batches)
+    return Result(
+        label,
+        "service, night mix",
+        "500",
+        stored / elapsed,
+        elapsed,
+        100 * cpu / elapsed,
+        cpu_us_per_mention=1e6 * cpu / stored,
+    )
+
+
 async def run_backend(backend: str, args: argparse.Namespace, collapse: bool) -> list[Result]:
     results = []
     os.environ["CUEDESK_FLOOD_COLLAPSE"] = "true" if collapse else "false"
@@ -252,6 +306,10 @@ async def run_backend(backend: str, args: argparse.Namespace, collapse: bool) ->
     mix = NightMix(args.flood_share) if args.floods else None
     async with fresh_database(backend, args.postgres) as (url, data_dir):
         token = await prepare(url)
+        if args.service or args.only_service:
+            results.append(await bench_service(url, label, collapse, args.flood_share))
+        if args.only_service:
+            return results
         async with server(url, data_dir) as (base, process):
             headers = {"Authorization": f"Bearer {token}"}
             timeout = httpx.Timeout(60.0)
@@ -315,6 +373,12 @@ async def main() -> None:
     )
     parser.add_argument(
         "--flood-share", type=float, default=0.3, help="share of floods in --floods (0.3)"
+    )
+    parser.add_argument(
+        "--service", action="store_true", help="add the in-process ingest service row"
+    )
+    parser.add_argument(
+        "--only-service", action="store_true", help="the service row alone, no server"
     )
     parser.add_argument(
         "--collapse", choices=("on", "off", "both"), default="on", help="flood collapse"

@@ -36,14 +36,15 @@ from app.mentions.models import Mention
 
 WINDOW_SECONDS = 600.0
 MAX_KEYS = 50_000
-FUZZY_HEADS = 128
+FUZZY_HEADS = 64
 FUZZY_MIN_LENGTH = 20
 FUZZY_CUTOFF = 90.0
 # How many recent mentions a window is read back from when it starts (or after a rollback).
 RELOAD_ROWS = 5_000
 
 _IN_PROGRESS = (-1, "")
-_NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|^\s*rt\b|(?:(?!@)[\W_])+", re.IGNORECASE)
+_LINKS_AND_HANDLES = re.compile(r"https?://\S+|www\.\S+|@\w+")
+_NOT_WORDS = re.compile(r"[\W_]+")
 _mention = Mention.__table__  # type: ignore[attr-defined]
 _COLUMNS = (
     _mention.c.id,
@@ -77,7 +78,10 @@ _CHECK = select(_mention.c.id).where(
 
 def normalise(text: str) -> str:
     """The text a chant's copies share: words only, lower case, single spaces."""
-    return " ".join(_NOISE.sub(" ", text).casefold().split())
+    words = _NOT_WORDS.sub(" ", _LINKS_AND_HANDLES.sub(" ", text)).casefold().split()
+    if words and words[0] == "rt":
+        del words[0]
+    return " ".join(words)
 
 
 class _Head:
