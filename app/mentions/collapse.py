@@ -133,6 +133,7 @@ class EventWindow:
     heads: _Recent = field(default_factory=lambda: _Recent(MAX_KEYS))
     # Head → its normalised text, for the fuzzy test; most recently active last.
     fuzzy: dict[_Head, str] = field(default_factory=dict)
+    fuzzy_at: dict[_Head, float] = field(default_factory=dict)
     # The journal seq up to which the window holds the event's mentions (None: read it).
     synced_seq: int | None = None
     # The last row of a batch not yet known to be committed: (seq, external_id).
@@ -161,15 +162,20 @@ class EventWindow:
             self.posts.put(f"{network}:{target}", head, at)
         if norm:
             self.texts.put(norm, head, at)
-        if len(norm) >= FUZZY_MIN_LENGTH or head in self.fuzzy:
-            text = self.fuzzy.pop(head, norm)
-            self.fuzzy[head] = text
-            if len(self.fuzzy) > FUZZY_HEADS:
-                del self.fuzzy[next(iter(self.fuzzy))]
+        fuzzy = self.fuzzy
+        if len(norm) >= FUZZY_MIN_LENGTH or head in fuzzy:
+            fuzzy[head] = fuzzy.pop(head, norm)
+            self.fuzzy_at[head] = at
+            if len(fuzzy) > FUZZY_HEADS:
+                oldest = next(iter(fuzzy))
+                del fuzzy[oldest], self.fuzzy_at[oldest]
 
     def forget_before(self, at: float) -> None:
         for recent in (self.posts, self.texts, self.heads):
             recent.forget_before(at)
+        fuzzy = self.fuzzy
+        while fuzzy and self.fuzzy_at[oldest := next(iter(fuzzy))] < at:
+            del fuzzy[oldest], self.fuzzy_at[oldest]
 
     def load(self, rows: Any) -> None:
         """Add stored mentions (ascending by seq) as ingest would have."""

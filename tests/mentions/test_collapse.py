@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -220,3 +221,36 @@ async def test_collapse_can_be_turned_off(
 def test_normalised_text_keeps_words_of_every_script() -> None:
     assert collapse.normalise("RT @ana: ¡GOOOL de México! 🇲🇽 https://t.co/x") == "goool de méxico"
     assert collapse.normalise("ゴール\uff01 #ワールドカップ") == "ゴール ワールドカップ"
+
+
+def window_rows(*texts: str) -> list[dict[str, Any]]:
+    return [
+        {"network": "x", "external_id": text, "text": text, "repost_of_id": None}
+        | {"quote_of_id": None, "cluster_id": None}
+        for text in texts
+    ]
+
+
+def store(floods: collapse.Floods, window: collapse.EventWindow, rows: list[Any], at: Any) -> None:
+    """What ingest does around the insert: group, give the rows ids, settle."""
+    groups = floods.assign(window, rows, at)
+    first = (window.synced_seq or 0) + 1
+    for n, row in enumerate(rows):
+        row["id"] = row["seq"] = first + n
+    groups.settle(rows, first - 1, at)
+
+
+def test_a_group_quiet_for_longer_than_the_window_is_forgotten() -> None:
+    floods, window = collapse.Floods(), collapse.EventWindow()
+    start = datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
+    wave = "Vote now for the best goal of the night at example dot com"
+    store(floods, window, window_rows("Ole ole ole", wave), start)
+    soon = start + timedelta(seconds=collapse.WINDOW_SECONDS - 1)
+    copies = window_rows("OLE OLE OLE", wave[:-1])
+    store(floods, window, copies, soon)
+    assert [row["cluster_id"] for row in copies] == [1, 2]
+    # Each copy kept its group alive; a window after the last one, the next starts anew.
+    late = soon + timedelta(seconds=collapse.WINDOW_SECONDS + 1)
+    stale = window_rows("ole ole ole!", wave + "!")
+    store(floods, window, stale, late)
+    assert [row["cluster_id"] for row in stale] == [None, None]
