@@ -38,7 +38,7 @@ function memberList(row: FeedRow): HTMLElement {
 
 /** Show (or take off) the row's group: its count, a few authors, and the list if open. */
 export function showFlood(article: HTMLElement, row: FeedRow | undefined, open: boolean): void {
-  let block = article.querySelector<HTMLElement>(".m-flood");
+  const block = article.querySelector<HTMLElement>(".m-flood");
   if (!row || row.members.length < 2) {
     block?.remove();
     delete article.dataset.flood;
@@ -59,5 +59,4 @@ export function showFlood(article: HTMLElement, row: FeedRow | undefined, open: 
   article.dataset.flood = String(row.members.length);
   if (block) block.replaceWith(fresh);
   else article.querySelector(".m-body")?.append(fresh);
-  block = fresh;
 }
