@@ -42,7 +42,7 @@ class Played:
         self.sink = TimedSink(self.clock)
         self.reports: list[dict[str, Any]] = []
         context = SourceContext(
-            7, EventInfo(1, "Cup Final"), STARTED, self.sink, self.report, settings=settings
+            7, EventInfo(1, "Cup Final"), STARTED, self.sink, report=self.report, settings=settings
         )
         self.source = FileSource(
             context, FileConfig.model_validate(config), clock=self.clock, wall=lambda: STARTED
