@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
@@ -16,6 +16,14 @@ DEFAULT_DATA_DIR = Path("data")
 MENTIONS_PER_REQUEST_CEILING = 20000
 
 
+class MastodonServer(BaseModel):
+    """A Mastodon server to listen on: its address and a user token with ``read:statuses``
+    (the hashtag stream needs one since Mastodon 4.2)."""
+
+    url: str
+    token: SecretStr
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CUEDESK_", env_file=".env", extra="ignore")
 
@@ -23,6 +31,9 @@ class Settings(BaseSettings):
     data_dir: Path = DEFAULT_DATA_DIR
     # Where the console's built scripts are (Vite's output); unset means frontend/dist.
     console_dist_dir: Path | None = None
+    # The only folder file sources read from (and uploads go to); unset means
+    # data_dir/imports. Resolved by ``imports_dir_resolved``.
+    imports_dir: Path | None = None
     # Empty means "an SQLite file in data_dir"; resolved by ``database_url_resolved``.
     database_url: str = ""
     broker_url: str = "memory://"
@@ -49,6 +60,8 @@ class Settings(BaseSettings):
     sources_reconcile_seconds: float = Field(default=1.0, gt=0, le=60)
     # How often the other processes try to take over; a dead leader is replaced this fast.
     sources_leader_retry_seconds: float = Field(default=3.0, gt=0, le=300)
+    # Reposts, quotes and near-identical texts join one group at ingest (docs/floods.md).
+    flood_collapse: bool = True
     max_mentions_per_request: int = Field(default=5000, ge=1, le=MENTIONS_PER_REQUEST_CEILING)
     # No request body larger than this is read (413): room for max_mentions_per_request
     # mentions of about 3 KB of JSON each (a long post with its author and links).
@@ -98,6 +111,27 @@ class Settings(BaseSettings):
     publish_mastodon_token: str = ""
     # The server's configuration.statuses.max_characters.
     mastodon_max_characters: int = Field(default=500, ge=1, le=100000)
+    # Listening on the networks (app/networks/, README "Listening"). Every endpoint is a
+    # setting, so a desk can go through a proxy and the tests point at local fakes.
+    # X: the API host, an app-only bearer token, and the month's read cap the console shows.
+    x_api_url: str = "https://api.x.com"
+    x_bearer_token: SecretStr = SecretStr("")
+    x_monthly_read_cap: int = Field(default=3_000_000, ge=1)
+    # X sends a keep-alive every 20 s: no byte for this long means the connection is dead.
+    x_stream_read_timeout_seconds: float = Field(default=22.0, gt=0, le=300)
+    # How often an X source reads its event again, to keep the stream rules in step.
+    x_rules_refresh_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # Mastodon: each server to listen on, as JSON:
+    # CUEDESK_MASTODON_SERVERS='[{"url": "https://mastodon.social", "token": "..."}]'
+    mastodon_servers: list[MastodonServer] = Field(default_factory=list)
+    # Mastodon's heartbeat comes every few seconds; silence this long means a dead stream.
+    mastodon_stream_read_timeout_seconds: float = Field(default=60.0, gt=0, le=600)
+    # A back-fill after a reconnect reads at most this many pages (of 40 or 100 posts).
+    listen_backfill_max_pages: int = Field(default=10, ge=1, le=100)
+    # Credentials refused (401/403): try again this rarely, never in a storm.
+    listen_refused_retry_seconds: float = Field(default=900.0, gt=0)
+    # A source's counters (items a minute, last item at) are journaled at most this often.
+    listen_state_report_seconds: float = Field(default=5.0, ge=0, le=600)
     # ``GET /metrics`` asks for ``Authorization: Bearer <this>`` when set; empty, it is open
     # like /healthz (it shows counts and route templates, nothing private).
     metrics_token: str = ""
@@ -126,6 +160,10 @@ class Settings(BaseSettings):
     def claim_renew_step(self) -> float:
         """The lease-end step of a renewal, in seconds (see ``claim_renew_step_seconds``)."""
         return min(self.claim_renew_step_seconds, self.claim_lease_seconds / 3)
+
+    @property
+    def imports_dir_resolved(self) -> Path:
+        return (self.imports_dir or self.data_dir / "imports").resolve()
 
     @property
     def database_url_resolved(self) -> str:

@@ -29,6 +29,18 @@ class SourcePublic(BaseModel):
     config: dict[str, Any]
     status: SourceStatus
     error: str | None
+    report: dict[str, Any] | None = Field(
+        default=None,
+        description="What the source found about its input; for a file: lines, mentions, "
+        "skipped, bad_line_count and the first 100 bad_lines (line number and error).",
+    )
     created_at: UtcTime
     started_at: UtcTime | None
     stopped_at: UtcTime | None
+    state: dict[str, Any] | None = Field(
+        default=None,
+        description="What the running source last reported: status (connecting, connected, "
+        "reconnecting, rate_limited, refused), since, message, reconnecting_since, "
+        "rate_limited_until, last_item_at, items_per_minute, malformed, and the network's "
+        "own figures (X: reads_month, reads_cap). None for a source that reports none.",
+    )

@@ -25,8 +25,10 @@ def public_dict(source: Source) -> dict[str, Any]:
         "config": source.config,
         "status": source.status,
         "error": source.error,
+        "report": source.report,
         "started_at": isoformat_z(source.started_at) if source.started_at else None,
         "stopped_at": isoformat_z(source.stopped_at) if source.stopped_at else None,
+        "state": source.state,
     }
 
 
@@ -104,3 +106,38 @@ async def finish(
     await session.flush()
     await journal.append(session, event_id, f"source.{status.value}", public_dict(source), actor)
     return source, True
+
+
+async def record_state(
+    session: AsyncSession, event_id: int, source_id: int, state: dict[str, Any]
+) -> None:
+    """Keep what a running source reports on its row and journal ``source.state_changed``."""
+    await journal.lock_counter(session, event_id)
+    source = await get_or_raise(session, event_id, source_id, for_update=True)
+    if source.status != SourceStatus.running.value:
+        return  # a late report of a source already stopped
+    source.state = state
+    session.add(source)
+    await session.flush()
+    await journal.append(
+        session, event_id, "source.state_changed", {"source_id": source_id, **state}
+    )
+
+
+async def record_gap(session: AsyncSession, event_id: int, type: str, data: dict[str, Any]) -> None:
+    """Journal ``source.gap_opened`` or ``source.gap_closed``."""
+    await journal.append(session, event_id, type, data)
+
+
+async def set_report(
+    session: AsyncSession, event_id: int, source_id: int, report: dict[str, Any]
+) -> Source:
+    """Record what a source found about its input (a file's bad lines); journal
+    ``source.reported``."""
+    await journal.lock_counter(session, event_id)
+    source = await get_or_raise(session, event_id, source_id, for_update=True)
+    source.report = report
+    session.add(source)
+    await session.flush()
+    await journal.append(session, event_id, "source.reported", public_dict(source), None)
+    return source

@@ -56,6 +56,9 @@ class Mention(SQLModel, table=True):
     reply_to_id: str | None = Field(default=None, max_length=256)
     repost_of_id: str | None = Field(default=None, max_length=256)
     quote_of_id: str | None = Field(default=None, max_length=256)
+    # Flood collapse (app/mentions/collapse.py): the id of the first mention of the group
+    # this one joined (a repost, a quote, a copy of a chant); None for a group's first.
+    cluster_id: int | None = Field(default=None)
     state: str = Field(default=MentionState.new.value, max_length=16)
     source_id: int | None = Field(default=None)
     # Computed at ingest (see app/mentions/priority.py); the VIP part is re-applied when the
@@ -84,6 +87,10 @@ class Mention(SQLModel, table=True):
         default=None, foreign_key="user_account.id", ondelete="SET NULL"
     )
     flag_reason: str | None = Field(default=None, max_length=500)
+    # The network said the post was deleted, or edited (``text`` is then the new text):
+    # the mention stays, marked (see app/mentions/changes.py).
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 _mention = Mention.__table__  # type: ignore[attr-defined]
