@@ -4,7 +4,8 @@
 // conflict view (mine, theirs and the version I started from side by side) with a merge
 // proposed in the fields, saved against the new version. Presence: a heartbeat every 5 s.
 
-import { type Network, checkLength } from "../compose/length";
+import type { Network } from "../compose/length";
+import { showCount } from "./counter";
 import { el } from "../lib/dom";
 import { DraftConflict, getJSON, postJSON, uploadImage, withVersion } from "./api";
 import { type DraftFields, clearLocalEdit, readLocalEdit, writeLocalEdit } from "./local-edits";
@@ -265,9 +266,7 @@ export class DraftEditor {
       text.value = post.texts[network] ?? "";
       const counter = el("span", "draft-counter");
       const count = (): void => {
-        const check = checkLength(network, text.value);
-        counter.textContent = text.value.trim() ? `${check.remaining}` : "not posted";
-        counter.classList.toggle("over", text.value.trim() !== "" && !check.valid);
+        showCount(counter, network, text.value);
       };
       text.addEventListener("input", () => {
         post.texts[network] = text.value;

@@ -2,7 +2,8 @@
 // with a text per network of the event and each network's counter; publishing queues it
 // at once, or holds it for approval when the event wants that of operators (202).
 
-import { type Network, checkLength } from "../compose/length";
+import type { Network } from "../compose/length";
+import { showCount } from "./counter";
 import { el } from "../lib/dom";
 import { getJSON, postJSON } from "./api";
 import { canDirect } from "./roles";
@@ -40,9 +41,7 @@ export class QuickPost {
       text.rows = 3;
       const counter = el("span", "draft-counter");
       const count = (): void => {
-        const check = checkLength(network, text.value);
-        counter.textContent = text.value.trim() ? String(check.remaining) : "not posted";
-        counter.classList.toggle("over", text.value.trim() !== "" && !check.valid);
+        showCount(counter, network, text.value);
       };
       text.addEventListener("input", count);
       count();
