@@ -5,7 +5,7 @@
 // come back through the stream and redraw the sheet.
 
 import "./sheet.css";
-import { el, isTypingTarget } from "../lib/dom";
+import { el } from "../lib/dom";
 import type { JournalEntry, PresenceUser } from "../stream/protocol";
 import { postJSON, readSnapshot, request } from "./api";
 import { type CueFields, cueForm } from "./cue-form";
@@ -16,6 +16,7 @@ import { ShowRun, countdown } from "./state";
 import type { Cue, Draft, Firing, Post } from "./types";
 
 export const CONFIRM_KEY = "cuedesk.sheet.confirm-fire";
+const TYPING = "input, textarea, select, [contenteditable]";
 
 export interface ShowRunMount {
   element: HTMLElement;
@@ -338,7 +339,8 @@ export function mountShowRun(mount: ShowRunMount): ShowRunView {
   // ---- keys from anywhere: shift+F fires the next cue, shift+P opens a quick post ----
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (isTypingTarget(event.target) && !(event.target as Element).closest(".cue-banner")) return;
+    // A letter typed into a field is a letter; on a button it is still a key.
+    if (event.target instanceof Element && event.target.closest(TYPING)) return;
     if (event.key === "F" && director) {
       event.preventDefault();
       fireNext();
