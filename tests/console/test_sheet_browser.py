@@ -103,6 +103,6 @@ def test_the_producer_approves_the_sheet_and_fires_the_next_cue_from_the_keyboar
 
     for page in (pat, olive):
         item = page.locator('#cue-sheet .cue-item:has-text("Kickoff")')
-        expect(item.locator(".cue-fired-mark")).to_have_text("fired ×1")
+        expect(item.locator(".cue-fired-mark")).to_have_text("fired once")
         expect(item.locator('.cue-post-list li[data-status="published"]')).to_have_count(1)
     expect(banner).to_contain_text("No cue standing by.")

@@ -200,7 +200,7 @@ export function mountShowRun(mount: ShowRunMount): ShowRunView {
     const head = el("div", "cue-head");
     head.append(el("span", "cue-title", cue.title), el("span", "cue-when", countdown(cue, Date.now(), run.missed.has(cue.id)).label));
     head.append(el("span", "cue-meta", run.readiness(cue.id).label));
-    if (!cue.armed) head.append(el("span", "cue-meta cue-fired-mark", `fired ×${cue.fire_count}`));
+    if (!cue.armed) head.append(el("span", "cue-meta cue-fired-mark", cue.fire_count === 1 ? "fired once" : `fired ${cue.fire_count} times`));
     item.append(head);
     if (cue.note) item.append(el("p", "cue-note", cue.note));
     const drafts = el("ul", "cue-drafts");
