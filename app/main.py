@@ -35,6 +35,7 @@ from app.replies import length
 from app.replies.outbox import ReplyOutbox
 from app.replies.publishers import Publishers
 from app.replies.router import router as replies_router
+from app.reports.router import router as reports_router
 from app.stream.access import AccessGuard
 from app.stream.router import hub_registry
 from app.stream.router import router as stream_router
@@ -126,6 +127,7 @@ def create_app(
     app.include_router(triage_router)
     app.include_router(replies_router)
     app.include_router(journal_router)
+    app.include_router(reports_router)
     app.include_router(sources_router)
     app.include_router(ops_router)
     mount_docs(app)

@@ -1,0 +1,58 @@
+"""After the show: the export of an event's data, and its report (as JSON and as a page)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+
+from app.auth.deps import CurrentUser
+from app.common.ids import Id
+from app.db import SessionDep, get_database
+from app.events import service as events
+from app.journal.visibility import audience_of
+from app.reports import export
+from app.reports.export import ExportFormat, ExportKind
+
+router = APIRouter(prefix="/api/events", tags=["reports"])
+
+
+@router.get(
+    "/{event_id}/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/csv": {}, "application/x-ndjson": {}},
+            "description": "The rows, streamed as they are read",
+        }
+    },
+)
+async def export_event(
+    event_id: Id,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    format: Annotated[ExportFormat, Query(description="csv or jsonl")] = ExportFormat.csv,
+    what: Annotated[
+        ExportKind, Query(description="mentions, replies, posts or journal")
+    ] = ExportKind.mentions,
+) -> StreamingResponse:
+    """The event's mentions, replies, posts or journal, in seq (or id) order, as CSV (with a
+    BOM, header row first) or JSON Lines, UTF-8. Streamed: any size, in constant memory.
+    Anyone who may see the event may export it; a viewer's journal hides what viewers may
+    not see (docs/numbers.md, "Export")."""
+    await events.get_or_raise(session, event_id)
+    name = export.filename(event_id, what, format)
+    chunks = export.stream(
+        get_database(request).read_engine, event_id, what, format, audience_of(user.role)
+    )
+    return StreamingResponse(
+        chunks,
+        media_type=export.MEDIA_TYPES[format],
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
