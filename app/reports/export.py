@@ -78,8 +78,11 @@ def _mentions(event_id: int) -> Select[Any]:
 
 
 def _with_author(table: Any, columns: Sequence[str], event_id: int) -> Select[Any]:
-    picked: list[Any] = [table.c[name] for name in columns if name != "author"]
-    picked.append(user_table.c.username.label("author"))
+    # In the columns' order: pages are encoded by position.
+    picked: list[Any] = [
+        user_table.c.username.label("author") if name == "author" else table.c[name]
+        for name in columns
+    ]
     return (
         select(*picked)
         .select_from(table.outerjoin(user_table, user_table.c.id == table.c.author_id))
