@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
@@ -12,10 +12,18 @@ from app.common.ids import Id
 from app.db import SessionDep, get_database
 from app.events import service as events
 from app.journal.visibility import audience_of
-from app.reports import export
+from app.reports import export, numbers
 from app.reports.export import ExportFormat, ExportKind
+from app.reports.schemas import NumbersSnapshot
 
 router = APIRouter(prefix="/api/events", tags=["reports"])
+
+
+@router.get("/{event_id}/numbers", response_model=NumbersSnapshot)
+async def live_numbers(event_id: Id, request: Request, _user: CurrentUser) -> dict[str, Any]:
+    """The live numbers as of the journal's position ``as_of_seq``: the volume a minute, the
+    backlog, each operator's answer times. A console applies the entries after it."""
+    return await numbers.snapshot(get_database(request).read_engine, event_id)
 
 
 @router.get(
