@@ -75,6 +75,8 @@ class Answer:
     operator: str
     received_at: datetime
     answered_at: datetime
+    author_handle: str = ""
+    text: str = ""
 
     @property
     def seconds(self) -> float:
@@ -96,6 +98,8 @@ async def first_answers(connection: AsyncConnection, event_id: int) -> list[Answ
             func.coalesce(user_table.c.username, "(deleted user)"),
             mention_table.c.received_at,
             reply_table.c.created_at,
+            mention_table.c.author_handle,
+            mention_table.c.text,
         )
         .select_from(
             first.join(reply_table, reply_table.c.id == first.c.reply_id)
@@ -105,6 +109,6 @@ async def first_answers(connection: AsyncConnection, event_id: int) -> list[Answ
         .order_by(reply_table.c.created_at, reply_table.c.id)
     )
     return [
-        Answer(int(mention_id), str(operator), as_utc(received), as_utc(answered))
-        for mention_id, operator, received, answered in result
+        Answer(int(mention_id), str(operator), as_utc(received), as_utc(answered), handle, text)
+        for mention_id, operator, received, answered, handle, text in result
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import StreamingResponse
 
 from app.auth.deps import CurrentUser
@@ -12,7 +13,7 @@ from app.common.ids import Id
 from app.db import SessionDep, get_database
 from app.events import service as events
 from app.journal.visibility import audience_of
-from app.reports import export, numbers
+from app.reports import export, numbers, service
 from app.reports.export import ExportFormat, ExportKind
 from app.reports.schemas import NumbersSnapshot
 
@@ -24,6 +25,17 @@ async def live_numbers(event_id: Id, request: Request, _user: CurrentUser) -> di
     """The live numbers as of the journal's position ``as_of_seq``: the volume a minute, the
     backlog, each operator's answer times. A console applies the entries after it."""
     return await numbers.snapshot(get_database(request).read_engine, event_id)
+
+
+@router.get("/{event_id}/report")
+async def report(event_id: Id, request: Request, _user: CurrentUser) -> dict[str, Any]:
+    """The after-show report as JSON (the page /events/{id}/report shows it): volume a
+    minute and its peaks, response times overall and per operator, who answered what, the
+    posts, a section per fired cue, top authors and mentions (docs/numbers.md)."""
+    result: dict[str, Any] = jsonable_encoder(
+        await service.build(get_database(request).read_engine, event_id)
+    )
+    return result
 
 
 @router.get(

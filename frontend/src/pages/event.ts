@@ -10,6 +10,7 @@ import { TriageDesk } from "../app/triage-desk";
 import { findTriageElements } from "../app/triage-elements";
 import { bindKeys } from "../keyboard/keys";
 import { startShell } from "../lib/shell";
+import { mountNumbers } from "../numbers/view";
 import { trackedTags } from "../ui/header";
 
 declare global {
@@ -28,11 +29,18 @@ const me = desk.dataset.username ?? "";
 const feed = new LiveFeed(eventId, me, ui, trackedTags(tags));
 const triageUi = findTriageElements();
 const triage = new TriageDesk(eventId, me, triageUi, feed, desk.dataset.role);
+const numbers = mountNumbers(triageUi.side, eventId);
 feed.listen({
-  onEntries: (entries) => triage.entries(entries),
+  onEntries: (entries) => {
+    triage.entries(entries);
+    numbers.entries(entries);
+  },
   onRetry: (replyId) => triage.retry(replyId),
   onUntag: (mentionId, tag) => triage.annotations.untag(mentionId, tag),
-  onSnapshot: () => triage.snapshot(),
+  onSnapshot: () => {
+    triage.snapshot();
+    numbers.resync();
+  },
   onLive: () => triage.connectionBack(),
 });
 window.addEventListener("online", () => triage.connectionBack());
