@@ -173,14 +173,16 @@ export class NumbersPanel {
     if (reading.newSpike) this.sound.play();
     this.alert.hidden = !reading.alerting;
     this.root.classList.toggle("is-spiking", reading.alerting);
-    const { lastMinute, baseline } = reading.spike;
+    // Counts seeded from a snapshot's minutes are spread over their seconds: fractional.
+    const lastMinute = Math.round(reading.spike.lastMinute);
+    const baseline = Math.round(reading.spike.baseline);
     const times = baseline > 0 ? `${(lastMinute / baseline).toFixed(1)}× ` : "";
-    this.alert.textContent = `Spike: ${lastMinute} mentions in the last minute, ${times}the last ten minutes' ${Math.round(baseline)}/min.`;
+    this.alert.textContent = `Spike: ${lastMinute} mentions in the last minute, ${times}the last ten minutes' ${baseline}/min.`;
   }
 
   private showStats(reading: NumbersReading): void {
     const rows: [string, string, string][] = [
-      ["Last minute", String(reading.spike.lastMinute), "last-minute"],
+      ["Last minute", String(Math.round(reading.spike.lastMinute)), "last-minute"],
       ["Waiting", String(reading.waiting), "waiting"],
       ["Unclaimed", String(reading.unclaimed), "unclaimed"],
       ["Oldest waiting", duration(reading.oldestWaitSeconds), "oldest"],
