@@ -62,7 +62,10 @@ export class NumbersPanel {
     this.mute.type = "button";
     this.mute.addEventListener("click", () => this.toggleMute());
     this.showMute();
-    document.addEventListener("pointerdown", () => this.sound.unlock(), { passive: true });
+    // Operators mostly type: a key unlocks the sound as a click does.
+    for (const gesture of ["pointerdown", "keydown"]) {
+      document.addEventListener(gesture, () => this.sound.unlock(), { passive: true });
+    }
     setInterval(() => this.render(), TICK_MS);
   }
 
