@@ -242,6 +242,29 @@ async def _cue_sections(
     return sections
 
 
+async def _peaks(
+    connection: AsyncConnection,
+    event_id: int,
+    minutes: list[Minute],
+    cues: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The peaks, each with the cue fired before it and its widest-reach mentions."""
+    peaks = []
+    for minute in pick_peaks(minutes):
+        top = await _top_mentions(
+            connection, event_id, minute.first_seq, minute.last_seq, TOP_IN_PEAK
+        )
+        peaks.append(
+            {
+                "minute": minute.start,
+                "mentions": minute.mentions,
+                "cue": _cue_near(cues, minute.start),
+                "top_mentions": top,
+            }
+        )
+    return peaks
+
+
 async def build(engine: AsyncEngine, event_id: int) -> dict[str, Any]:
     """The whole report, read in one snapshot of the database."""
     async with queries.snapshot(engine) as connection:
@@ -255,20 +278,7 @@ async def build(engine: AsyncEngine, event_id: int) -> dict[str, Any]:
         answers = await queries.first_answers(connection, event_id)
         cues = await _cues(connection, event_id)
         posts = await _posts(connection, event_id)
-        peaks = []
-        for minute in pick_peaks(minutes):
-            top = await _top_mentions(
-                connection, event_id, minute.first_seq, minute.last_seq, TOP_IN_PEAK
-            )
-            cue = _cue_near(cues, minute.start)
-            peaks.append(
-                {
-                    "minute": minute.start,
-                    "mentions": minute.mentions,
-                    "cue": cue,
-                    "top_mentions": top,
-                }
-            )
+        peaks = await _peaks(connection, event_id, minutes, cues)
         last_minute = minutes[-1].start + timedelta(minutes=1) if minutes else None
         until = as_utc(event.off_air_at) if event.off_air_at else last_minute
         sections = await _cue_sections(
