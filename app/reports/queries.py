@@ -37,7 +37,8 @@ async def snapshot(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 def epoch_minute(connection: AsyncConnection, column: Any) -> Any:
     """The minute a time falls in, as whole minutes since 1970, in SQL."""
     if connection.dialect.name == "sqlite":
-        return cast(func.strftime("%s", column), Integer) / 60
+        # ``//``: SQL's integer division (``/`` is true division in SQLAlchemy 2).
+        return cast(func.strftime("%s", column), Integer) // 60
     return cast(func.floor(func.extract("epoch", column) / 60), Integer)
 
 

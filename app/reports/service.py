@@ -196,7 +196,8 @@ def _seq_bounds(minutes: list[Minute], start: datetime, end: datetime) -> tuple[
     inside = [m for m in minutes if m.start + timedelta(minutes=1) > start and m.start < end]
     if not inside:
         return None
-    return inside[0].first_seq, inside[-1].last_seq
+    # Arrival order is seq order, so these are the ends; min and max hold regardless.
+    return min(m.first_seq for m in inside), max(m.last_seq for m in inside)
 
 
 async def _cue_sections(
