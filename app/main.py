@@ -50,6 +50,7 @@ from app.publish.publishers import Publishers
 from app.replies import length
 from app.replies.outbox import REPLY_QUEUE
 from app.replies.router import router as replies_router
+from app.reports.router import router as reports_router
 from app.stream.access import AccessGuard
 from app.stream.router import hub_registry
 from app.stream.router import router as stream_router
@@ -155,6 +156,7 @@ def create_app(
     app.include_router(cues_router)
     app.include_router(posts_router)
     app.include_router(journal_router)
+    app.include_router(reports_router)
     app.include_router(sources_router)
     app.include_router(imports_router)
     app.include_router(ops_router)

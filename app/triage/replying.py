@@ -42,7 +42,9 @@ async def reply(
         in_reply_to=mention.external_id,
         text=text,
     )
-    entry = await lifecycle.answer(session, mention_id, user, fence, reply=public)
+    entry = await lifecycle.answer(
+        session, mention_id, user, fence, reply=public, received_at=mention.received_at
+    )
     await lifecycle.append(session, event_id, entry)
     return public
 

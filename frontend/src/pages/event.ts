@@ -13,6 +13,7 @@ import { findTriageElements } from "../app/triage-elements";
 import { mountDesk } from "../desk/mount";
 import { bindKeys } from "../keyboard/keys";
 import { startShell } from "../lib/shell";
+import { mountNumbers } from "../numbers/view";
 import { trackedTags } from "../ui/header";
 
 declare global {
@@ -33,17 +34,21 @@ const triageUi = findTriageElements();
 const triage = new TriageDesk(eventId, me, triageUi, feed, desk.dataset.role);
 const columns = mountDesk(eventId, me, desk.dataset.role ?? "viewer", feed);
 const sources = new SourceWatch(eventId, ui.state.parentElement ?? desk, ui.list);
+// In the show column: viewers watch the numbers too (the triage side is hidden for them).
+const numbers = mountNumbers(document.getElementById("live-numbers") ?? triageUi.side, eventId);
 feed.listen({
   onEntries: (entries) => {
     triage.entries(entries);
     columns.entries(entries);
     sources.entries(entries);
+    numbers.entries(entries);
   },
   onRetry: (replyId) => triage.retry(replyId),
   onUntag: (mentionId, tag) => triage.annotations.untag(mentionId, tag),
   onSnapshot: () => {
     triage.snapshot();
     columns.snapshot();
+    numbers.resync();
   },
   onLive: () => triage.connectionBack(),
 });
