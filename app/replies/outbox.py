@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
@@ -173,12 +173,18 @@ class ReplyOutbox:
             network=row["network"],
             text=row["text"],
             in_reply_to=row["in_reply_to"],
+            in_reply_to_url=row.get("in_reply_to_url"),
+            resend=row["attempts"] > 1 or row["last_error"] is not None,
+            created_at=row["created_at"],
         )
-        publisher = self._publishers.for_network(row["network"])
         try:
+            publisher = await self._publishers.for_reply(row["network"], row["event_id"])
             async with asyncio.timeout(self._settings.publish_send_timeout_seconds):
                 published = await publisher.publish(post)
         except PublishFailed as exc:
+            if exc.rate_limited_until is not None:
+                await self._rate_limited(row, str(exc), exc.rate_limited_until)
+                return
             await self._failed(row, str(exc), transient=exc.transient, wait=exc.retry_after)
             return
         except TimeoutError:
@@ -256,6 +262,23 @@ class ReplyOutbox:
             {"status": ReplyStatus.failed.value, "last_error": error, "next_attempt_at": None},
             "reply.failed",
         )
+
+    async def _rate_limited(self, row: dict[str, Any], reason: str, until: datetime) -> None:
+        """Wait for the account's budget to come back, without spending an attempt: the
+        reply says until when, and the replies held so go out oldest first (they share the
+        same due time, then the order of their ids)."""
+        at = until.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        await self._record(
+            row,
+            {
+                "status": ReplyStatus.retrying.value,
+                "attempts": row["attempts"] - 1,
+                "last_error": f"rate limited until {at}: {reason}"[:MAX_ERROR_LENGTH],
+                "next_attempt_at": until,
+            },
+            "reply.retrying",
+        )
+        self._wake_at((until - utcnow()).total_seconds())
 
     def _wake_at(self, delay: float) -> None:
         """Look again when a retry falls due, if that is before the next poll."""
