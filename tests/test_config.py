@@ -5,7 +5,6 @@ from pydantic import ValidationError
 
 from app.config import Settings, normalise_database_url
 
-
 STRONG_KEY = "k3P9-vQ2xLm8_Zr4TnY7wB1cD6fH0jS5aE"
 
 
