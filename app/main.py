@@ -12,6 +12,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import migrate
+from app.accounts.publishing import AccountPublishers
+from app.accounts.router import router as accounts_router
 from app.auth import service as auth
 from app.auth.router import router as auth_router
 from app.broker import create_broker
@@ -33,7 +35,6 @@ from app.ops.docs import mount_docs
 from app.ops.router import router as ops_router
 from app.replies import length
 from app.replies.outbox import ReplyOutbox
-from app.replies.publishers import Publishers
 from app.replies.router import router as replies_router
 from app.stream.access import AccessGuard
 from app.stream.router import hub_registry
@@ -81,7 +82,9 @@ def create_app(
         app.state.sources = sources
         sweeper = ClaimSweeper(db, settings.claim_sweep_seconds)
         app.state.sweeper = sweeper
-        outbox = ReplyOutbox(db, settings, Publishers(settings))
+        publishers = AccountPublishers(settings, db)
+        app.state.publishers = publishers
+        outbox = ReplyOutbox(db, settings, publishers)
         length.warm_up()
         log_redaction.install()
         await access.start()
@@ -125,6 +128,7 @@ def create_app(
     app.include_router(mentions_router)
     app.include_router(triage_router)
     app.include_router(replies_router)
+    app.include_router(accounts_router)
     app.include_router(journal_router)
     app.include_router(sources_router)
     app.include_router(ops_router)

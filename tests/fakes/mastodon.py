@@ -43,8 +43,14 @@ class FakeMastodon:
             routes=[
                 Route("/api/v1/statuses", self._post_status, methods=["POST"]),
                 Route("/api/v2/search", self._search),
+                Route("/api/v1/accounts/verify_credentials", self._verify),
             ]
         )
+
+    async def _verify(self, request: Request) -> JSONResponse:
+        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+            return JSONResponse({"error": "The access token is invalid"}, status_code=401)
+        return JSONResponse({"id": "1", "username": "cuedesk", "acct": "cuedesk"})
 
     async def _search(self, request: Request) -> JSONResponse:
         if request.headers.get("authorization") != f"Bearer {TOKEN}":
