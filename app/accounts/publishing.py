@@ -81,6 +81,8 @@ class AccountPublishers(Publishers):
     async def for_reply(self, network: str, event_id: int) -> Publisher:
         async with self._db.read_session() as session:
             account = await service.for_event(session, network, event_id)
+            if account is not None:
+                session.expunge(account)  # read after the session's end (its rollback)
         if account is None or account.id is None:
             return self.for_network(network)
         if account.status == AccountStatus.refused:
