@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts import service as accounts
 from app.auth.people import holder_dict
 from app.common.bulk import BulkInsert
 from app.common.time import isoformat_z, utcnow
@@ -24,6 +25,7 @@ from app.mentions import priority, vip_priority
 from app.mentions.models import Mention, MentionState
 from app.mentions.priority import VipSet
 from app.mentions.schemas import MentionIn
+from app.networks import eligibility
 
 mention_table = Mention.__table__  # type: ignore[attr-defined]
 _NEW = MentionState.new.value  # an enum's .value is a Python-level lookup: once, not per row
@@ -99,6 +101,7 @@ def public_dict(
         "claim": claim,
         "reply": reply,
         "notes": notes or [],
+        "reply_eligibility": eligibility.public(row.get("reply_blocked")),
     }
 
 
@@ -107,7 +110,7 @@ _NEW_COLUMNS = (
     "event_id", "seq", "network", "external_id", "author_handle", "author_name",
     "author_followers", "author_verified", "author_avatar_url", "text", "created_at",
     "received_at", "lang", "url", "reply_to_id", "repost_of_id", "quote_of_id", "state",
-    "source_id", "priority",
+    "source_id", "priority", "reply_context", "reply_blocked",
 )  # fmt: skip
 _INSERT_NEW = {
     "postgresql": BulkInsert(
@@ -145,9 +148,12 @@ def _row(
     received_at: datetime,
     source_id: int | None,
     vips: VipSet,
+    handles: dict[str, str],
 ) -> dict[str, Any]:
     author = item.author
     network = item.network.value
+    context = item.reply_context()
+    verdict = eligibility.check(network, item.text, context, handles.get(network))
     return {
         "event_id": event_id,
         "seq": seq,
@@ -171,6 +177,8 @@ def _row(
         "priority": priority.score(
             item.text, author.followers, author.verified, network, author.handle, vips
         ),
+        "reply_context": context,
+        "reply_blocked": verdict.reason if not verdict.ok else None,
     }
 
 
@@ -196,9 +204,11 @@ async def ingest(
     # its own greenlet and session bookkeeping, several times the work of the statement.
     # The connection does not autoflush: pending ORM changes go first, as they did.
     await session.flush()
+    # The posting handles decide which mentions can be answered (one small query a batch).
+    handles = await accounts.handles_for_event(session, event_id)
     connection = await session.connection()
     outcome: IngestOutcome = await connection.run_sync(
-        _store, event_id, list(fresh.values()), len(items), source_id, actor
+        _store, event_id, list(fresh.values()), len(items), source_id, actor, handles
     )
     journal.publish_after_commit(session, event_id, outcome.entries)
     return outcome
@@ -211,6 +221,7 @@ def _store(
     asked: int,
     source_id: int | None,
     actor: str | None,
+    handles: dict[str, str],
 ) -> IngestOutcome:
     # Read under the counter lock: a VIP list change (which takes the same lock) is either
     # wholly before this batch, and scored in, or wholly after it, and re-applied by it.
@@ -220,7 +231,7 @@ def _store(
     received_at = utcnow()
     received_at_z = isoformat_z(received_at)
     rows = [
-        _row(event_id, last_seq + n, item, received_at, source_id, vips)
+        _row(event_id, last_seq + n, item, received_at, source_id, vips, handles)
         for n, item in enumerate(fresh, start=1)
     ]
     # Insert all with tentative seqs and let the unique index skip what is already stored.
