@@ -21,6 +21,7 @@ from app.common import log_redaction
 from app.common.body_limit import BodyLimit
 from app.common.http_errors import ERROR_RESPONSES, install_error_handlers
 from app.config import Settings, get_settings
+from app.console.accounts_page import router as accounts_page_router
 from app.console.router import FRONTEND_DIR, console_manifest
 from app.console.router import router as console_router
 from app.db import Database
@@ -135,5 +136,6 @@ def create_app(
     mount_docs(app)
     app.include_router(stream_router)
     app.include_router(console_router)
+    app.include_router(accounts_page_router)
     app.mount("/static", StaticFiles(directory=FRONTEND_DIR / "static"), name="static")
     return app

@@ -76,6 +76,8 @@ export interface Mention {
   reply?: Reply;
   /** Internal notes for the team, oldest first (kept current by the journal). */
   notes?: MentionNote[];
+  /** Whether the desk's account can answer it through the network's API, and why not. */
+  reply_eligibility?: { ok: boolean; reason: string | null };
 }
 
 export interface EventInfo {

@@ -11,6 +11,7 @@ import { findTriageElements } from "../app/triage-elements";
 import { bindKeys } from "../keyboard/keys";
 import { startShell } from "../lib/shell";
 import { trackedTags } from "../ui/header";
+import { startBudgetMeter } from "../accounts/meter";
 
 declare global {
   interface Window {
@@ -28,8 +29,13 @@ const me = desk.dataset.username ?? "";
 const feed = new LiveFeed(eventId, me, ui, trackedTags(tags));
 const triageUi = findTriageElements();
 const triage = new TriageDesk(eventId, me, triageUi, feed, desk.dataset.role);
+// Each posting account's budget in the header; a reply's fate refreshes it at once.
+const refreshBudgets = startBudgetMeter(document.querySelector(".topbar"));
 feed.listen({
-  onEntries: (entries) => triage.entries(entries),
+  onEntries: (entries) => {
+    triage.entries(entries);
+    if (entries.some((entry) => entry.type.startsWith("reply."))) void refreshBudgets();
+  },
   onRetry: (replyId) => triage.retry(replyId),
   onUntag: (mentionId, tag) => triage.annotations.untag(mentionId, tag),
   onSnapshot: () => triage.snapshot(),
