@@ -1,6 +1,7 @@
 """A fake X API v2: posting (``POST /2/tweets``), the account's posts
 (``GET /2/users/:id/tweets``), ``GET /2/users/me`` and the OAuth 2.0 token endpoint
-(``POST /2/oauth2/token``: an authorization code with its PKCE verifier, or a refresh token).
+(``POST /2/oauth2/token``: an authorization code with its PKCE verifier, or a refresh token),
+and a consent page that says yes at once (``GET /i/oauth2/authorize``).
 
 Like X, it has no idempotency key: two identical requests make two posts. Every answer
 carries ``x-rate-limit-*`` headers. ``plan`` scripts the next answers to ``POST /2/tweets``:
@@ -21,10 +22,11 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 USER_ID = "1500000000000000001"
@@ -51,6 +53,7 @@ class FakeX:
                 Route("/2/users/me", self._me),
                 Route("/2/users/{user_id}/tweets", self._timeline),
                 Route("/2/oauth2/token", self._token, methods=["POST"]),
+                Route("/i/oauth2/authorize", self._consent),
             ]
         )
 
@@ -147,6 +150,14 @@ class FakeX:
             return JSONResponse({"errors": [{"message": "no such user"}]})
         latest = list(reversed(self.posts))[: int(request.query_params.get("max_results", 10))]
         return JSONResponse({"data": latest, "meta": {"result_count": len(latest)}})
+
+    async def _consent(self, request: Request) -> RedirectResponse:
+        """The user says yes at once: back to the app with a code bound to the challenge."""
+        query = request.query_params
+        code = f"code-{secrets.token_hex(4)}"
+        self.codes[code] = query["code_challenge"]
+        target = f"{query['redirect_uri']}?{urlencode({'state': query['state'], 'code': code})}"
+        return RedirectResponse(target, status_code=302)
 
     async def _token(self, request: Request) -> JSONResponse:
         form = await request.form()

@@ -182,7 +182,8 @@ export function showTriage(article: HTMLElement, mention: Mention, me: string): 
     !mention.reply &&
     !mention.flagged &&
     !mention.tags.length &&
-    !mention.notes?.length;
+    !mention.notes?.length &&
+    mention.reply_eligibility?.ok !== false;
   // The flood's rows: new, unclaimed, untouched. Nothing to look up.
   if (quiet && mention.state === "new" && !touched.has(article)) return;
   touched.add(article);
