@@ -9,7 +9,9 @@ again (no retry storm) until the account is tested or reconnected.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,6 +29,8 @@ from app.networks.x.publisher import XPublisher
 from app.replies.publishers import Outgoing, Published, Publisher, Publishers, PublishFailed
 
 logger = logging.getLogger(__name__)
+# A refresh this recent serves the sends that were waiting for it.
+REFRESH_SHARED_SECONDS = 30.0
 
 
 @dataclass
@@ -125,11 +129,23 @@ class AccountPublishers(Publishers):
         return MastodonPublisher(account.server_url or "", secret["access_token"], timeout=timeout)
 
     def _x_refresher(self, account_id: int) -> Any:
+        # X's refresh tokens are single use: sends that meet the expiry together refresh
+        # once, the others take the token that refresh stored.
+        lock = asyncio.Lock()
+        refreshed_at: list[float] = []
+
         async def refresh() -> str:
             """New tokens from the refresh token, stored (encrypted) before they are used."""
+            async with lock:
+                return await _refresh(lock_taken_at=time.monotonic())
+
+        async def _refresh(lock_taken_at: float) -> str:
             async with self._db.transaction() as session:
                 account = await service.get(session, account_id)
-                refresh_token = self.vault.open(account.secrets).get("refresh_token")
+                stored = self.vault.open(account.secrets)
+                if refreshed_at and lock_taken_at - refreshed_at[-1] < REFRESH_SHARED_SECONDS:
+                    return str(stored["access_token"])
+                refresh_token = stored.get("refresh_token")
                 if not refresh_token:
                     raise PublishFailed(
                         "X refused the account's token and there is no refresh token; "
@@ -144,6 +160,7 @@ class AccountPublishers(Publishers):
                     ) from None
                 service.store_x_tokens(account, self.vault, tokens)
                 updated_at = account.updated_at
+                refreshed_at.append(time.monotonic())
             built = self._built.get(account_id)
             if built is not None:
                 built.updated_at = updated_at  # the same publisher, now holding the new token

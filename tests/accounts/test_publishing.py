@@ -19,6 +19,11 @@ from tests.triage.helpers import ingest, journal
 PARENT = f"at://{FAN_DID}/app.bsky.feed.post/3lparent00000"
 
 
+def x_mention(external_id: str) -> dict[str, Any]:
+    """A post that names the desk's account: X lets the app answer it."""
+    return mention_payload(external_id, text="@cuedesk what a match! #CupFinal")
+
+
 async def connect_x(db: Database, settings: Settings, event_id: int | None = None) -> int:
     async with db.transaction() as session:
         account = await service.connect(
@@ -61,7 +66,7 @@ async def test_an_x_reply_whose_answer_is_lost_posts_once(
     fake, _ = x
     await connect_x(db, settings)
     fake.plan = ["lose"]
-    await answer(olive, producer, event_id, mention_payload("1790000000000000042"))
+    await answer(olive, producer, event_id, x_mention("1790000000000000042"))
     (published,) = await wait_for_entry(producer, event_id, "reply.published")
     assert len(fake.posts) == 1 and len(fake.requests) == 1
     reply = published["data"]["reply"]
@@ -93,7 +98,7 @@ async def test_a_429_is_waited_out_and_said_on_the_reply(
     settings.publish_max_attempts = 1  # a rate limit spends no attempt
     await connect_x(db, settings)
     fake.plan = ["429"]
-    await answer(olive, producer, event_id, mention_payload("1790000000000000042"))
+    await answer(olive, producer, event_id, x_mention("1790000000000000042"))
     (published,) = await wait_for_entry(producer, event_id, "reply.published", timeout=8)
     (retrying,) = [e for e in await journal(producer, event_id) if e["type"] == "reply.retrying"]
     assert retrying["data"]["reply"]["last_error"].startswith("rate limited until ")
@@ -110,14 +115,14 @@ async def test_a_refused_token_fails_the_reply_and_marks_the_account_without_a_s
     fake.access_tokens.clear()
     fake.refresh_tokens.clear()
     account_id = await connect_x(db, settings)
-    await answer(olive, producer, event_id, mention_payload("1790000000000000042"))
+    await answer(olive, producer, event_id, x_mention("1790000000000000042"))
     (failed,) = await wait_for_entry(producer, event_id, "reply.failed")
     assert "refused the account's token" in failed["data"]["reply"]["last_error"]
     (account,) = (await admin.get("/api/accounts")).json()["accounts"]
     assert account["id"] == account_id and account["status"] == "refused"
     assert "refused" in account["last_error"]
     calls = len(fake.requests)
-    await answer(olive, producer, event_id, mention_payload("1790000000000000043"))
+    await answer(olive, producer, event_id, x_mention("1790000000000000043"))
     second = await wait_for_entry(producer, event_id, "reply.failed", count=2)
     assert "is refused" in second[1]["data"]["reply"]["last_error"]
     assert len(fake.requests) == calls  # the network was not asked again
@@ -130,7 +135,7 @@ async def test_an_expired_x_token_is_refreshed_once_and_stored_encrypted(
     fake, _ = x
     account_id = await connect_x(db, settings)
     fake.plan = ["expire"]
-    await answer(olive, producer, event_id, mention_payload("1790000000000000042"))
+    await answer(olive, producer, event_id, x_mention("1790000000000000042"))
     await wait_for_entry(producer, event_id, "reply.published")
     assert fake.refreshes == 1 and len(fake.posts) == 1
     async with db.read_session() as session:
@@ -146,7 +151,7 @@ async def test_the_budget_meter_counts_the_accounts_posts(
     await connect_x(db, settings)
     before = (await olive.get("/api/accounts/budgets")).json()["budgets"][0]["budget"]
     assert before["windows"][0]["used"] == 0
-    await answer(olive, producer, event_id, mention_payload("1790000000000000042"))
+    await answer(olive, producer, event_id, x_mention("1790000000000000042"))
     await wait_for_entry(producer, event_id, "reply.published")
     (after,) = (await olive.get("/api/accounts/budgets")).json()["budgets"]
     assert after["network"] == "x"
