@@ -134,7 +134,7 @@ class Settings(BaseSettings):
         key = self.secret_key
         if key == DEVELOPMENT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < 8:
             raise ValueError(
-                "CUEDESK_SECRET_KEY must be a long random string outside development (at least "
+                "CUEDESK_SECRET_KEY must be a long random string in production (at least "
                 f"{MIN_SECRET_KEY_LENGTH} characters, e.g. `python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))'`): it protects the networks' credentials"
             )

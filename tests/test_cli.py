@@ -105,6 +105,7 @@ def test_demo_prepares_a_login_an_event_and_one_running_simulator(data_dir: Path
 
 def test_demo_is_refused_in_production(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CUEDESK_ENVIRONMENT", "production")
+    monkeypatch.setenv("CUEDESK_SECRET_KEY", "a-production-secret-key-0123456789-abcdef")
     get_settings.cache_clear()
     with pytest.raises(SystemExit, match="refused in production"):
         cli.main(["demo"])

@@ -129,21 +129,26 @@ class AccountPublishers(Publishers):
         return MastodonPublisher(account.server_url or "", secret["access_token"], timeout=timeout)
 
     def _x_refresher(self, account_id: int) -> Any:
-        # X's refresh tokens are single use: sends that meet the expiry together refresh
-        # once, the others take the token that refresh stored.
-        lock = asyncio.Lock()
+        # X's refresh tokens are single use: sends that meet the expiry together share one
+        # refresh, which runs to its end (and stores the tokens) even if the send that
+        # started it times out; a refresh just done serves the sends that come after it.
+        in_flight: list[asyncio.Task[str]] = []
         refreshed_at: list[float] = []
 
         async def refresh() -> str:
             """New tokens from the refresh token, stored (encrypted) before they are used."""
-            async with lock:
-                return await _refresh(lock_taken_at=time.monotonic())
+            if not in_flight or in_flight[0].done():
+                task = asyncio.create_task(_refresh(time.monotonic()))
+                # Its failure reaches whoever awaits it; none left is no error to report.
+                task.add_done_callback(lambda done: done.cancelled() or done.exception())
+                in_flight[:] = [task]
+            return await asyncio.shield(in_flight[0])
 
-        async def _refresh(lock_taken_at: float) -> str:
+        async def _refresh(asked_at: float) -> str:
             async with self._db.transaction() as session:
                 account = await service.get(session, account_id)
                 stored = self.vault.open(account.secrets)
-                if refreshed_at and lock_taken_at - refreshed_at[-1] < REFRESH_SHARED_SECONDS:
+                if refreshed_at and asked_at - refreshed_at[-1] < REFRESH_SHARED_SECONDS:
                     return str(stored["access_token"])
                 refresh_token = stored.get("refresh_token")
                 if not refresh_token:
