@@ -21,6 +21,7 @@ export default defineConfig({
         "event-settings": "src/pages/event-settings.ts",
         users: "src/pages/users.ts",
         report: "src/pages/report.ts",
+        accounts: "src/accounts/page.ts",
       },
     },
   },
