@@ -1,21 +1,66 @@
 """The show run in Chromium: two editors on one draft (the second gets the conflict view
 and saves the merge), and the producer approving the sheet, watching the next cue's
-countdown and firing it from the keyboard while both consoles see the posts published."""
+countdown and firing it from the keyboard while both consoles see the posts published: on
+Mastodon through a fake Mastodon server configured as the publisher, on X dry-run."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.console.conftest import Tabs
+from tests.console.conftest import Tabs, run_server
 from tests.console.helpers import LiveServer, make_event, open_event
+from tests.fakes.mastodon import TOKEN, FakeMastodon
+from tests.fakes.server import serve_asgi
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=10_000)
+
+
+@pytest.fixture(scope="module")
+def mastodon() -> Iterator[tuple[FakeMastodon, str]]:
+    fake = FakeMastodon()
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+    stop = asyncio.Event()
+    urls: list[str] = []
+
+    async def run() -> None:
+        async with serve_asgi(fake.app()) as url:
+            urls.append(url)
+            ready.set()
+            await stop.wait()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(run(),), daemon=True)
+    thread.start()
+    assert ready.wait(20), "the fake Mastodon server did not start"
+    yield fake, urls[0]
+    loop.call_soon_threadsafe(stop.set)
+    thread.join(timeout=20)
+    loop.close()
+
+
+@pytest.fixture(scope="module")
+def server(
+    sqlite_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    mastodon: tuple[FakeMastodon, str],
+) -> Iterator[LiveServer]:
+    with run_server(
+        sqlite_template,
+        tmp_path_factory.mktemp("sheet"),
+        publish_mastodon_url=mastodon[1],
+        publish_mastodon_token=TOKEN,
+    ) as live:
+        yield live
 
 
 def _cue_with_draft(server: LiveServer, event_id: int, text: str, **cue: Any) -> tuple[int, int]:
@@ -74,11 +119,23 @@ def test_two_editors_on_one_draft_the_second_merges_in_the_conflict_view(
 
 
 def test_the_producer_approves_the_sheet_and_fires_the_next_cue_from_the_keyboard(
-    tabs: Tabs, server: LiveServer
+    tabs: Tabs, server: LiveServer, mastodon: tuple[FakeMastodon, str]
 ) -> None:
-    event_id = make_event(server, "Fire night", status="live", networks=["mastodon"])
+    event_id = make_event(server, "Fire night", status="live", networks=["x", "mastodon"])
     soon = (datetime.now(UTC) + timedelta(minutes=10)).isoformat()
-    _cue_with_draft(server, event_id, "We are live!", trigger="at_time", fire_at=soon)
+    cue_id, draft_id = _cue_with_draft(
+        server, event_id, "We are live!", trigger="at_time", fire_at=soon
+    )
+    with server.api() as api:
+        version = api.get(f"/api/drafts/{draft_id}").json()["version"]
+        texts = {"x": "We are live on X!", "mastodon": "We are live!"}
+        content = {"posts": [{"texts": texts, "attachment_ids": []}]}
+        patched = api.patch(
+            f"/api/drafts/{draft_id}",
+            json={"content": content},
+            headers={"If-Match": f'"{version}"'},
+        )
+        assert patched.status_code == 200, patched.text
     pat = tabs.open(width=1600, height=1000)
     open_event(pat, server, event_id, username="pat")
     olive = tabs.open(width=1600, height=1000)
@@ -104,5 +161,12 @@ def test_the_producer_approves_the_sheet_and_fires_the_next_cue_from_the_keyboar
     for page in (pat, olive):
         item = page.locator('#cue-sheet .cue-item:has-text("Kickoff")')
         expect(item.locator(".cue-fired-mark")).to_have_text("fired once")
-        expect(item.locator('.cue-post-list li[data-status="published"]')).to_have_count(1)
+        expect(item.locator('.cue-post-list li[data-status="published"]')).to_have_count(2)
     expect(banner).to_contain_text("No cue standing by.")
+    assert [status["content"] for status in mastodon[0].statuses] == ["<p>We are live!</p>"]
+    with server.api() as api:
+        posts = api.get(f"/api/events/{event_id}/posts", params={"cue_id": cue_id}).json()
+    assert {(p["network"], p["dry_run"]) for p in posts["posts"]} == {
+        ("x", True),
+        ("mastodon", False),
+    }
