@@ -19,6 +19,8 @@ export interface EditorContext {
   me: string;
   networks(): string[];
   draft(id: number): Draft | undefined;
+  /** The sheet's cues in running order, to attach the draft to one. */
+  cues(): { id: number; title: string }[];
 }
 
 interface Conflict {
@@ -211,7 +213,7 @@ export class DraftEditor {
       fields.title = title.value;
       this.keep();
     });
-    form.append(title);
+    form.append(title, this.cueChoice(draft, writable));
     fields.content.posts.forEach((_, index) => form.append(this.postEditor(fields.content, index, writable)));
     if (writable && fields.content.posts.length < 25) {
       const add = el("button", undefined, "Add a post to the thread");
@@ -251,6 +253,40 @@ export class DraftEditor {
       this.save();
     });
     this.slot.replaceChildren(form);
+  }
+
+  /** Which cue the draft goes out with: a change is saved at once (no approval needed). */
+  private cueChoice(draft: Draft, writable: boolean): HTMLElement {
+    const label = el("label", "draft-cue", "Cue");
+    const choice = el("select");
+    choice.name = "cue";
+    choice.disabled = !writable;
+    const none = el("option", undefined, "No cue");
+    none.value = "";
+    choice.append(none);
+    for (const cue of this.context.cues()) {
+      const option = el("option", undefined, cue.title);
+      option.value = String(cue.id);
+      choice.append(option);
+    }
+    choice.value = draft.cue_id === null ? "" : String(draft.cue_id);
+    choice.addEventListener("change", () => {
+      const cueId = choice.value ? Number(choice.value) : null;
+      withVersion<Draft>("PATCH", `/api/drafts/${draft.id}`, draft.version, { cue_id: cueId }).then(
+        (moved) => {
+          // Moving keeps my unsaved text: only the version and the place change.
+          if (this.draft && this.base) {
+            this.draft = { ...this.draft, cue_id: moved.cue_id, version: moved.version };
+            this.message = cueId === null ? "Taken off its cue." : "Attached to the cue.";
+            this.keep();
+            this.render();
+          }
+        },
+        (error: unknown) => this.fail(error),
+      );
+    });
+    label.append(choice);
+    return label;
   }
 
   private postEditor(content: DraftContent, index: number, writable: boolean): HTMLElement {

@@ -70,7 +70,9 @@ export function mountShowRun(mount: ShowRunMount): ShowRunView {
   element.hidden = false;
   element.replaceChildren(banner, status, tools, formSlot, list, unplaced, editorSlot);
 
-  const editor = new DraftEditor(editorSlot, { eventId, role, me: mount.me, networks: () => networks, draft: (id) => run.drafts.get(id) });
+  const editor = new DraftEditor(editorSlot, { eventId, role, me: mount.me, networks: () => networks, draft: (id) => run.drafts.get(id),
+    cues: () => run.sheet(),
+  });
   const quick = new QuickPost(eventId, role, () => networks);
 
   const say = (text: string): void => {
