@@ -100,6 +100,15 @@ def test_two_editors_on_one_draft_the_second_merges_in_the_conflict_view(
     olive.get_by_role("button", name="Save", exact=True).click()
     expect(olive.locator(".draft-message")).to_have_text("Saved version 2.")
 
+    # A reload loses nothing: the unsaved edit comes back from the browser.
+    quinn.reload()
+    quinn.locator("#cue-sheet .draft-open", has_text="Kickoff post").click()
+    expect(quinn.locator('textarea[name="post-0-mastodon"]')).to_have_value(
+        "Kickoff at the stadium! Follow along #Final"
+    )
+    expect(quinn.locator(".draft-message")).to_have_text(
+        "Your unsaved edit is back from this browser."
+    )
     quinn.get_by_role("button", name="Save", exact=True).click()
     conflict = quinn.locator(".draft-conflict")
     expect(conflict).to_contain_text("The edits did not overlap")
