@@ -31,6 +31,7 @@ from app.mentions.router import router as mentions_router
 from app.ops import metrics
 from app.ops.docs import mount_docs
 from app.ops.router import router as ops_router
+from app.replay.router import router as replay_router
 from app.replies import length
 from app.replies.outbox import ReplyOutbox
 from app.replies.publishers import Publishers
@@ -126,6 +127,7 @@ def create_app(
     app.include_router(triage_router)
     app.include_router(replies_router)
     app.include_router(journal_router)
+    app.include_router(replay_router)
     app.include_router(sources_router)
     app.include_router(ops_router)
     mount_docs(app)
