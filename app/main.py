@@ -19,6 +19,7 @@ from app.common import log_redaction
 from app.common.body_limit import BodyLimit
 from app.common.http_errors import ERROR_RESPONSES, install_error_handlers
 from app.config import Settings, get_settings
+from app.console.replay_page import router as replay_page_router
 from app.console.router import FRONTEND_DIR, console_manifest
 from app.console.router import router as console_router
 from app.db import Database
@@ -132,6 +133,7 @@ def create_app(
     app.include_router(ops_router)
     mount_docs(app)
     app.include_router(stream_router)
+    app.include_router(replay_page_router)
     app.include_router(console_router)
     app.mount("/static", StaticFiles(directory=FRONTEND_DIR / "static"), name="static")
     return app

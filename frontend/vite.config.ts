@@ -18,6 +18,7 @@ export default defineConfig({
         login: "src/pages/login.ts",
         events: "src/pages/events.ts",
         event: "src/pages/event.ts",
+        replay: "src/pages/replay.ts",
       },
     },
   },

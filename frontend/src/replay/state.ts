@@ -38,6 +38,8 @@ export class ReplayState {
   /** The last entry applied: the instant shown. */
   seq = 0;
   at: string | null = null;
+  /** The mentions held whose row the last `apply` changed in place (claimed, answered…). */
+  changed: Mention[] = [];
   private named = new Map<number, MentionSummary>();
 
   /** The state of a seek answer: what a console held at `answer.seq`. */
@@ -65,9 +67,10 @@ export class ReplayState {
       this.seq = entry.seq;
       this.at = entry.at;
     }
+    this.changed = [];
     if (!fresh.length) return 0;
     const sorted = sortEntries(fresh);
-    applyToStore(this.store, sorted.mentions, sorted.updates);
+    this.changed = applyToStore(this.store, sorted.mentions, sorted.updates).changed;
     for (const entry of fresh) this.board.apply(entry);
     return fresh.length;
   }
