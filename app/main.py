@@ -32,6 +32,7 @@ from app.mentions.router import router as mentions_router
 from app.ops import metrics
 from app.ops.docs import mount_docs
 from app.ops.router import router as ops_router
+from app.replay.index import ReplayIndexer
 from app.replay.router import router as replay_router
 from app.replies import length
 from app.replies.outbox import ReplyOutbox
@@ -84,12 +85,14 @@ def create_app(
         sweeper = ClaimSweeper(db, settings.claim_sweep_seconds)
         app.state.sweeper = sweeper
         outbox = ReplyOutbox(db, settings, Publishers(settings))
+        replay_indexer = ReplayIndexer(db)
         length.warm_up()
         log_redaction.install()
         await access.start()
         await sources.start()
         await sweeper.start()
         await outbox.start()
+        await replay_indexer.start()
         # Everything built at start-up lives as long as the process. Moving it out of the
         # collector's reach shortens the full collections that otherwise stall the event
         # loop for ~100 ms several times a minute under load (bench/stream.py's p99).
@@ -98,6 +101,7 @@ def create_app(
         try:
             yield
         finally:
+            await replay_indexer.stop()
             await outbox.stop()
             await sweeper.stop()
             await sources.stop()

@@ -1,26 +1,29 @@
 """The replay index: built from the journal, in whole chunks of ``CHECKPOINT_EVERY`` seqs,
-when a replay is opened (and each time it is opened again, for what was added since).
+as the journal grows (and when a replay is opened, for what was added since).
 
 Reading is done in a read session (the database counts minutes and skips mentions itself:
 Python only sees the few entries the board and the markers need); the results are written
-in one short transaction per slice. The checkpoint rows are inserted first, so of two
-processes indexing the same slice one fails on their primary key and rolls back whole,
-minutes included: nothing is counted twice.
+in one short transaction per slice. While a show runs, :class:`ReplayIndexer` does this
+every few seconds in every server process, so the index is finished when the show is. The
+checkpoint rows are inserted first, so of two processes indexing the same slice one fails
+on their primary key and rolls back whole, minutes included: nothing is counted twice.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.common.errors import NotFound
 from app.db import Database
 from app.journal import service as journal
 from app.replay.board import BOARD_TYPES, Board
@@ -32,6 +35,8 @@ CHECKPOINT_EVERY = 1000
 # One write transaction covers at most this many seqs, so that a first build of a big
 # event never holds SQLite's single writer (ingest) for long.
 SLICE_SEQS = 100_000
+# While a show runs the index follows it this closely (each pass a few chunks at most).
+INDEX_EVERY_SECONDS = 5.0
 MARKER_TYPES = frozenset({"cue.fired", "post.published"})
 INDEXED_TYPES = BOARD_TYPES | MARKER_TYPES
 
@@ -196,3 +201,58 @@ async def stored_markers(session: AsyncSession, event_id: int) -> list[dict[str,
         .order_by(marker_table.c.seq)
     )
     return [dict(row._mapping) for row in result]
+
+
+async def events_behind(session: AsyncSession) -> list[int]:
+    """The events whose journal has a whole chunk the index does not have yet."""
+    events = (
+        await session.execute(select(journal.event_table.c.id, journal.event_table.c.last_seq))
+    ).all()
+    result = await session.execute(
+        select(checkpoint_table.c.event_id, func.max(checkpoint_table.c.seq)).group_by(
+            checkpoint_table.c.event_id
+        )
+    )
+    indexed: dict[int, int] = {int(key): int(value) for key, value in result.all()}
+    return [
+        event_id for event_id, last_seq in events if chunk_end(last_seq) > indexed.get(event_id, 0)
+    ]
+
+
+class ReplayIndexer:
+    """Keeps every event's replay index caught up while the show runs, a few chunks at a
+    time, so that opening the replay afterwards reads a finished index. Every server process
+    runs one; two that index the same chunk settle it on the checkpoint's key (above)."""
+
+    def __init__(self, database: Database, interval_seconds: float = INDEX_EVERY_SECONDS) -> None:
+        self.database = database
+        self.interval = interval_seconds
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="replay-indexer")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def step(self) -> int:
+        """One pass: catch up every event that is behind; answers how many were."""
+        async with self.database.read_session() as session:
+            behind = await events_behind(session)
+        for event_id in behind:
+            try:
+                await catch_up(self.database, event_id)
+            except NotFound:
+                continue  # deleted meanwhile
+        return len(behind)
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            try:
+                await self.step()
+            except Exception:
+                logger.exception("the replay index could not be brought up to date; retrying")

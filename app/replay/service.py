@@ -43,7 +43,7 @@ def encode_entries(entries: list[journal.EncodedEntry], audience: Audience) -> b
             {
                 "seq": entry.seq,
                 "type": entry.type,
-                "at": isoformat_z(entry.at),
+                "at": entry.at_z,
                 "actor": entry.actor,
             }
         )

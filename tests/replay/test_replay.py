@@ -190,3 +190,15 @@ async def test_a_viewer_may_replay_without_the_desks_notes(
     answer = (await viewer.get(f"/api/events/{event_id}/replay/seek?seq={last_seq}")).json()
     noted = [entry for entry in answer["entries"] if entry["type"] == "mention.noted"]
     assert noted and noted[0]["data"] == {"mention_id": ids[0]}
+
+
+async def test_the_indexer_keeps_the_index_up_with_the_show(
+    producer: httpx.AsyncClient, db: Database, event_id: int
+) -> None:
+    indexer = index.ReplayIndexer(db)
+    assert await indexer.step() == 0
+    await ingest(producer, event_id, range(0, 2100))
+    assert await indexer.step() == 1
+    async with db.read_session() as session:
+        assert (await index.latest_checkpoint(session, event_id))[0] == 2000
+    assert await indexer.step() == 0
