@@ -29,6 +29,7 @@ export class ReplayPage {
   private tracked: ReadonlySet<string> = new Set();
   private lastTick = 0;
   private rebuild = true;
+  private urlWrittenAt = 0;
 
   constructor(
     private readonly eventId: number,
@@ -124,6 +125,15 @@ export class ReplayPage {
       button.setAttribute("aria-pressed", String(Number(button.dataset.speed) === player.speed));
     }
     this.chart?.show(player.clock);
+    this.keepInUrl(player.playing);
+  }
+
+  /** The URL names the instant shown, to share it; while playing, once a second at most
+   * (browsers throttle pages that rewrite their history every frame). */
+  private keepInUrl(playing: boolean): void {
+    const now = Date.now();
+    if (playing && now - this.urlWrittenAt < 1_000) return;
+    this.urlWrittenAt = now;
     const url = new URL(window.location.href);
     url.searchParams.set("seq", String(this.state.seq));
     history.replaceState(null, "", url);
