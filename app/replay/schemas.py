@@ -81,6 +81,8 @@ class ReplaySeek(BaseModel):
     from_seq: int
     mentions: list[dict[str, Any]]
     board: dict[str, Any]
+    board_entries: list[dict[str, Any]]
+    """The board's entries between the checkpoint and ``from_seq`` (no mentions)."""
     entries: list[dict[str, Any]]
 
 

@@ -1,10 +1,11 @@
 """The replay of an event: its overview (volume, markers, spikes, bookmarks), the state at
 any seq (a seek), and the journal from there on.
 
-A seek answers the nearest checkpoint's board at or below the seq and the journal entries
-from just before the feed's window (the ``WINDOW`` newest mentions at that seq, found on the
-mention index) up to the seq. The console applies those entries with the live desk's own
-reducers; nothing here decides what a mention looked like, the journal does.
+A seek answers the nearest checkpoint's board at or below the seq, the board's own entries
+from there to the feed's window (the ``WINDOW`` newest mentions at that seq, found on the
+mention index), and every journal entry from the window's start up to the seq. The console
+applies those entries with the live desk's own reducers; nothing here decides what a
+mention looked like, the journal does.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from app.journal import service as journal
 from app.journal.visibility import Audience, for_viewer
 from app.mentions import queries as mentions
 from app.replay import index
-from app.replay.board import Board
+from app.replay.board import BOARD_TYPES, Board
 
 # The feed a seek restores: as many mentions as the live feed shows.
 WINDOW = 300
 ENTRIES_PAGE = 2000
+MAX_SEEK_ENTRIES = 20_000
 # The spike rule, per minute of mentions: at least SPIKE_FACTOR times the mean of the
 # SPIKE_BASELINE minutes before it, and at least SPIKE_FLOOR, so a quiet night never alarms.
 SPIKE_FACTOR = 3.0
@@ -169,8 +171,16 @@ async def seek(session: AsyncSession, event_id: int, seq: int, audience: Audienc
     last_seq = await _last_seq_or_refuse(session, event_id, seq)
     checkpoint_seq, board_text = await index.latest_checkpoint(session, event_id, at_most=seq)
     window_from = await mentions.seq_before_newest(session, event_id, seq, WINDOW)
-    from_seq = min(checkpoint_seq, window_from)
+    # A window of sparse mentions among many other entries reaches back no further than
+    # this: a seek's answer stays bounded whatever the event.
+    from_seq = max(window_from, seq - MAX_SEEK_ENTRIES)
     entries = await journal.read_encoded(session, event_id, from_seq, seq, seq - from_seq)
+    # Between the checkpoint and the window only the board's entries matter: the database
+    # skips the mentions. (A window reaching below the checkpoint applies some entries to
+    # the board twice, which its rules allow, as the live desk's do.)
+    board_entries = await journal.read_of_types(
+        session, event_id, BOARD_TYPES, checkpoint_seq, from_seq
+    )
     board = Board(orjson.loads(board_text))
     # Mentions the board names that the entries do not bring: who wrote what was claimed.
     named = [claim["mention_id"] for claim in board.claims.values()]
@@ -190,10 +200,17 @@ async def seek(session: AsyncSession, event_id: int, seq: int, audience: Audienc
         head[:-1]
         + b',"board":'
         + board_text.encode()
+        + b',"board_entries":'
+        + orjson.dumps([_board_entry(entry, audience) for entry in board_entries])
         + b',"entries":'
         + encode_entries(entries, audience)
         + b"}"
     )
+
+
+def _board_entry(entry: dict[str, Any], audience: Audience) -> dict[str, Any]:
+    shown = {**entry, "at": isoformat_z(entry["at"]), "actor": None}
+    return for_viewer(shown) if audience == "viewer" else shown
 
 
 async def entries_page(

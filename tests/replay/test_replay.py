@@ -10,7 +10,7 @@ import httpx
 from app.db import Database
 from app.journal import service as journal
 from app.replay import index
-from app.replay.board import Board
+from app.replay.board import BOARD_TYPES, Board
 from app.replay.service import WINDOW
 from tests.factories import mention_payload
 
@@ -60,7 +60,7 @@ async def seek(client: httpx.AsyncClient, event_id: int, seq: int) -> dict[str, 
 
 def seek_board(answer: dict[str, Any]) -> dict[str, Any]:
     board = Board(answer["board"])
-    for entry in answer["entries"]:
+    for entry in answer["board_entries"] + answer["entries"]:
         board.apply(entry["type"], entry["data"])
     return board.state()
 
@@ -117,6 +117,7 @@ async def test_the_state_at_any_seq_is_the_journal_applied_from_the_start(
         answer = await seek(producer, event_id, seq)
         assert answer["seq"] == seq
         assert answer["checkpoint_seq"] == index.chunk_end(seq)
+        assert {e["type"] for e in answer["board_entries"]} <= BOARD_TYPES
         assert seek_board(answer) == board_at(entries, seq)
         # The entries run without a gap up to the seq, and hold the feed's whole window.
         seqs = [entry["seq"] for entry in answer["entries"]]

@@ -29,6 +29,8 @@ export interface SeekAnswer {
   from_seq: number;
   mentions: MentionSummary[];
   board: BoardState;
+  /** The board's entries between the checkpoint and `from_seq` (no mentions). */
+  board_entries: JournalEntry[];
   entries: JournalEntry[];
 }
 
@@ -46,6 +48,9 @@ export class ReplayState {
   load(answer: SeekAnswer): void {
     this.store = new MentionStore(REPLAY_CAPACITY);
     this.board = new Board(answer.board);
+    // Entries below the checkpoint that the window brings again are applied twice: the
+    // board's rules, like the desk's, allow it (a fence only grows, a reply's news is final).
+    for (const entry of answer.board_entries) this.board.apply(entry);
     this.named = new Map(answer.mentions.map((mention) => [mention.id, mention]));
     this.seq = answer.from_seq;
     this.at = null;
