@@ -3,6 +3,7 @@ feed follow; a producer's bookmark opens the same instant from its URL."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,6 +21,8 @@ expect.set_options(timeout=10_000)
 ON_AIR = datetime(2026, 2, 8, 20, 0, tzinfo=UTC)
 # Mentions in each minute of the evening: quiet, then a spike at T+10, then quiet again.
 MINUTES = [20] * 10 + [400] + [20] * 4
+# Set to a path (e.g. docs/screenshot-replay.png) to keep a screenshot of the replay.
+SCREENSHOT = os.environ.get("CUEDESK_SCREENSHOT", "")
 
 
 async def spread_over_the_evening(server: LiveServer, event_id: int, ends: list[int]) -> None:
@@ -95,6 +98,8 @@ def test_scrub_to_the_spike_then_play_at_60x_and_the_feed_follows(
     expect(replay).to_have_attribute("data-seq", str(spike_seq))
     assert top_seq(page) == spike_seq
     expect(page.locator("#replay-clock")).to_have_text("T+00:10:00")
+    if SCREENSHOT:
+        page.screenshot(path=SCREENSHOT)
     page.get_by_role("button", name="60x").click()
     expect(replay).to_have_attribute("data-playing", "true")
     # A minute of the evening a second: the spike's 400 mentions scroll by within seconds.

@@ -41,7 +41,9 @@ export class VolumeChart {
         {
           stroke: "#9aa4b2",
           grid: { stroke: "#2a3140" },
-          values: (_u, ticks) => ticks.map((t) => showClock(t * 1000, onAirMs)),
+          // Room for "T+01:30" under each tick, without the seconds the axis cannot show.
+          space: 90,
+          values: (_u, ticks) => ticks.map((t) => showClock(t * 1000, onAirMs, false)),
         },
         { stroke: "#9aa4b2", grid: { stroke: "#2a3140" }, size: 50 },
       ],

@@ -74,15 +74,19 @@ export class Timeline {
 
 const pad = (value: number): string => String(value).padStart(2, "0");
 
-/** `T+01:02:03` from on air (`T−00:05:00` before it), or the UTC time without a show clock. */
-export function showClock(time: number, onAirMs: number | null): string {
+/**
+ * `T+01:02:03` from on air (`T−00:05:00` before it), or the UTC time without a show clock;
+ * without `seconds`, to the minute (`T+01:02`).
+ */
+export function showClock(time: number, onAirMs: number | null, seconds = true): string {
   if (onAirMs === null) {
     const date = new Date(time);
-    return `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} UTC`;
+    const minute = `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}`;
+    return seconds ? `${minute}:${pad(date.getUTCSeconds())} UTC` : `${minute} UTC`;
   }
   const offset = Math.round((time - onAirMs) / 1000);
   const sign = offset < 0 ? "T−" : "T+";
-  const seconds = Math.abs(offset);
-  const hours = Math.floor(seconds / 3600);
-  return `${sign}${pad(hours)}:${pad(Math.floor((seconds % 3600) / 60))}:${pad(seconds % 60)}`;
+  const total = Math.abs(offset);
+  const minute = `${sign}${pad(Math.floor(total / 3600))}:${pad(Math.floor((total % 3600) / 60))}`;
+  return seconds ? `${minute}:${pad(total % 60)}` : minute;
 }
