@@ -98,10 +98,11 @@ def evening_rows(event_id: int, count: int) -> tuple[list[dict[str, Any]], list[
                      "lease_until": at.isoformat()}  # fmt: skip
             seq += 1
             entries.append(journal_row(event_id, seq, "mention.claimed", at, claim))
+            # Every claim ends, released or answered, as on a desk whose sweeper runs.
             if index % 300 == 0:
                 seq += 1
                 entries.append(journal_row(event_id, seq, "mention.released", at, claim))
-            elif index % 200 != 0:
+            else:
                 reply = {"id": index, "mention_id": index, "event_id": event_id,
                          "network": "x", "text": "Thanks!", "status": "queued"}  # fmt: skip
                 seq += 1
