@@ -98,7 +98,7 @@ def evening_rows(event_id: int, count: int) -> tuple[list[dict[str, Any]], list[
                      "lease_until": at.isoformat()}  # fmt: skip
             seq += 1
             entries.append(journal_row(event_id, seq, "mention.claimed", at, claim))
-            # Every claim ends, released or answered, as on a desk whose sweeper runs.
+            # Every claim ends, released or answered (and the answer sent), as on a real desk.
             if index % 300 == 0:
                 seq += 1
                 entries.append(journal_row(event_id, seq, "mention.released", at, claim))
@@ -107,6 +107,10 @@ def evening_rows(event_id: int, count: int) -> tuple[list[dict[str, Any]], list[
                          "network": "x", "text": "Thanks!", "status": "queued"}  # fmt: skip
                 seq += 1
                 entries.append(journal_row(event_id, seq, "mention.replied", at, {"reply": reply}))
+                # The dry-run outbox publishes it at once.
+                seq += 1
+                published = {"reply": {**reply, "status": "published"}}
+                entries.append(journal_row(event_id, seq, "reply.published", at, published))
         if index % 15_000 == 0:  # a cue and its post, about every quarter of an hour
             post = {"id": index, "network": "x", "text": "Kick-off!", "status": "published"}
             seq += 1
