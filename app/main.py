@@ -27,6 +27,7 @@ from app.common.http_errors import ERROR_RESPONSES, install_error_handlers
 from app.common.time import utcnow
 from app.config import Settings, get_settings
 from app.console.accounts_page import router as accounts_page_router
+from app.console.replay_page import router as replay_page_router
 from app.console.router import FRONTEND_DIR, console_manifest
 from app.console.router import router as console_router
 from app.cues.router import router as cues_router
@@ -49,6 +50,8 @@ from app.ops.router import router as ops_router
 from app.posts.outbox import POST_QUEUE
 from app.posts.router import router as posts_router
 from app.publish.outbox import Outbox
+from app.replay.index import ReplayIndexer
+from app.replay.router import router as replay_router
 from app.replies import length
 from app.replies.outbox import REPLY_QUEUE
 from app.replies.router import router as replies_router
@@ -110,6 +113,7 @@ def create_app(
         app.state.publishers = publishers
         outbox = Outbox(db, settings, publishers, [REPLY_QUEUE, POST_QUEUE])
         scheduler = CueScheduler(db, settings, clock)
+        replay_indexer = ReplayIndexer(db)
         length.warm_up()
         log_redaction.install()
         await access.start()
@@ -117,6 +121,7 @@ def create_app(
         await sweeper.start()
         await outbox.start()
         await scheduler.start()
+        await replay_indexer.start()
         # Everything built at start-up lives as long as the process. Moving it out of the
         # collector's reach shortens the full collections that otherwise stall the event
         # loop for ~100 ms several times a minute under load (bench/stream.py's p99).
@@ -126,6 +131,7 @@ def create_app(
             yield
         finally:
             await scheduler.stop()
+            await replay_indexer.stop()
             await outbox.stop()
             await sweeper.stop()
             await sources.stop()
@@ -162,11 +168,13 @@ def create_app(
     app.include_router(accounts_router)
     app.include_router(journal_router)
     app.include_router(reports_router)
+    app.include_router(replay_router)
     app.include_router(sources_router)
     app.include_router(imports_router)
     app.include_router(ops_router)
     mount_docs(app)
     app.include_router(stream_router)
+    app.include_router(replay_page_router)
     app.include_router(console_router)
     app.include_router(accounts_page_router)
     app.mount("/static", StaticFiles(directory=FRONTEND_DIR / "static"), name="static")

@@ -9,11 +9,13 @@ from app.ingest.models import Source
 from app.journal.models import JournalEntry
 from app.mentions.models import Mention, MentionNote, MentionTag
 from app.posts.models import Post
+from app.replay.models import Bookmark, ReplayCheckpoint, ReplayMarker, ReplayMinute
 from app.replies.models import Reply, SavedReply
 from app.stream.models import StreamTicket
 
 __all__ = [
     "ApiToken",
+    "Bookmark",
     "Cue",
     "Draft",
     "DraftAttachment",
@@ -26,6 +28,9 @@ __all__ = [
     "MentionTag",
     "NetworkAccount",
     "Post",
+    "ReplayCheckpoint",
+    "ReplayMarker",
+    "ReplayMinute",
     "Reply",
     "SavedReply",
     "Source",

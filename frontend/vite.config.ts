@@ -22,6 +22,7 @@ export default defineConfig({
         users: "src/pages/users.ts",
         report: "src/pages/report.ts",
         accounts: "src/accounts/page.ts",
+        replay: "src/pages/replay.ts",
       },
     },
   },

@@ -20,12 +20,25 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Integer, String, bindparam, column, insert, select, table, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    bindparam,
+    case,
+    column,
+    func,
+    insert,
+    select,
+    table,
+    type_coerce,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.common.bulk import BulkInsert
 from app.common.errors import NotFound
-from app.common.time import isoformat_z, utcnow
+from app.common.time import as_utc, isoformat_z, utcnow
 from app.db import after_commit, database_of
 from app.journal.models import JournalEntry, new_journal_epoch
 
@@ -234,3 +247,133 @@ async def renew_epochs(session: AsyncSession) -> int:
             .values(journal_epoch=new_journal_epoch())
         )
     return len(ids)
+
+
+# -- reading for the replay (app/replay) ------------------------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class EncodedEntry:
+    """An entry as stored: its time already in the journal's format, its data still the
+    JSON text it was written as."""
+
+    seq: int
+    type: str
+    at_z: str
+    actor: str | None
+    data: str
+
+
+def _stored_time_z(value: str | datetime) -> str:
+    """:func:`isoformat_z` of a stored time. SQLite hands back the text it stores
+    (``2026-02-08 23:41:05.123456``, always with microseconds): cut, not parsed, which is
+    most of the cost of a page of entries."""
+    if isinstance(value, datetime):
+        return isoformat_z(value)
+    if len(value) >= 23 and value[10] == " ":
+        return f"{value[:10]}T{value[11:23]}Z"
+    return isoformat_z(datetime.fromisoformat(value))
+
+
+async def read_encoded(
+    session: AsyncSession, event_id: int, after_seq: int, until_seq: int, limit: int
+) -> list[EncodedEntry]:
+    """Entries in (``after_seq``, ``until_seq``], in order, at most ``limit``, their data
+    unparsed: the replay sends them on as they are."""
+    result = await session.execute(
+        select(
+            journal_table.c.seq,
+            journal_table.c.type,
+            # The column's own type would parse every time only for it to be written out.
+            type_coerce(journal_table.c.at, String).label("at"),
+            journal_table.c.actor,
+            journal_table.c.data,
+        )
+        .where(
+            journal_table.c.event_id == event_id,
+            journal_table.c.seq > after_seq,
+            journal_table.c.seq <= until_seq,
+        )
+        .order_by(journal_table.c.seq)
+        .limit(limit)
+    )
+    return [
+        EncodedEntry(seq, kind, _stored_time_z(at), actor, data)
+        for seq, kind, at, actor, data in result.all()
+    ]
+
+
+async def read_of_types(
+    session: AsyncSession, event_id: int, types: frozenset[str], after_seq: int, until_seq: int
+) -> list[dict[str, Any]]:
+    """The entries of these types in (``after_seq``, ``until_seq``], in order, with their
+    data parsed and their time as a datetime. The rest are skipped by the database."""
+    result = await session.execute(
+        select(journal_table.c.seq, journal_table.c.type, journal_table.c.at, journal_table.c.data)
+        .where(
+            journal_table.c.event_id == event_id,
+            journal_table.c.seq > after_seq,
+            journal_table.c.seq <= until_seq,
+            journal_table.c.type.in_(sorted(types)),
+        )
+        .order_by(journal_table.c.seq)
+    )
+    return [
+        {"seq": row.seq, "type": row.type, "at": row.at, "data": orjson.loads(row.data)}
+        for row in result
+    ]
+
+
+@dataclass(slots=True, frozen=True)
+class MinuteCount:
+    minute_at: datetime
+    entries: int
+    mentions: int
+    first_seq: int
+    last_seq: int
+
+
+async def minute_counts(
+    session: AsyncSession, event_id: int, after_seq: int, until_seq: int
+) -> list[MinuteCount]:
+    """Per minute of the entries' ``at``: how many entries and mentions, and their seqs.
+    Counted by the database in one pass over the range."""
+    if session.get_bind().dialect.name == "sqlite":
+        # Stored as "YYYY-MM-DD HH:MM:SS.ffffff" (UTC): the first 16 characters are the minute.
+        bucket: Any = func.substr(journal_table.c.at, 1, 16)
+    else:
+        bucket = func.date_trunc("minute", journal_table.c.at)
+    is_mention = case((journal_table.c.type == "mention.received", 1), else_=0)
+    result = await session.execute(
+        select(
+            bucket.label("minute"),
+            func.count(),
+            func.sum(is_mention),
+            func.min(journal_table.c.seq),
+            func.max(journal_table.c.seq),
+        )
+        .where(
+            journal_table.c.event_id == event_id,
+            journal_table.c.seq > after_seq,
+            journal_table.c.seq <= until_seq,
+        )
+        .group_by(bucket)
+        .order_by(bucket)
+    )
+    counts = []
+    for minute, entries, mentions, first_seq, last_seq in result:
+        if isinstance(minute, str):
+            minute = datetime.fromisoformat(minute + ":00+00:00")
+        counts.append(MinuteCount(as_utc(minute), entries, int(mentions or 0), first_seq, last_seq))
+    return counts
+
+
+async def at_of(session: AsyncSession, event_id: int, seq: int) -> datetime | None:
+    """When entry ``seq`` was written, or None if there is no such entry."""
+    result = await session.execute(
+        select(journal_table.c.at).where(
+            journal_table.c.event_id == event_id, journal_table.c.seq == seq
+        )
+    )
+    value: datetime | None = result.scalar_one_or_none()
+    return value

@@ -180,3 +180,43 @@ async def list_mentions(
     has_more = len(rows) > limit
     rows = rows[:limit]
     return await public_many(session, rows), has_more
+
+
+async def seq_before_newest(session: AsyncSession, event_id: int, at_most: int, count: int) -> int:
+    """The seq just below the ``count`` newest mentions at or below seq ``at_most`` (0 when
+    there are fewer): the replay reads the feed's window from there. One walk down the
+    (event_id, seq) index."""
+    result = await session.execute(
+        select(mention_table.c.seq)
+        .where(mention_table.c.event_id == event_id, mention_table.c.seq <= at_most)
+        .order_by(mention_table.c.seq.desc())
+        .offset(count)
+        .limit(1)
+    )
+    return int(result.scalar_one_or_none() or 0)
+
+
+async def summaries(session: AsyncSession, mention_ids: list[int]) -> list[dict[str, Any]]:
+    """Who wrote these mentions and what, for a board that names mentions off the feed."""
+    if not mention_ids:
+        return []
+    result = await session.execute(
+        select(
+            mention_table.c.id,
+            mention_table.c.seq,
+            mention_table.c.network,
+            mention_table.c.author_handle,
+            mention_table.c.author_name,
+            mention_table.c.text,
+        ).where(mention_table.c.id.in_(sorted(set(mention_ids))))
+    )
+    return [
+        {
+            "id": row.id,
+            "seq": row.seq,
+            "network": row.network,
+            "author": {"handle": row.author_handle, "name": row.author_name},
+            "text": row.text,
+        }
+        for row in result
+    ]

@@ -5,13 +5,13 @@ import { ApiError, exchange, getJSON } from "../lib/api";
 import { goToLogin } from "../lib/shell";
 import { type Filters, NO_FILTERS, compileFilter, isFiltering } from "../feed/filters";
 import { joinsAGroup } from "../feed/groups";
+import { applyToStore, sortEntries } from "../feed/core";
 import { RateMeter } from "../feed/rate";
 import { MentionStore } from "../feed/store";
 import { type EventInfo, type Mention, type MentionPage, readMention } from "../feed/types";
 import { StreamClient } from "../stream/client";
 import { backoffDelay } from "../stream/policy";
 import type { JournalEntry, PresenceUser } from "../stream/protocol";
-import { applyEntries, isTriageEntry } from "../triage/apply";
 import { ViewReport } from "../triage/typing";
 import { FeedView } from "../ui/feed-view";
 import { FilterBar } from "../ui/filter-bar";
@@ -209,17 +209,13 @@ export class LiveFeed {
   // -- what arrives -----------------------------------------------------------------------
 
   private received(entries: readonly JournalEntry[]): void {
-    for (const entry of entries) {
-      if (entry.type === "mention.received") {
-        const mention = readMention(entry.data);
-        if (mention) this.incoming.push(mention);
-        else console.warn("skipped a malformed mention at seq", entry.seq);
-      } else if (entry.type === "event.updated") {
-        const tags = this.header.update(entry.data);
-        if (tags) this.tracked = tags;
-      } else if (isTriageEntry(entry)) {
-        this.updates.push(entry);
-      }
+    const sorted = sortEntries(entries);
+    this.incoming.push(...sorted.mentions);
+    this.updates.push(...sorted.updates);
+    for (const entry of sorted.others) {
+      if (entry.type !== "event.updated") continue;
+      const tags = this.header.update(entry.data);
+      if (tags) this.tracked = tags;
     }
     this.hooks.onEntries?.(entries);
     this.frame.schedule();
@@ -317,13 +313,12 @@ export class LiveFeed {
       rebuild = this.store.hold(this.older).length > 0 || rebuild;
       this.older = null;
     }
-    const added = this.store.addMany(this.incoming);
+    // In place, even while the list is held: a held row still shows who claims it.
+    const { added, changed } = applyToStore(this.store, this.incoming, this.updates);
     this.incoming = [];
     const now = Date.now();
     for (const mention of added) this.rate.record(Date.parse(mention.received_at), now);
     this.filterBar.noteLanguages(added);
-    // In place, even while the list is held: a held row still shows who claims it.
-    const changed = applyEntries(this.updates, (id) => this.store.get(id));
     this.view.refresh(changed);
     this.updates = [];
     if (this.queue.on) {
