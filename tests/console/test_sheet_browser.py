@@ -179,3 +179,31 @@ def test_the_producer_approves_the_sheet_and_fires_the_next_cue_from_the_keyboar
         ("x", True),
         ("mastodon", False),
     }
+
+
+def test_the_producer_adds_a_cue_and_moves_it_up_the_running_order_with_alt_up(
+    tabs: Tabs, server: LiveServer
+) -> None:
+    event_id = make_event(server, "Order night", status="live", networks=["mastodon"])
+    _cue_with_draft(server, event_id, "Kickoff!")
+    pat = tabs.open(width=1600, height=1000)
+    open_event(pat, server, event_id, username="pat")
+
+    pat.get_by_role("button", name="New cue").click()
+    form = pat.locator("form.cue-form")
+    form.locator('input[name="title"]').fill("Pre-show tease")
+    form.locator('select[name="trigger"]').select_option("show_offset")
+    form.locator('input[name="offset"]').fill("00:05:00")
+    form.get_by_role("button", name="Add cue").click()
+    titles = pat.locator("#cue-sheet .cue-item .cue-title")
+    expect(titles).to_have_text(["Kickoff", "Pre-show tease"])
+
+    pat.locator('#cue-sheet .cue-item:has-text("Pre-show tease")').focus()
+    pat.keyboard.press("Alt+ArrowUp")
+    expect(titles).to_have_text(["Pre-show tease", "Kickoff"])
+    with server.api() as api:
+        sheet = api.get(f"/api/events/{event_id}/cues").json()["cues"]
+    assert [(c["title"], c["trigger"], c["offset_seconds"]) for c in sheet] == [
+        ("Pre-show tease", "show_offset", 300),
+        ("Kickoff", "manual", None),
+    ]
