@@ -343,10 +343,11 @@ export function mountShowRun(mount: ShowRunMount): ShowRunView {
     if (event.defaultPrevented || event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
     // A letter typed into a field is a letter; on a button it is still a key.
     if (event.target instanceof Element && event.target.closest(TYPING)) return;
-    if (event.key === "F" && director) {
+    // Shift+F and shift+P, as the feed's shift+N: caps lock alone fires nothing.
+    if (event.key === "F" && event.shiftKey && director) {
       event.preventDefault();
       fireNext();
-    } else if (event.key === "P" && writer) {
+    } else if (event.key === "P" && event.shiftKey && writer) {
       event.preventDefault();
       quick.open();
     } else if (event.key === "Escape" && confirming) {
