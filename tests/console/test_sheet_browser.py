@@ -207,3 +207,25 @@ def test_the_producer_adds_a_cue_and_moves_it_up_the_running_order_with_alt_up(
         ("Pre-show tease", "show_offset", 300),
         ("Kickoff", "manual", None),
     ]
+
+
+def test_an_operator_posts_quickly_from_the_feed_with_shift_p(
+    tabs: Tabs, server: LiveServer, mastodon: tuple[FakeMastodon, str]
+) -> None:
+    event_id = make_event(server, "Quick night", status="live", networks=["mastodon"])
+    olive = tabs.open(width=1600, height=1000)
+    open_event(olive, server, event_id)
+
+    olive.keyboard.press("Shift+P")
+    dialog = olive.get_by_role("dialog", name="Quick post")
+    text = dialog.locator('textarea[name="mastodon"]')
+    expect(text).to_be_focused()
+    text.fill("Doors are open!")
+    expect(dialog.locator(".draft-counter")).to_have_text("485")
+    dialog.get_by_role("button", name="Publish").click()
+    expect(dialog.locator(".quick-post-message")).to_have_text("Published.")
+    with server.api() as api:
+        posts = api.get(f"/api/events/{event_id}/posts").json()["posts"]
+    assert [(p["network"], p["text"], p["cue_id"]) for p in posts] == [
+        ("mastodon", "Doors are open!", None)
+    ]
