@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
@@ -14,6 +14,14 @@ DEFAULT_DATA_DIR = Path("data")
 # longer list is refused before any of its items is validated (100,000 bad items would
 # otherwise cost seconds of validation and 300,000 error objects).
 MENTIONS_PER_REQUEST_CEILING = 20000
+
+
+class MastodonServer(BaseModel):
+    """A Mastodon server to listen on: its address and a user token with ``read:statuses``
+    (the hashtag stream needs one since Mastodon 4.2)."""
+
+    url: str
+    token: SecretStr
 
 
 class Settings(BaseSettings):
@@ -98,6 +106,27 @@ class Settings(BaseSettings):
     publish_mastodon_token: str = ""
     # The server's configuration.statuses.max_characters.
     mastodon_max_characters: int = Field(default=500, ge=1, le=100000)
+    # Listening on the networks (app/networks/, README "Listening"). Every endpoint is a
+    # setting, so a desk can go through a proxy and the tests point at local fakes.
+    # X: the API host, an app-only bearer token, and the month's read cap the console shows.
+    x_api_url: str = "https://api.x.com"
+    x_bearer_token: SecretStr = SecretStr("")
+    x_monthly_read_cap: int = Field(default=3_000_000, ge=1)
+    # X sends a keep-alive every 20 s: no byte for this long means the connection is dead.
+    x_stream_read_timeout_seconds: float = Field(default=22.0, gt=0, le=300)
+    # How often an X source reads its event again, to keep the stream rules in step.
+    x_rules_refresh_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # Mastodon: each server to listen on, as JSON:
+    # CUEDESK_MASTODON_SERVERS='[{"url": "https://mastodon.social", "token": "..."}]'
+    mastodon_servers: list[MastodonServer] = Field(default_factory=list)
+    # Mastodon's heartbeat comes every few seconds; silence this long means a dead stream.
+    mastodon_stream_read_timeout_seconds: float = Field(default=60.0, gt=0, le=600)
+    # A back-fill after a reconnect reads at most this many pages (of 40 or 100 posts).
+    listen_backfill_max_pages: int = Field(default=10, ge=1, le=100)
+    # Credentials refused (401/403): try again this rarely, never in a storm.
+    listen_refused_retry_seconds: float = Field(default=900.0, gt=0)
+    # A source's counters (items a minute, last item at) are journaled at most this often.
+    listen_state_report_seconds: float = Field(default=5.0, ge=0, le=600)
     # ``GET /metrics`` asks for ``Authorization: Bearer <this>`` when set; empty, it is open
     # like /healthz (it shows counts and route templates, nothing private).
     metrics_token: str = ""

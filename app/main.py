@@ -37,6 +37,7 @@ from app.ingest.router import router as sources_router
 from app.ingest.sources import SourceKind
 from app.journal.router import router as journal_router
 from app.mentions.router import router as mentions_router
+from app.networks.kinds import NETWORK_KINDS
 from app.ops import metrics
 from app.ops.docs import mount_docs
 from app.ops.router import router as ops_router
@@ -85,7 +86,9 @@ def create_app(
                 broker.offer(f"event:{event_id}", items)
 
         db = Database(url, publisher=publish)
-        sources = SourceManager(db, settings, extra_kinds=source_kinds)
+        # The networks' kinds come from app.networks: the ingest package knows no network.
+        kinds = (*NETWORK_KINDS, *source_kinds)
+        sources = SourceManager(db, settings, extra_kinds=kinds)
         hubs = hub_registry(settings, db, broker)
         access = AccessGuard(broker)
         db.signals[auth.ACCESS_ENDED] = access.announce

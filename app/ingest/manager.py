@@ -37,7 +37,9 @@ from app.ingest import service
 from app.ingest.batcher import Batcher
 from app.ingest.leader import Leadership, leadership_for
 from app.ingest.models import Source, SourceStatus
+from app.ingest.reporting import ChangeWriter, JournalReporter
 from app.ingest.sources import KINDS, EventInfo, SourceContext, SourceKind, get_kind, parse_config
+from app.ingest.sources.base import SharedResources
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +53,19 @@ class _Launch:
     kind: str
     config: dict[str, Any]
     started_at: datetime
+    state: dict[str, Any]
 
     @classmethod
     def of(cls, row: Source) -> _Launch:
         assert row.id is not None
-        return cls(row.id, row.event_id, row.kind, dict(row.config), row.started_at or utcnow())
+        return cls(
+            row.id,
+            row.event_id,
+            row.kind,
+            dict(row.config),
+            row.started_at or utcnow(),
+            dict(row.state or {}),
+        )
 
 
 def _describe(exc: BaseException) -> str:
@@ -86,6 +96,8 @@ class SourceManager:
         self._bookkeeping = asyncio.Lock()
         self._follower: asyncio.Task[None] | None = None
         self._stopping = False
+        # What the sources of this process share (one X stream connection, say).
+        self.resources = SharedResources()
 
     @property
     def is_leader(self) -> bool:
@@ -116,6 +128,7 @@ class SourceManager:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._follower
         await self._cancel_all()
+        await self.resources.aclose()
         await self.batcher.stop()
         self._leading = False
         await self._leadership.release()
@@ -275,18 +288,20 @@ class SourceManager:
         try:
             kind = get_kind(launch.kind, self.kinds)
             config = kind.config_model.model_validate(launch.config)
-            async with self.db.read_session() as session:
-                # Read inside the session: leaving it expires the row.
-                event = await events.get_or_raise(session, event_id)
-                info = EventInfo(
-                    id=event_id,
-                    name=event.name,
-                    hashtags=tuple(event.hashtags),
-                    keywords=tuple(event.keywords),
-                    networks=tuple(Network(n) for n in event.networks),
-                )
+            info = await self._event_info(event_id)
             sink = functools.partial(self.batcher.put_many, event_id, source_id)
-            context = SourceContext(source_id, info, launch.started_at, sink)
+            context = SourceContext(
+                source_id,
+                info,
+                launch.started_at,
+                sink,
+                changes=ChangeWriter(self.db, self.batcher, event_id),
+                reporter=JournalReporter(self.db, event_id, source_id),
+                settings=self.settings,
+                resources=self.resources,
+                previous_state=launch.state,
+                reload_event=functools.partial(self._event_info, event_id),
+            )
             await kind.build(context, config).run()
         except asyncio.CancelledError:
             raise
@@ -295,6 +310,18 @@ class SourceManager:
             await self._finish(event_id, source_id, SourceStatus.failed, _describe(exc))
         else:
             await self._finish(event_id, source_id, SourceStatus.stopped, None)
+
+    async def _event_info(self, event_id: int) -> EventInfo:
+        async with self.db.read_session() as session:
+            # Read inside the session: leaving it expires the row.
+            event = await events.get_or_raise(session, event_id)
+            return EventInfo(
+                id=event_id,
+                name=event.name,
+                hashtags=tuple(event.hashtags),
+                keywords=tuple(event.keywords),
+                networks=tuple(Network(n) for n in event.networks),
+            )
 
     async def _finish(
         self, event_id: int, source_id: int, status: SourceStatus, error: str | None

@@ -30,3 +30,6 @@ class Source(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     stopped_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # What the running source last reported (connected, reconnecting since, items a minute;
+    # see app/ingest/sources/stateful.py), so that any process can answer it.
+    state: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

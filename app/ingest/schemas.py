@@ -32,3 +32,10 @@ class SourcePublic(BaseModel):
     created_at: UtcTime
     started_at: UtcTime | None
     stopped_at: UtcTime | None
+    state: dict[str, Any] | None = Field(
+        default=None,
+        description="What the running source last reported: status (connecting, connected, "
+        "reconnecting, rate_limited, refused), since, message, reconnecting_since, "
+        "rate_limited_until, last_item_at, items_per_minute, malformed, and the network's "
+        "own figures (X: reads_month, reads_cap). None for a source that reports none.",
+    )

@@ -27,6 +27,7 @@ def public_dict(source: Source) -> dict[str, Any]:
         "error": source.error,
         "started_at": isoformat_z(source.started_at) if source.started_at else None,
         "stopped_at": isoformat_z(source.stopped_at) if source.stopped_at else None,
+        "state": source.state,
     }
 
 
@@ -104,3 +105,24 @@ async def finish(
     await session.flush()
     await journal.append(session, event_id, f"source.{status.value}", public_dict(source), actor)
     return source, True
+
+
+async def record_state(
+    session: AsyncSession, event_id: int, source_id: int, state: dict[str, Any]
+) -> None:
+    """Keep what a running source reports on its row and journal ``source.state_changed``."""
+    await journal.lock_counter(session, event_id)
+    source = await get_or_raise(session, event_id, source_id, for_update=True)
+    if source.status != SourceStatus.running.value:
+        return  # a late report of a source already stopped
+    source.state = state
+    session.add(source)
+    await session.flush()
+    await journal.append(
+        session, event_id, "source.state_changed", {"source_id": source_id, **state}
+    )
+
+
+async def record_gap(session: AsyncSession, event_id: int, type: str, data: dict[str, Any]) -> None:
+    """Journal ``source.gap_opened`` or ``source.gap_closed``."""
+    await journal.append(session, event_id, type, data)

@@ -84,6 +84,10 @@ class Mention(SQLModel, table=True):
         default=None, foreign_key="user_account.id", ondelete="SET NULL"
     )
     flag_reason: str | None = Field(default=None, max_length=500)
+    # The network said the post was deleted, or edited (``text`` is then the new text):
+    # the mention stays, marked (see app/mentions/changes.py).
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 _mention = Mention.__table__  # type: ignore[attr-defined]

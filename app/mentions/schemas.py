@@ -93,6 +93,12 @@ class MentionPublic(BaseModel):
     reply: ReplyPublic | None = Field(
         default=None, description="Its reply, once answered, with its publishing status."
     )
+    deleted_at: UtcTime | None = Field(
+        default=None, description="When the network said the post was deleted (kept, marked)."
+    )
+    edited_at: UtcTime | None = Field(
+        default=None, description="When the network said the post was edited (text is new)."
+    )
 
 
 class IngestResult(BaseModel):

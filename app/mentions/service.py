@@ -99,7 +99,13 @@ def public_dict(
         "claim": claim,
         "reply": reply,
         "notes": notes or [],
+        "deleted_at": _z_or_none(row.get("deleted_at")),
+        "edited_at": _z_or_none(row.get("edited_at")),
     }
+
+
+def _z_or_none(value: datetime | None) -> str | None:
+    return isoformat_z(value) if value is not None else None
 
 
 # Built once: the hot path then skips their construction and cache keys.

@@ -76,6 +76,9 @@ export interface Mention {
   reply?: Reply;
   /** Internal notes for the team, oldest first (kept current by the journal). */
   notes?: MentionNote[];
+  /** The network deleted the post (kept, marked) or edited it (text is the new one). */
+  deleted_at?: string | null;
+  edited_at?: string | null;
 }
 
 export interface EventInfo {

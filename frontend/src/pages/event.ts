@@ -7,6 +7,7 @@ import "../ui/triage.css";
 import "../desk/columns.css";
 import { LiveFeed } from "../app/live-feed";
 import { findDeskElements } from "../app/elements";
+import { SourceWatch } from "../app/source-watch";
 import { TriageDesk } from "../app/triage-desk";
 import { findTriageElements } from "../app/triage-elements";
 import { mountDesk } from "../desk/mount";
@@ -31,10 +32,12 @@ const feed = new LiveFeed(eventId, me, ui, trackedTags(tags));
 const triageUi = findTriageElements();
 const triage = new TriageDesk(eventId, me, triageUi, feed, desk.dataset.role);
 const columns = mountDesk(eventId, me, desk.dataset.role ?? "viewer", feed);
+const sources = new SourceWatch(eventId, ui.state.parentElement ?? desk, ui.list);
 feed.listen({
   onEntries: (entries) => {
     triage.entries(entries);
     columns.entries(entries);
+    sources.entries(entries);
   },
   onRetry: (replyId) => triage.retry(replyId),
   onUntag: (mentionId, tag) => triage.annotations.untag(mentionId, tag),

@@ -21,6 +21,8 @@ export const TRIAGE_ENTRY_TYPES: ReadonlySet<string> = new Set([
   "mention.flagged",
   "mention.unflagged",
   "mention.noted",
+  "mention.deleted",
+  "mention.edited",
   "reply.sending",
   "reply.published",
   "reply.retrying",
@@ -109,6 +111,16 @@ export function applyEntry(mention: Mention, entry: JournalEntry): boolean {
       mention.notes = [...notes, note];
       return true;
     }
+    case "mention.deleted":
+      if (typeof data.deleted_at !== "string" || mention.deleted_at) return false;
+      mention.deleted_at = data.deleted_at;
+      return true;
+    case "mention.edited":
+      if (typeof data.text !== "string" || typeof data.edited_at !== "string") return false;
+      if (mention.edited_at && mention.edited_at > data.edited_at) return false; // older news
+      mention.text = data.text;
+      mention.edited_at = data.edited_at;
+      return true;
     default:
       return false;
   }

@@ -8,6 +8,7 @@ import { el } from "../lib/dom";
 import { formatClock } from "../lib/time";
 import type { Mention, MentionNote, Reply } from "../feed/types";
 import { httpUrl } from "./highlight";
+import { showChanges } from "./mention-changes";
 
 const clockOf = (iso: string | null): string => {
   const date = iso ? new Date(iso) : null;
@@ -170,6 +171,9 @@ const touched = new WeakSet<HTMLElement>();
 /** Brings a row's triage parts up to date with its mention. */
 export function showTriage(article: HTMLElement, mention: Mention, me: string): void {
   if (article.dataset.state !== mention.state) article.dataset.state = mention.state;
+  if (mention.deleted_at || mention.edited_at || article.querySelector(".m-change")) {
+    showChanges(article, mention);
+  }
   const quiet =
     !mention.claim &&
     !mention.reply &&

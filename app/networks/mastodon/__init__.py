@@ -1,0 +1,1 @@
+"""Mastodon: the hashtag stream (server-sent events) of one or more servers."""

@@ -1,0 +1,1 @@
+"""X (API v2): the filtered stream, its rules, and recent search for the gaps."""
