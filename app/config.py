@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     data_dir: Path = DEFAULT_DATA_DIR
     # Where the console's built scripts are (Vite's output); unset means frontend/dist.
     console_dist_dir: Path | None = None
+    # The only folder file sources read from (and uploads go to); unset means
+    # data_dir/imports. Resolved by ``imports_dir_resolved``.
+    imports_dir: Path | None = None
     # Empty means "an SQLite file in data_dir"; resolved by ``database_url_resolved``.
     database_url: str = ""
     broker_url: str = "memory://"
@@ -57,6 +60,8 @@ class Settings(BaseSettings):
     sources_reconcile_seconds: float = Field(default=1.0, gt=0, le=60)
     # How often the other processes try to take over; a dead leader is replaced this fast.
     sources_leader_retry_seconds: float = Field(default=3.0, gt=0, le=300)
+    # Reposts, quotes and near-identical texts join one group at ingest (docs/floods.md).
+    flood_collapse: bool = True
     max_mentions_per_request: int = Field(default=5000, ge=1, le=MENTIONS_PER_REQUEST_CEILING)
     # No request body larger than this is read (413): room for max_mentions_per_request
     # mentions of about 3 KB of JSON each (a long post with its author and links).
@@ -167,6 +172,10 @@ class Settings(BaseSettings):
     def claim_renew_step(self) -> float:
         """The lease-end step of a renewal, in seconds (see ``claim_renew_step_seconds``)."""
         return min(self.claim_renew_step_seconds, self.claim_lease_seconds / 3)
+
+    @property
+    def imports_dir_resolved(self) -> Path:
+        return (self.imports_dir or self.data_dir / "imports").resolve()
 
     @property
     def database_url_resolved(self) -> str:

@@ -33,9 +33,11 @@ from app.drafts.attachment_routes import router as attachments_router
 from app.drafts.router import router as drafts_router
 from app.events.router import router as events_router
 from app.ingest.manager import SourceManager
+from app.ingest.router import imports_router
 from app.ingest.router import router as sources_router
 from app.ingest.sources import SourceKind
 from app.journal.router import router as journal_router
+from app.mentions import collapse
 from app.mentions.router import router as mentions_router
 from app.networks.kinds import NETWORK_KINDS
 from app.ops import metrics
@@ -86,6 +88,7 @@ def create_app(
                 broker.offer(f"event:{event_id}", items)
 
         db = Database(url, publisher=publish)
+        collapse.configure(db, enabled=settings.flood_collapse)
         # The networks' kinds come from app.networks: the ingest package knows no network.
         kinds = (*NETWORK_KINDS, *source_kinds)
         sources = SourceManager(db, settings, extra_kinds=kinds)
@@ -153,6 +156,7 @@ def create_app(
     app.include_router(posts_router)
     app.include_router(journal_router)
     app.include_router(sources_router)
+    app.include_router(imports_router)
     app.include_router(ops_router)
     mount_docs(app)
     app.include_router(stream_router)

@@ -18,14 +18,26 @@ clock). The simulator runs inside the server, so its ``cpu/mention`` includes ge
 each mention: ``of which source`` is that part, measured by running the same generator
 in the benchmark's own process without storing anything, and the rest is the store path.
 
+With ``--floods`` the HTTP mentions are a realistic night's mix instead of one text
+repeated: distinct texts, with ``--flood-share`` (30%) of them flood (reposts of a few
+popular posts, quotes, a copy-pasted chant with small variations); the simulator's mix
+already holds reposts and quotes. ``--collapse on|off|both`` runs the server with flood
+collapse on, off, or each in turn (``CUEDESK_FLOOD_COLLAPSE``), to see what it costs.
+``--service`` adds a row measured in this process on the ingest service alone (500-mention
+transactions of the night mix, no HTTP, no server): its CPU per mention is what collapse
+adds, with the least noise from a busy machine.
+
     python bench/ingest.py
     python bench/ingest.py --postgres postgresql://postgres@127.0.0.1:5432/postgres
+    python bench/ingest.py --floods --collapse both --no-spike
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import random
 import sys
 import time
 from asyncio.subprocess import Process
@@ -39,9 +51,16 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.config import normalise_database_url
+from app.db import Database
+from app.events import service as events
+from app.events.schemas import EventCreate
 from app.ingest.sources.base import EventInfo
 from app.ingest.sources.simulator.config import SimulatorConfig
 from app.ingest.sources.simulator.generator import MentionGenerator
+from app.mentions import collapse as flood_collapse
+from app.mentions import service as mentions
+from app.mentions.schemas import MentionIn
 from bench.common import (
     cpu_seconds,
     cpu_share,
@@ -54,6 +73,43 @@ from bench.common import (
 
 # The goal spike of the default two-hour show (see app/ingest/sources/simulator/script.py).
 GOAL_MINUTE = 0.24 * 120 + 0.1
+WORDS = (
+    "goal match keeper referee penalty what a save unbelievable final tonight crowd "
+    "stadium coach offside corner header volley chance miss shot post bar free kick "
+    "yellow card red card fans sing anthem halftime extra time minute winner champions"
+).split()
+CHANTS = ("Vamos vamos Argentina, vamos vamos a ganar", "Olé olé olé, we are the champions")
+
+
+class NightMix:
+    """Texts as a busy night has them: distinct posts, and ``flood_share`` of reposts and
+    quotes of a few popular posts and copies of a chant (case, punctuation, a handle or a
+    few letters changed)."""
+
+    def __init__(self, flood_share: float, seed: int = 7) -> None:
+        self.share = flood_share
+        self.random = random.Random(seed)
+        self.popular: list[str] = []
+
+    def fields(self, external_id: str) -> dict[str, Any]:
+        roll = self.random.random()
+        if roll >= self.share or not self.popular:
+            if len(self.popular) < 20 and self.random.random() < 0.01:
+                self.popular.append(external_id)
+            words = self.random.choices(WORDS, k=self.random.randint(6, 18))
+            return {"text": " ".join(words) + " #CupFinal"}
+        third = self.share / 3
+        if roll < third:
+            return {"text": "", "repost_of_id": self.random.choice(self.popular)}
+        if roll < 2 * third:
+            words = self.random.choices(WORDS, k=4)
+            return {"text": " ".join(words), "quote_of_id": self.random.choice(self.popular)}
+        chant = self.random.choice(CHANTS)
+        if self.random.random() < 0.5:
+            chant = chant.upper() + "!!!"
+        if self.random.random() < 0.3:
+            chant = f"@friend{self.random.randint(1, 999)} {chant[:-1]}"
+        return {"text": chant + " #CupFinal"}
 
 
 @dataclass
@@ -97,25 +153,26 @@ async def bench_http(
     batch: int,
     clients: int,
     duration: float,
+    mix: NightMix | None = None,
 ) -> Result:
     event_id = await new_event(client, "Bench: HTTP ingest")
     now = datetime.now(UTC).isoformat()
     counter = iter(range(10**12))
 
+    def mention() -> dict[str, Any]:
+        external_id = str(1_900_000_000_000_000_000 + next(counter))
+        return {
+            "network": "x",
+            "external_id": external_id,
+            "author": {"handle": "bench_fan", "name": "Bench Fan", "followers": 120},
+            "text": "What a goal! #CupFinal",
+            "created_at": now,
+            "lang": "en",
+            **(mix.fields(external_id) if mix else {}),
+        }
+
     def body() -> bytes:
-        return orjson.dumps(
-            [
-                {
-                    "network": "x",
-                    "external_id": str(1_900_000_000_000_000_000 + next(counter)),
-                    "author": {"handle": "bench_fan", "name": "Bench Fan", "followers": 120},
-                    "text": "What a goal! #CupFinal",
-                    "created_at": now,
-                    "lang": "en",
-                }
-                for _ in range(batch)
-            ]
-        )
+        return orjson.dumps([mention() for _ in range(batch)])
 
     async def worker(deadline: float) -> int:
         accepted = 0
@@ -134,7 +191,7 @@ async def bench_http(
     elapsed, cpu_after = time.monotonic() - started, cpu_seconds(process.pid)
     stored = await last_seq(client, event_id) - 1  # less the event.created entry
     assert stored == accepted, (stored, accepted)
-    path = f"http ({clients} clients)"
+    path = f"http ({clients} clients{', night mix' if mix else ''})"
     return Result(
         backend,
         path,
@@ -198,30 +255,81 @@ async def bench_simulator(
     )
 
 
-async def run_backend(backend: str, args: argparse.Namespace) -> list[Result]:
+async def bench_service(url: str, label: str, collapse: bool, share: float) -> Result:
+    """``ingest()`` in 500-mention transactions in this process: CPU per mention."""
+    db = Database(normalise_database_url(url))
+    flood_collapse.configure(db, enabled=collapse)
+    mix = NightMix(share)
+    now = datetime.now(UTC)
+    try:
+        async with db.transaction() as session:
+            event = await events.create(session, EventCreate(name="Bench: service"), actor=None)
+        assert event.id is not None
+        batches = [
+            [
+                MentionIn.model_validate(
+                    {
+                        "network": "x",
+                        "external_id": str(1_900_000_000_000_000_000 + b * 500 + n),
+                        "author": {"handle": f"fan{n}", "followers": 120},
+                        "created_at": now,
+                        **mix.fields(str(1_900_000_000_000_000_000 + b * 500 + n)),
+                    }
+                )
+                for n in range(500)
+            ]
+            for b in range(60)
+        ]
+        started, cpu_before = time.monotonic(), time.process_time()
+        for batch in batches:
+            async with db.transaction() as session:
+                await mentions.ingest(session, event.id, batch)
+        elapsed, cpu = time.monotonic() - started, time.process_time() - cpu_before
+    finally:
+        await db.dispose()
+    stored = sum(len(batch) for batch in batches)
+    return Result(
+        label,
+        "service, night mix",
+        "500",
+        stored / elapsed,
+        elapsed,
+        100 * cpu / elapsed,
+        cpu_us_per_mention=1e6 * cpu / stored,
+    )
+
+
+async def run_backend(backend: str, args: argparse.Namespace, collapse: bool) -> list[Result]:
     results = []
+    os.environ["CUEDESK_FLOOD_COLLAPSE"] = "true" if collapse else "false"
+    label = f"{backend} collapse {'on' if collapse else 'off'}"
+    mix = NightMix(args.flood_share) if args.floods else None
     async with fresh_database(backend, args.postgres) as (url, data_dir):
         token = await prepare(url)
+        if args.service or args.only_service:
+            results.append(await bench_service(url, label, collapse, args.flood_share))
+        if args.only_service:
+            return results
         async with server(url, data_dir) as (base, process):
             headers = {"Authorization": f"Bearer {token}"}
             timeout = httpx.Timeout(60.0)
             async with httpx.AsyncClient(base_url=base, headers=headers, timeout=timeout) as client:
                 results.append(
                     await bench_http(
-                        client, process, backend, args.batch, args.clients, args.duration
+                        client, process, label, args.batch, args.clients, args.duration, mix
                     )
                 )
                 steady = {"seed": 1, "rate": 5000, "spikes": False}
                 results.append(
                     await bench_simulator(
-                        client, process, backend, "simulator 5000/s", steady, args.duration
+                        client, process, label, "simulator 5000/s", steady, args.duration
                     )
                 )
                 if args.spike:
                     spike = {"seed": 1, "rate": 5000, "start_minute": GOAL_MINUTE}
                     results.append(
                         await bench_simulator(
-                            client, process, backend, "simulator max (spike)", spike, args.duration
+                            client, process, label, "simulator max (spike)", spike, args.duration
                         )
                     )
     return results
@@ -260,12 +368,29 @@ async def main() -> None:
     parser.add_argument(
         "--no-spike", dest="spike", action="store_false", help="skip the goal-spike run"
     )
+    parser.add_argument(
+        "--floods", action="store_true", help="HTTP mentions as a night's mix with floods"
+    )
+    parser.add_argument(
+        "--flood-share", type=float, default=0.3, help="share of floods in --floods (0.3)"
+    )
+    parser.add_argument(
+        "--service", action="store_true", help="add the in-process ingest service row"
+    )
+    parser.add_argument(
+        "--only-service", action="store_true", help="the service row alone, no server"
+    )
+    parser.add_argument(
+        "--collapse", choices=("on", "off", "both"), default="on", help="flood collapse"
+    )
     args = parser.parse_args()
 
     results: list[Result] = []
+    modes = {"on": [True], "off": [False], "both": [False, True]}[args.collapse]
     for backend in ["sqlite"] + (["postgresql"] if args.postgres else []):
-        print(f"running on {backend}...", file=sys.stderr)
-        results += await run_backend(backend, args)
+        for collapse in modes:
+            print(f"running on {backend}, collapse {collapse}...", file=sys.stderr)
+            results += await run_backend(backend, args, collapse)
     print_table(results)
 
 

@@ -146,6 +146,8 @@ class SourceManager:
     ) -> Source:
         """Persist a running source (journaled ``source.started``); it starts on commit."""
         kind = get_kind(kind_name, self.kinds)
+        if kind.check is not None:
+            await kind.check(session, event_id, config)
         config = kind.prepare(config)
         row = await service.create(
             session, event_id, kind.name, config.model_dump(mode="json"), actor
@@ -169,7 +171,7 @@ class SourceManager:
 
     def parse_config(self, kind_name: str, raw: dict[str, Any]) -> BaseModel:
         """The kind's validated configuration (raises ``UnknownKind`` or ``ValidationError``)."""
-        return parse_config(kind_name, raw, self.kinds)
+        return parse_config(kind_name, raw, self.kinds, {"settings": self.settings})
 
     async def list_for_event(self, session: AsyncSession, event_id: int) -> list[Source]:
         return await service.list_for_event(session, event_id)
@@ -301,6 +303,8 @@ class SourceManager:
                 resources=self.resources,
                 previous_state=launch.state,
                 reload_event=functools.partial(self._event_info, event_id),
+                report=functools.partial(self._report, event_id, source_id),
+                db=self.db,
             )
             await kind.build(context, config).run()
         except asyncio.CancelledError:
@@ -322,6 +326,11 @@ class SourceManager:
                 keywords=tuple(event.keywords),
                 networks=tuple(Network(n) for n in event.networks),
             )
+
+    async def _report(self, event_id: int, source_id: int, report: dict[str, Any]) -> None:
+        """A source's findings about its input, on its row (journaled ``source.reported``)."""
+        async with self.db.transaction() as session:
+            await service.set_report(session, event_id, source_id, report)
 
     async def _finish(
         self, event_id: int, source_id: int, status: SourceStatus, error: str | None

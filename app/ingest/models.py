@@ -27,6 +27,8 @@ class Source(SQLModel, table=True):
     config: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: str = Field(default=SourceStatus.running.value, max_length=16)
     error: str | None = Field(default=None, sa_type=Text)
+    # What the source found about its input: a file's line counts and bad lines (bounded).
+    report: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     stopped_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

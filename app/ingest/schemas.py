@@ -29,6 +29,11 @@ class SourcePublic(BaseModel):
     config: dict[str, Any]
     status: SourceStatus
     error: str | None
+    report: dict[str, Any] | None = Field(
+        default=None,
+        description="What the source found about its input; for a file: lines, mentions, "
+        "skipped, bad_line_count and the first 100 bad_lines (line number and error).",
+    )
     created_at: UtcTime
     started_at: UtcTime | None
     stopped_at: UtcTime | None

@@ -25,6 +25,7 @@ def public_dict(source: Source) -> dict[str, Any]:
         "config": source.config,
         "status": source.status,
         "error": source.error,
+        "report": source.report,
         "started_at": isoformat_z(source.started_at) if source.started_at else None,
         "stopped_at": isoformat_z(source.stopped_at) if source.stopped_at else None,
         "state": source.state,
@@ -126,3 +127,17 @@ async def record_state(
 async def record_gap(session: AsyncSession, event_id: int, type: str, data: dict[str, Any]) -> None:
     """Journal ``source.gap_opened`` or ``source.gap_closed``."""
     await journal.append(session, event_id, type, data)
+
+
+async def set_report(
+    session: AsyncSession, event_id: int, source_id: int, report: dict[str, Any]
+) -> Source:
+    """Record what a source found about its input (a file's bad lines); journal
+    ``source.reported``."""
+    await journal.lock_counter(session, event_id)
+    source = await get_or_raise(session, event_id, source_id, for_update=True)
+    source.report = report
+    session.add(source)
+    await session.flush()
+    await journal.append(session, event_id, "source.reported", public_dict(source), None)
+    return source

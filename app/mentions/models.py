@@ -56,6 +56,9 @@ class Mention(SQLModel, table=True):
     reply_to_id: str | None = Field(default=None, max_length=256)
     repost_of_id: str | None = Field(default=None, max_length=256)
     quote_of_id: str | None = Field(default=None, max_length=256)
+    # Flood collapse (app/mentions/collapse.py): the id of the first mention of the group
+    # this one joined (a repost, a quote, a copy of a chant); None for a group's first.
+    cluster_id: int | None = Field(default=None)
     state: str = Field(default=MentionState.new.value, max_length=16)
     source_id: int | None = Field(default=None)
     # Computed at ingest (see app/mentions/priority.py); the VIP part is re-applied when the

@@ -82,6 +82,10 @@ class MentionPublic(BaseModel):
     reply_to_id: str | None
     repost_of_id: str | None
     quote_of_id: str | None
+    cluster_id: int | None = Field(
+        default=None,
+        description="The first mention of the flood group this one joined (docs/floods.md).",
+    )
     state: MentionState
     priority: int
     tags: list[str]

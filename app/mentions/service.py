@@ -18,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.people import holder_dict
 from app.common.bulk import BulkInsert
 from app.common.time import isoformat_z, utcnow
+from app.db import after_commit, database_of
 from app.journal import service as journal
 from app.journal.service import NewEntry
-from app.mentions import priority, vip_priority
+from app.mentions import collapse, priority, vip_priority
 from app.mentions.models import Mention, MentionState
 from app.mentions.priority import VipSet
 from app.mentions.schemas import MentionIn
@@ -34,6 +35,8 @@ class IngestOutcome:
     accepted: int = 0
     duplicates: int = 0
     entries: list[dict[str, Any]] = field(default_factory=list)
+    # The flood window this batch changed (confirmed once the batch is committed).
+    window: collapse.EventWindow | None = None
 
 
 def note_dict(
@@ -92,6 +95,7 @@ def public_dict(
         "reply_to_id": row["reply_to_id"],
         "repost_of_id": row["repost_of_id"],
         "quote_of_id": row["quote_of_id"],
+        "cluster_id": row.get("cluster_id"),
         "state": row["state"],
         "priority": row["priority"],
         "tags": tags or [],
@@ -113,7 +117,7 @@ _NEW_COLUMNS = (
     "event_id", "seq", "network", "external_id", "author_handle", "author_name",
     "author_followers", "author_verified", "author_avatar_url", "text", "created_at",
     "received_at", "lang", "url", "reply_to_id", "repost_of_id", "quote_of_id", "state",
-    "source_id", "priority",
+    "source_id", "priority", "cluster_id",
 )  # fmt: skip
 _INSERT_NEW = {
     "postgresql": BulkInsert(
@@ -136,6 +140,11 @@ _STORED_IDS = (
         mention_table.c.seq.between(bindparam("first_seq"), bindparam("last_seq")),
     )
     .order_by(mention_table.c.seq)
+)
+_SET_CLUSTER = (
+    update(mention_table)
+    .where(mention_table.c.id == bindparam("row_id"))
+    .values(cluster_id=bindparam("new_cluster_id"))
 )
 _RENUMBER = (
     update(mention_table)
@@ -177,6 +186,7 @@ def _row(
         "priority": priority.score(
             item.text, author.followers, author.verified, network, author.handle, vips
         ),
+        "cluster_id": None,
     }
 
 
@@ -203,10 +213,14 @@ async def ingest(
     # The connection does not autoflush: pending ORM changes go first, as they did.
     await session.flush()
     connection = await session.connection()
+    floods = collapse.floods_of(database_of(session))
     outcome: IngestOutcome = await connection.run_sync(
-        _store, event_id, list(fresh.values()), len(items), source_id, actor
+        _store, event_id, list(fresh.values()), len(items), source_id, actor, floods
     )
     journal.publish_after_commit(session, event_id, outcome.entries)
+    if outcome.window is not None and outcome.entries:
+        window, last = outcome.window, outcome.entries[-1]["seq"]
+        after_commit(session, lambda: collapse.confirm(window, last))
     return outcome
 
 
@@ -217,6 +231,7 @@ def _store(
     asked: int,
     source_id: int | None,
     actor: str | None,
+    floods: collapse.Floods | None = None,
 ) -> IngestOutcome:
     # Read under the counter lock: a VIP list change (which takes the same lock) is either
     # wholly before this batch, and scored in, or wholly after it, and re-applied by it.
@@ -229,6 +244,8 @@ def _store(
         _row(event_id, last_seq + n, item, received_at, source_id, vips)
         for n, item in enumerate(fresh, start=1)
     ]
+    window = floods.window(connection, event_id, last_seq) if floods else None
+    groups = floods.assign(window, rows, received_at) if floods and window else None
     # Insert all with tentative seqs and let the unique index skip what is already stored.
     # (A SELECT of the known ids first would have to trust the planner, and on a fresh
     # PostgreSQL table without statistics it scans the whole event for every batch.)
@@ -243,6 +260,8 @@ def _store(
     id_by_seq: dict[int, int] = {seq: mention_id for seq, mention_id in stored}
     outcome = IngestOutcome(duplicates=asked - len(id_by_seq))
     if not id_by_seq:
+        if groups is not None:
+            groups.settle(rows, last_seq, received_at)  # all duplicates: no new group
         return outcome
     kept = [row for row in rows if row["seq"] in id_by_seq]
     renumbered = []
@@ -254,6 +273,11 @@ def _store(
     if renumbered:
         # Duplicates left holes in the tentative numbering; close them, keeping order.
         connection.execute(_RENUMBER, renumbered)
+    if groups is not None:
+        # Members of a group whose head came in this same batch learn its id only now.
+        if joined := groups.settle(rows, last_seq, received_at):
+            connection.execute(_SET_CLUSTER, joined)
+        outcome.window = window
     outcome.entries = journal.write_on(
         connection,
         event_id,

@@ -8,12 +8,13 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.console.conftest import Tabs
+from tests.console.conftest import Tabs, run_server
 from tests.console.helpers import (
     LiveServer,
     ingest,
@@ -33,6 +34,17 @@ pytestmark = pytest.mark.browser
 expect.set_options(timeout=10_000)
 
 ROWS = 300
+
+
+@pytest.fixture(scope="module")
+def server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """Flood collapse off: these tests hold each row to one mention of the journal, and the
+    simulator's reposts would join their posts' rows (tests/console/test_flood_browser.py)."""
+    folder = tmp_path_factory.mktemp("browser")
+    with run_server(sqlite_template, folder, flood_collapse=False) as live:
+        yield live
+
+
 # Set to a path (e.g. docs/screenshot-feed.png) to keep the screenshot of the live feed; the
 # wait is then long enough for the rate's sparkline to fill its minute.
 SCREENSHOT = os.environ.get("CUEDESK_SCREENSHOT", "")

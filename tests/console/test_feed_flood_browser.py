@@ -85,7 +85,9 @@ def test_a_thousand_mentions_a_second_do_not_freeze_the_page(
     # 16.7 ms in Queue mode (fewer rows move). On a desk's
     # machine this runs at the display's rate; what must never happen is a page that stops
     # painting.
-    assert report["rows"] == 300
+    # A full list: 300 rows, fewer in Live when the simulator's reposts and repeated phrases
+    # collapse into flood groups (docs/floods.md) and the store holds fewer groups than that.
+    assert 200 <= report["rows"] <= 300, report
     # The list kept up with the stream: Live shows the newest; the queue takes in the new
     # mentions that outrank the ones it shows.
     assert report["newest"] - newest > 1500, report

@@ -103,7 +103,10 @@ async def test_an_unknown_kind_is_answered_with_the_known_kinds(
 ) -> None:
     response = await producer.post(f"/api/events/{event_id}/sources", json={"kind": "fax"})
 
-    assert "known kinds: mastodon, simulator, x" in response.json()["errors"][0]["message"]
+    assert (
+        "known kinds: file, mastodon, rehearsal, simulator, x"
+        in (response.json()["errors"][0]["message"])
+    )
 
 
 async def test_a_viewer_cannot_start_or_stop_a_source(

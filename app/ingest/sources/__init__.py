@@ -8,10 +8,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from app.ingest.sources.base import EventInfo, MentionSink, MentionSource, SourceContext, SourceKind
+from app.ingest.sources.file import FILE
+from app.ingest.sources.rehearsal import REHEARSAL
 from app.ingest.sources.simulator import SIMULATOR
 
 # The kinds every server knows; an app can be given more (``create_app(source_kinds=...)``).
-KINDS: Mapping[str, SourceKind] = {kind.name: kind for kind in (SIMULATOR,)}
+KINDS: Mapping[str, SourceKind] = {kind.name: kind for kind in (SIMULATOR, FILE, REHEARSAL)}
 
 
 class UnknownKind(ValueError):
@@ -28,10 +30,15 @@ def get_kind(name: str, kinds: Mapping[str, SourceKind] = KINDS) -> SourceKind:
 
 
 def parse_config(
-    name: str, raw: dict[str, Any], kinds: Mapping[str, SourceKind] = KINDS
+    name: str,
+    raw: dict[str, Any],
+    kinds: Mapping[str, SourceKind] = KINDS,
+    context: dict[str, Any] | None = None,
 ) -> BaseModel:
-    """The validated configuration for a kind (raises ``UnknownKind`` or ``ValidationError``)."""
-    return get_kind(name, kinds).config_model.model_validate(raw)
+    """The validated configuration for a kind (raises ``UnknownKind`` or ``ValidationError``).
+    ``context`` (``{"settings": ...}`` from the API) lets a kind check more: that a file
+    exists in the imports folder."""
+    return get_kind(name, kinds).config_model.model_validate(raw, context=context)
 
 
 __all__ = [

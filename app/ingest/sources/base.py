@@ -19,11 +19,16 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.config import Settings
+from app.db import Database
 from app.events.models import Network
 from app.mentions.schemas import MentionIn
 
 MentionSink = Callable[[Sequence[MentionIn]], Awaitable[None]]
+# Records what a source found about its input (a file's bad lines) on its row.
+InputReporter = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,14 +125,18 @@ class SourceContext:
     sink: MentionSink
     changes: ChangeSink = _no_changes
     reporter: SourceReporter = field(default_factory=SilentReporter)
-    # The server's settings (endpoints, credentials); None outside a server.
-    settings: Any = None
+    # The server's settings (endpoints, credentials, folders); None outside a server.
+    settings: Settings | None = None
     resources: SharedResources = field(default_factory=SharedResources)
     # The state this source last reported before the server restarted (its cursor, its
     # counts): a resumed source carries on from it.
     previous_state: dict[str, Any] = field(default_factory=dict)
     # Reads the event again (its hashtags and keywords may have changed since the start).
     reload_event: Callable[[], Awaitable[EventInfo]] | None = None
+    # Records what a source found about its input (a file's bad lines) on its row.
+    report: InputReporter | None = None
+    # For sources that read the database (rehearsals); never to write.
+    db: Database | None = None
 
 
 class MentionSource(ABC):
@@ -149,6 +158,9 @@ class SourceKind:
     build: Callable[[SourceContext, Any], MentionSource]
     # Settles choices made once at creation (a random seed) so that restarts repeat them.
     prepare: Callable[[Any], Any] = field(default=_unchanged)
+    # Checks against the database when the source is started (session, event id, config):
+    # raises NotFound (404) or Invalid (422), e.g. a rehearsal of a missing event.
+    check: Callable[[AsyncSession, int, Any], Awaitable[None]] | None = None
 
 
 async def sleep_for(seconds: float) -> None:

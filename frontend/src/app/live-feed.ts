@@ -4,6 +4,7 @@
 import { ApiError, exchange, getJSON } from "../lib/api";
 import { goToLogin } from "../lib/shell";
 import { type Filters, NO_FILTERS, compileFilter, isFiltering } from "../feed/filters";
+import { joinsAGroup } from "../feed/groups";
 import { RateMeter } from "../feed/rate";
 import { MentionStore } from "../feed/store";
 import { type EventInfo, type Mention, type MentionPage, readMention } from "../feed/types";
@@ -17,6 +18,7 @@ import { FilterBar } from "../ui/filter-bar";
 import { ConnectionIndicator, EventHeader, RateDisplay } from "../ui/header";
 import { renderPresence, viewersByMention } from "../ui/presence";
 import type { DeskElements } from "./elements";
+import { FloodRows } from "./flood-rows";
 import { FrameScheduler } from "./frame";
 import { PauseControl } from "./pause-control";
 import { QueueMode } from "./queue-mode";
@@ -50,6 +52,8 @@ export class LiveFeed {
   private readonly pause: PauseControl;
   private readonly rate = new RateMeter();
   private readonly view: FeedView;
+  /** Live rows one a flood group (reposts, a chant): app/flood-rows.ts. */
+  private readonly floods: FloodRows;
   private readonly header: EventHeader;
   private readonly indicator: ConnectionIndicator;
   private readonly rateDisplay: RateDisplay;
@@ -85,6 +89,7 @@ export class LiveFeed {
       onRetry: (replyId) => this.hooks.onRetry?.(replyId),
       onUntag: (mentionId, tag) => this.hooks.onUntag?.(mentionId, tag),
     });
+    this.floods = new FloodRows(ui.list, VISIBLE_ROWS);
     this.header = new EventHeader(ui.name, ui.hashtags, ui.status);
     this.indicator = new ConnectionIndicator(ui.state, ui.stateText, ui.stateDetail);
     this.rateDisplay = new RateDisplay(ui.rateValue, ui.rateSpark);
@@ -168,6 +173,11 @@ export class LiveFeed {
 
   deselect(): void {
     this.view.select(null, false);
+  }
+
+  /** e: open or close the selected row's flood group. */
+  toggleGroup(): void {
+    this.floods.toggle(this.view.selected);
   }
 
   get selectedMention(): Mention | null {
@@ -323,8 +333,9 @@ export class LiveFeed {
     }
     const matching = added.filter(this.match);
     if (this.pause.arrived(matching.length)) return;
-    if (rebuild || matching.some((mention) => mention.seq <= this.view.topSeq)) {
-      this.view.replace(this.store.newest(VISIBLE_ROWS, this.match), this.tracked);
+    const regroup = joinsAGroup(matching);
+    if (rebuild || regroup || matching.some((mention) => mention.seq <= this.view.topSeq)) {
+      this.floods.draw(this.view, this.store, this.match, this.tracked);
     } else {
       this.view.prepend(matching, this.tracked);
     }
@@ -339,7 +350,7 @@ export class LiveFeed {
       if (this.loaded) void this.readQueue();
       this.queue.draw(this.view, this.store, this.match, this.tracked);
     } else {
-      this.view.replace(this.store.newest(VISIBLE_ROWS, this.match), this.tracked);
+      this.floods.draw(this.view, this.store, this.match, this.tracked);
       // A row still selected holds the Live list, as a click on it would.
       if (this.view.selected) this.pause.hold("selection");
     }

@@ -69,6 +69,8 @@ export interface Mention {
   url: string | null;
   state: MentionState;
   priority: number;
+  /** The first mention of the flood group this one joined (docs/floods.md); null if none. */
+  cluster_id?: number | null;
   tags: string[];
   flagged: boolean;
   claim: Claim | null;
@@ -138,6 +140,7 @@ export function readMention(value: unknown): Mention | null {
   if (!isMention(value)) return null;
   value.state = typeof value.state === "string" ? value.state : "new";
   value.priority = typeof value.priority === "number" ? value.priority : 0;
+  value.cluster_id = typeof value.cluster_id === "number" ? value.cluster_id : null;
   value.tags = Array.isArray(value.tags) ? value.tags.filter((t) => typeof t === "string") : [];
   value.flagged = value.flagged === true;
   value.claim = isClaim(value.claim) ? value.claim : null;

@@ -142,4 +142,11 @@ describe("commandFor", () => {
     expect(press("q", row, { ctrlKey: true })).toBeNull();
     expect(press("Q", row, { shiftKey: true })).toBeNull();
   });
+
+  it("opens or closes the selected row's flood group with e, never while typing", () => {
+    expect(press("e", row)).toBe("toggle-group");
+    expect(press("e", search)).toBeNull();
+    expect(press("e", reply)).toBeNull();
+    expect(press("e", row, { ctrlKey: true })).toBeNull();
+  });
 });

@@ -1,5 +1,6 @@
 // The desk's keys. On the feed: j / k to move, / to search, space to pause, q to switch
-// between the live list and the queue (waiting mentions by priority), c to claim the
+// between the live list and the queue (waiting mentions by priority), e to open or close
+// the selected row's flood group (reposts, a chant: docs/floods.md), c to claim the
 // selected mention, r to reply to it, n to claim the next waiting one, d to dismiss, f to
 // flag it for the producer (or unflag it), t to tag it, shift+N to add a note, shift+C to
 // take it over (producers), Escape to step back out (of the search box or any filter, to
@@ -17,6 +18,7 @@ export type Command =
   | "toggle-queue"
   | "leave-filters"
   | "deselect"
+  | "toggle-group"
   | "claim"
   | "reply"
   | "claim-next"
@@ -101,6 +103,8 @@ export function commandFor(event: KeyLike, scopes: KeyScopes): Command | null {
       return "toggle-queue";
     case "Escape":
       return "deselect";
+    case "e":
+      return "toggle-group";
     case "c":
       return "claim";
     case "r":

@@ -81,6 +81,9 @@ bindKeys(scopes, (command) => {
     case "deselect":
       feed.deselect();
       break;
+    case "toggle-group":
+      feed.toggleGroup();
+      break;
   }
 });
 
