@@ -152,7 +152,8 @@ class BlueskySource(MentionSource):
     async def handle(self, raw: bytes) -> None:
         """One frame: most are rejected by the raw pre-check before any parsing."""
         time_us = time_us_of(raw)
-        if time_us is not None:
+        # Never backwards: a replayed overlap or a stray frame must not rewind the cursor.
+        if time_us is not None and (self.cursor is None or time_us > self.cursor):
             self.cursor = time_us
             self.state.extra["cursor"] = time_us  # reported with the next state
         if not self.filter.may_match(raw):
