@@ -135,7 +135,7 @@ class Settings(BaseSettings):
     # Jetstream's posts come many a second: silence this long means a dead connection.
     bluesky_stream_read_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     # A mention waits at most this long for its author's profile (then goes with the DID).
-    bluesky_profile_wait_seconds: float = Field(default=0.5, ge=0, le=10)
+    bluesky_profile_wait_seconds: float = Field(default=0.1, ge=0, le=10)
     # Profiles are kept this long (handles and follower counts change slowly).
     bluesky_profile_ttl_seconds: float = Field(default=3600.0, gt=0)
     # A back-fill after a reconnect reads at most this many pages (of 40 or 100 posts).

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from websockets.asyncio.server import ServerConnection, serve
+from websockets.http11 import Response
 
 from app.networks.bluesky.parsing import time_us_of
 
@@ -28,6 +30,15 @@ class FakeJetstream:
     # Connection k is cut after cut_after[k] frames; past the list, it sends all and holds.
     cut_after: list[int] = field(default_factory=list)
     requests: list[dict[str, list[str]]] = field(default_factory=list)
+    # The first handshakes are answered with these HTTP statuses instead (503, 429).
+    refuse_with: list[int] = field(default_factory=list)
+    handshakes: int = 0
+
+    def process_request(self, connection: ServerConnection, request: Any) -> Response | None:
+        self.handshakes += 1
+        if self.refuse_with:
+            return connection.respond(HTTPStatus(self.refuse_with.pop(0)), "try later\n")
+        return None
 
     async def handler(self, websocket: ServerConnection) -> None:
         query = parse_qs(urlsplit(websocket.request.path).query)
@@ -46,7 +57,7 @@ class FakeJetstream:
 
 @contextlib.asynccontextmanager
 async def serve_jetstream(fake: FakeJetstream) -> AsyncIterator[str]:
-    async with serve(fake.handler, "127.0.0.1", 0) as server:
+    async with serve(fake.handler, "127.0.0.1", 0, process_request=fake.process_request) as server:
         port = next(iter(server.sockets)).getsockname()[1]
         yield f"ws://127.0.0.1:{port}/subscribe"
 

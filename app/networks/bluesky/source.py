@@ -53,6 +53,9 @@ from app.networks.bluesky.parsing import Commit, NotAPost, commit_of, commit_to_
 
 logger = logging.getLogger(__name__)
 
+# A batch waits for its AppView call at most this long (then its authors go as DIDs).
+PROFILE_CALL_TIMEOUT = 2.0
+
 
 class BlueskyConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -117,7 +120,10 @@ class BlueskySource(MentionSource):
         resumed = resumed_from(self.context.previous_state)
         if resumed is not None and self.cursor is not None:
             await self.gaps.open(resumed)  # the server was down: the cursor replays it
-        async with httpx.AsyncClient(timeout=5.0) as http, asyncio.TaskGroup() as group:
+        async with (
+            httpx.AsyncClient(timeout=PROFILE_CALL_TIMEOUT) as http,
+            asyncio.TaskGroup() as group,
+        ):
             self.book = ProfileBook(
                 http,
                 self.settings.bluesky_appview_url,

@@ -166,3 +166,64 @@ async def test_authors_are_asked_25_at_a_time_and_cached(
     assert all(len(call) <= 25 for call in appview.calls)
     assert sum(len(call) for call in appview.calls) == 30  # each author asked once
     assert all(m.author.handle.endswith(".bsky.social") for m in kept.mentions)
+
+
+async def test_a_post_delivered_twice_and_posts_out_of_order_are_each_one_mention(
+    fakes: tuple[FakeJetstream, FakeAppView, Settings],
+) -> None:
+    jetstream, _appview, settings = fakes
+    first = post_event(ALICE, "a1", T0 + 5, "#cupfinal one", facet_tags=("cupfinal",))
+    second = post_event(ALICE, "a2", T0 + 2, "#cupfinal two", facet_tags=("cupfinal",))
+    jetstream.events = [first, second, first]
+    kept = Kept()
+    source = source_for(kept, settings)
+    await run_until(source, lambda: len(kept.mentions) == 2, "the two posts")
+    assert sorted(kept.ids) == [
+        f"at://{ALICE}/app.bsky.feed.post/a1",
+        f"at://{ALICE}/app.bsky.feed.post/a2",
+    ]
+    assert source.cursor == T0 + 5  # the later time, not the out-of-order one
+
+
+async def test_a_503_then_a_429_are_waited_out_and_the_stream_recovers(
+    fakes: tuple[FakeJetstream, FakeAppView, Settings],
+) -> None:
+    jetstream, _appview, settings = fakes
+    jetstream.refuse_with = [503, 429]
+    jetstream.events = [post_event(ALICE, "a1", T0, "#cupfinal", facet_tags=("cupfinal",))]
+    kept = Kept()
+    sleep = RecordingSleep()
+    source = BlueskySource(context_for(kept, settings), BlueskyConfig(), sleep=sleep)
+    await run_until(source, lambda: len(kept.mentions) == 1, "the post after recovery")
+    assert jetstream.handshakes == 3
+    # 5 s for the 5xx, a minute for the 429, each jittered into its upper half.
+    assert 2.5 <= sleep.waits[0] <= 5 and 30 <= sleep.waits[1] <= 60
+    assert {"reconnecting", "rate_limited", "connected"} <= set(kept.statuses)
+
+
+async def test_a_restarted_source_resumes_from_its_reported_cursor_and_opens_a_gap(
+    fakes: tuple[FakeJetstream, FakeAppView, Settings],
+) -> None:
+    jetstream, _appview, settings = fakes
+    jetstream.events = [
+        post_event(ALICE, f"p{i}", T0 + i * 1_000_000, "#cupfinal", facet_tags=("cupfinal",))
+        for i in range(6)
+    ]
+    kept = Kept()
+    previous = {"cursor": T0 + 4_000_000, "last_item_at": "2026-07-04T14:38:07Z"}
+    source = source_for(kept, settings, previous_state=previous)
+    await run_until(source, lambda: len(kept.mentions) == 4, "the replayed posts")
+    assert jetstream.requests[0]["cursor"] == [str(T0 + 2_000_000)]
+    assert sorted(m.external_id[-2:] for m in kept.mentions) == ["p2", "p3", "p4", "p5"]
+    assert [kind for kind, _ in kept.gaps] == ["opened", "closed"]
+
+
+async def test_an_author_the_appview_cannot_give_goes_with_its_did(
+    fakes: tuple[FakeJetstream, FakeAppView, Settings],
+) -> None:
+    jetstream, _appview, settings = fakes
+    down = settings.model_copy(update={"bluesky_appview_url": "http://127.0.0.1:9"})
+    jetstream.events = [post_event(BOB, "b1", T0, "#cupfinal", facet_tags=("cupfinal",))]
+    kept = Kept()
+    await run_until(source_for(kept, down), lambda: len(kept.mentions) == 1, "the post")
+    assert kept.mentions[0].author.handle == BOB
