@@ -50,3 +50,18 @@ def test_all_152_real_events_parse_and_none_of_them_is_dropped_by_the_pre_check(
         commit = commit_of(orjson.loads(raw))
         if commit is not None and commit.record is not None and words.matches(commit.record):
             assert words.may_match(raw)
+
+
+def test_keywords_with_accents_quotes_or_ampersands_still_pass_the_pre_check() -> None:
+    for keyword, text in [
+        ("München", "Heute in MÜNCHEN!"),
+        ('say "goal"', 'they SAY "GOAL" again'),
+        ("R&B", "best r&b night"),
+        ("é", "CAFÉ"),
+        ("決勝", "今日は決勝だ"),
+    ]:
+        words = PostFilter([], [keyword])
+        raw = orjson.dumps({"commit": {"record": {"text": text}}}).replace(b"&", b"\\u0026")
+        record = orjson.loads(raw)["commit"]["record"]
+        assert words.matches(record), keyword
+        assert words.may_match(raw), keyword
