@@ -257,7 +257,7 @@ async def bench_jetstream_filter(args: argparse.Namespace) -> None:
     async with httpx.AsyncClient() as http:
         source.book = ProfileBook(http, "http://127.0.0.1:9")
         for n in range(AUTHORS[0]):  # every author known: this measures the stream, not the AppView
-            source.book._cache.put(f"did:plc:fan{n:06d}", AuthorIn(handle=f"fan{n}.bsky.social"))
+            source.book.remember(f"did:plc:fan{n:06d}", AuthorIn(handle=f"fan{n}.bsky.social"))
         started = time.process_time()
         for frame in frames:
             await source.handle(frame)
