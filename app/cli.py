@@ -84,6 +84,35 @@ def _read_password(args: argparse.Namespace) -> str:
     return password
 
 
+def cmd_accounts_rotate_key(_args: argparse.Namespace) -> int:
+    """Re-encrypt every network account under CUEDESK_SECRET_KEY, reading the rows with it
+    or any of CUEDESK_PREVIOUS_SECRET_KEYS."""
+    from app.accounts import service as accounts
+    from app.accounts.crypto import Vault
+    from app.db import Database
+
+    settings = _settings()
+
+    async def run() -> tuple[int, list[int]]:
+        db = Database(settings.database_url_resolved)
+        try:
+            async with db.transaction() as session:
+                return await accounts.rotate_all(session, Vault.from_settings(settings))
+        finally:
+            await db.dispose()
+
+    done, failed = asyncio.run(run())
+    print(f"Re-encrypted {done} accounts under the current secret key.")
+    if failed:
+        print(
+            f"Could not open accounts {failed}: add their old key to "
+            "CUEDESK_PREVIOUS_SECRET_KEYS, or connect them again.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def cmd_user_create(args: argparse.Namespace) -> int:
     from app import migrate
     from app.auth import service as auth
@@ -168,6 +197,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="after restoring a backup: make every console reload rather than resume",
     )
     new_epochs.set_defaults(func=cmd_db_new_epochs)
+
+    accounts = commands.add_parser("accounts", help="the networks' accounts")
+    accounts_commands = accounts.add_subparsers(dest="accounts_command", required=True)
+    rotate = accounts_commands.add_parser(
+        "rotate-key",
+        help="re-encrypt the credentials under CUEDESK_SECRET_KEY (old keys in "
+        "CUEDESK_PREVIOUS_SECRET_KEYS)",
+    )
+    rotate.set_defaults(func=cmd_accounts_rotate_key)
 
     user = commands.add_parser("user", help="user commands")
     user_commands = user.add_subparsers(dest="user_command", required=True)

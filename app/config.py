@@ -14,6 +14,9 @@ DEFAULT_DATA_DIR = Path("data")
 # longer list is refused before any of its items is validated (100,000 bad items would
 # otherwise cost seconds of validation and 300,000 error objects).
 MENTIONS_PER_REQUEST_CEILING = 20000
+# Only good enough for a laptop: refused outside development.
+DEVELOPMENT_SECRET_KEY = "cuedesk-development-secret-not-for-production"
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class MastodonServer(BaseModel):
@@ -41,9 +44,12 @@ class Settings(BaseSettings):
     # (two databases) sharing one Redis must each have their own, or their consoles would
     # hear each other's events, which share ids.
     broker_namespace: str = Field(default="cuedesk:", min_length=1, max_length=64)
-    # No secret key yet: nothing needs one (session cookies and API tokens are random and
-    # stored only as SHA-256 hashes; passwords as Argon2id). Encrypting the networks'
-    # credentials will bring one, required where it is used.
+    # The key the networks' credentials are encrypted with is derived from this (HKDF, see
+    # app/accounts/crypto.py). In production it must be long and random. Changing it:
+    # put the old one in previous_secret_keys (still read, re-encrypted on `cuedesk accounts
+    # rotate-key`), the new one here.
+    secret_key: str = DEVELOPMENT_SECRET_KEY
+    previous_secret_keys: list[str] = Field(default_factory=list)
     allowed_origins: list[str] = Field(default_factory=list)
     session_max_age_seconds: int = 12 * 3600
     cookie_secure: bool = False
@@ -109,12 +115,24 @@ class Settings(BaseSettings):
     # until their publishers come) the dry-run publisher records them without sending.
     publish_mastodon_url: str = ""
     publish_mastodon_token: str = ""
+    # The networks' addresses, settings so that tests (and staging) point at local fakes.
+    x_api_url: str = "https://api.x.com"
+    x_authorize_url: str = "https://x.com/i/oauth2/authorize"
+    # The X app's OAuth 2.0 client (a confidential client has a secret; a public one not).
+    x_client_id: str = ""
+    x_client_secret: str = ""
+    # Where the console is served from, for OAuth redirects (empty: the request's own).
+    public_url: str = ""
+    bluesky_pds_url: str = "https://bsky.social"
+    # The public AppView: resolving handles to DIDs, reading a post's thread gate, and the
+    # authors' profiles of the posts a Bluesky source hears.
+    bluesky_appview_url: str = "https://public.api.bsky.app"
     # The server's configuration.statuses.max_characters.
     mastodon_max_characters: int = Field(default=500, ge=1, le=100000)
     # Listening on the networks (app/networks/, README "Listening"). Every endpoint is a
     # setting, so a desk can go through a proxy and the tests point at local fakes.
-    # X: the API host, an app-only bearer token, and the month's read cap the console shows.
-    x_api_url: str = "https://api.x.com"
+    # X (its API host is x_api_url above): an app-only bearer token for the filtered
+    # stream, and the month's read cap the console shows.
     x_bearer_token: SecretStr = SecretStr("")
     x_monthly_read_cap: int = Field(default=3_000_000, ge=1)
     # X sends a keep-alive every 20 s: no byte for this long means the connection is dead.
@@ -126,10 +144,9 @@ class Settings(BaseSettings):
     mastodon_servers: list[MastodonServer] = Field(default_factory=list)
     # Mastodon's heartbeat comes every few seconds; silence this long means a dead stream.
     mastodon_stream_read_timeout_seconds: float = Field(default=60.0, gt=0, le=600)
-    # Bluesky: Jetstream (no account needed) and the public AppView for authors' profiles.
+    # Bluesky: Jetstream (no account needed); authors' profiles from bluesky_appview_url.
     # The protocol version is the endpoint's: v1 is ``/subscribe`` (see docs/listening.md).
     bluesky_jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
-    bluesky_appview_url: str = "https://public.api.bsky.app"
     # After a reconnect the cursor is rewound this far: the overlap is deduplicated.
     bluesky_cursor_rewind_seconds: float = Field(default=5.0, ge=0, le=3600)
     # Jetstream's posts come many a second: silence this long means a dead connection.
@@ -166,7 +183,19 @@ class Settings(BaseSettings):
                 "CUEDESK_PUBLISH_MASTODON_URL must be the server's https:// address, not "
                 f"{self.publish_mastodon_url!r}"
             )
+        self._refuse_weak_secret_key()
         return self
+
+    def _refuse_weak_secret_key(self) -> None:
+        if self.environment != "production":
+            return  # development and the tests run on the built-in key
+        key = self.secret_key
+        if key == DEVELOPMENT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < 8:
+            raise ValueError(
+                "CUEDESK_SECRET_KEY must be a long random string in production (at least "
+                f"{MIN_SECRET_KEY_LENGTH} characters, e.g. `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'`): it protects the networks' credentials"
+            )
 
     @property
     def claim_renew_step(self) -> float:

@@ -16,6 +16,8 @@ from fastapi.staticfiles import StaticFiles
 # no code path has imported yet (draft.cue_id → cue) only when its model is known.
 import app.models  # noqa: F401
 from app import migrate
+from app.accounts.publishing import AccountPublishers
+from app.accounts.router import router as accounts_router
 from app.auth import service as auth
 from app.auth.router import router as auth_router
 from app.broker import create_broker
@@ -24,6 +26,7 @@ from app.common.body_limit import BodyLimit
 from app.common.http_errors import ERROR_RESPONSES, install_error_handlers
 from app.common.time import utcnow
 from app.config import Settings, get_settings
+from app.console.accounts_page import router as accounts_page_router
 from app.console.router import FRONTEND_DIR, console_manifest
 from app.console.router import router as console_router
 from app.cues.router import router as cues_router
@@ -46,10 +49,10 @@ from app.ops.router import router as ops_router
 from app.posts.outbox import POST_QUEUE
 from app.posts.router import router as posts_router
 from app.publish.outbox import Outbox
-from app.publish.publishers import Publishers
 from app.replies import length
 from app.replies.outbox import REPLY_QUEUE
 from app.replies.router import router as replies_router
+from app.reports.router import router as reports_router
 from app.stream.access import AccessGuard
 from app.stream.router import hub_registry
 from app.stream.router import router as stream_router
@@ -103,7 +106,9 @@ def create_app(
         app.state.sources = sources
         sweeper = ClaimSweeper(db, settings.claim_sweep_seconds)
         app.state.sweeper = sweeper
-        outbox = Outbox(db, settings, Publishers(settings), [REPLY_QUEUE, POST_QUEUE])
+        publishers = AccountPublishers(settings, db)
+        app.state.publishers = publishers
+        outbox = Outbox(db, settings, publishers, [REPLY_QUEUE, POST_QUEUE])
         scheduler = CueScheduler(db, settings, clock)
         length.warm_up()
         log_redaction.install()
@@ -154,12 +159,15 @@ def create_app(
     app.include_router(attachments_router)
     app.include_router(cues_router)
     app.include_router(posts_router)
+    app.include_router(accounts_router)
     app.include_router(journal_router)
+    app.include_router(reports_router)
     app.include_router(sources_router)
     app.include_router(imports_router)
     app.include_router(ops_router)
     mount_docs(app)
     app.include_router(stream_router)
     app.include_router(console_router)
+    app.include_router(accounts_page_router)
     app.mount("/static", StaticFiles(directory=FRONTEND_DIR / "static"), name="static")
     return app

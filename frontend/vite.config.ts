@@ -20,6 +20,8 @@ export default defineConfig({
         event: "src/pages/event.ts",
         "event-settings": "src/pages/event-settings.ts",
         users: "src/pages/users.ts",
+        report: "src/pages/report.ts",
+        accounts: "src/accounts/page.ts",
       },
     },
   },

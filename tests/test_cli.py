@@ -105,6 +105,7 @@ def test_demo_prepares_a_login_an_event_and_one_running_simulator(data_dir: Path
 
 def test_demo_is_refused_in_production(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CUEDESK_ENVIRONMENT", "production")
+    monkeypatch.setenv("CUEDESK_SECRET_KEY", "a-production-secret-key-0123456789-abcdef")
     get_settings.cache_clear()
     with pytest.raises(SystemExit, match="refused in production"):
         cli.main(["demo"])
@@ -137,3 +138,39 @@ def test_new_epochs_after_a_restore_give_every_event_another_history(data_dir: P
     assert cli.main(["db", "new-epochs"]) == 0
     after = asyncio.run(epochs())
     assert len(after) == 2 and not set(before) & set(after)
+
+
+def test_accounts_rotate_key_moves_the_credentials_to_the_new_secret(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.accounts import service as accounts
+    from app.accounts.crypto import Vault
+
+    old, new = "the-old-secret-key-0123456789-abcdef", "the-new-secret-key-9876543210-fedcba"
+    assert cli.main(["db", "upgrade"]) == 0
+
+    async def connect() -> None:
+        db = Database(get_settings().database_url_resolved)
+        async with db.transaction() as session:
+            await accounts.connect(
+                session, Vault(old), network="bluesky", event_id=None, handle="desk.bsky.social",
+                server_url=None, secret={"app_password": "abcd-efgh-ijkl-mnop"}, hint_of="x",
+            )  # fmt: skip
+        await db.dispose()
+
+    asyncio.run(connect())
+    monkeypatch.setenv("CUEDESK_SECRET_KEY", new)
+    monkeypatch.setenv("CUEDESK_PREVIOUS_SECRET_KEYS", f'["{old}"]')
+    get_settings.cache_clear()
+    assert cli.main(["accounts", "rotate-key"]) == 0
+    assert "Re-encrypted 1 accounts" in capsys.readouterr().out
+
+    async def stored() -> str:
+        db = Database(get_settings().database_url_resolved)
+        async with db.read_session() as session:
+            (account,) = await accounts.list_all(session)
+            sealed = account.secrets
+        await db.dispose()
+        return sealed
+
+    assert Vault(new).open(asyncio.run(stored())) == {"app_password": "abcd-efgh-ijkl-mnop"}

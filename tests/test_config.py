@@ -5,9 +5,15 @@ from pydantic import ValidationError
 
 from app.config import Settings, normalise_database_url
 
+STRONG_KEY = "k3P9-vQ2xLm8_Zr4TnY7wB1cD6fH0jS5aE"
 
-def test_production_needs_no_secret_key_while_nothing_uses_one() -> None:
-    assert Settings(environment="production").environment == "production"
+
+def test_production_refuses_the_development_or_a_short_secret_key() -> None:
+    with pytest.raises(ValidationError, match="CUEDESK_SECRET_KEY"):
+        Settings(environment="production")
+    with pytest.raises(ValidationError, match="CUEDESK_SECRET_KEY"):
+        Settings(environment="production", secret_key="short")
+    assert Settings(environment="production", secret_key=STRONG_KEY).secret_key == STRONG_KEY
 
 
 def test_plain_database_urls_get_the_async_drivers() -> None:

@@ -8,7 +8,10 @@ from typing import Any
 
 # A stream ticket (single use, 30 s) is harmless once spent, but nothing that logs in
 # belongs in a log; ``token`` covers clients that still put an API token there.
-_SECRET_PARAMETER = re.compile(r"([?&](?:token|ticket|access_token)=)[^&\s\"']+", re.IGNORECASE)
+# ``code`` and ``state``: X's OAuth redirect back to /api/accounts/x/callback.
+_SECRET_PARAMETER = re.compile(
+    r"([?&](?:token|ticket|access_token|refresh_token|code|state)=)[^&\s\"']+", re.IGNORECASE
+)
 REDACTED = "[redacted]"
 # uvicorn's loggers: the HTTP access log, and the one websocket handshakes are logged to.
 SERVER_LOGGERS = ("uvicorn.access", "uvicorn.error")

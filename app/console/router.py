@@ -19,11 +19,14 @@ from app.auth import service as auth
 from app.auth.deps import PRODUCER_ROLES, SESSION_COOKIE
 from app.auth.models import Role, User
 from app.common.errors import NotFound
+from app.common.ids import Id
 from app.common.time import isoformat_z
 from app.console.assets import ASSET_NAME, BUILD_COMMAND, Manifest
 from app.db import SessionDep
 from app.events import service as events
 from app.events.models import Event, EventStatus, Network
+from app.reports import presentation
+from app.reports import service as reports
 
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
 
@@ -36,6 +39,7 @@ EVENTS_ENTRY = "src/pages/events.ts"
 EVENT_ENTRY = "src/pages/event.ts"
 EVENT_SETTINGS_ENTRY = "src/pages/event-settings.ts"
 USERS_ENTRY = "src/pages/users.ts"
+REPORT_ENTRY = "src/pages/report.ts"
 NETWORK_LABELS = {Network.x: "X", Network.mastodon: "Mastodon", Network.bluesky: "Bluesky"}
 
 router = APIRouter(include_in_schema=False)
@@ -260,6 +264,26 @@ async def users_page(request: Request, session: SessionDep) -> Response:
         {**_user_context(user), "me_id": user.id, "roles": [role.value for role in Role]},
         entry=USERS_ENTRY,
     )
+
+
+@router.get("/events/{event_id}/report", response_class=HTMLResponse)
+async def report_page(request: Request, event_id: Id, session: SessionDep) -> Response:
+    """The after-show report, printable (app/reports/service.py computes it)."""
+    user = await _page_user(request, session)
+    if user is None:
+        return _login_redirect(request)
+    try:
+        report = await reports.build(request.app.state.db.read_engine, event_id)
+    except NotFound:
+        context = {**_user_context(user), "what": f"Event {event_id}"}
+        return _render(request, "not_found.html", context, 404, entry=EVENTS_ENTRY)
+    context = {
+        **_user_context(user),
+        "report": report,
+        "chart": presentation.chart_data(report),
+        **presentation.helpers(report),
+    }
+    return _render(request, "report.html", context, entry=REPORT_ENTRY)
 
 
 @router.get("/assets/{name}")

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint
 from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
@@ -91,6 +92,12 @@ class Mention(SQLModel, table=True):
     # the mention stays, marked (see app/mentions/changes.py).
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # What decides whether the desk's account may answer (app/networks/eligibility.py), as
+    # the source saw it: the handles mentioned, the quoted post's author, the visibility,
+    # a thread gate. Empty for sources that say nothing of it.
+    reply_context: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    # Why the desk's account cannot answer, as computed at ingest; empty when it can.
+    reply_blocked: str | None = Field(default=None, max_length=300)
 
 
 _mention = Mention.__table__  # type: ignore[attr-defined]

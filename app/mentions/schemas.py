@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -12,6 +12,7 @@ from app.mentions.models import MentionState
 from app.replies.schemas import ReplyPublic
 
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
+Handle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
 
 
 class AuthorIn(InputModel):
@@ -39,6 +40,38 @@ class MentionIn(InputModel):
     reply_to_id: ExternalId | None = None
     repost_of_id: ExternalId | None = None
     quote_of_id: ExternalId | None = None
+    # What decides whether the desk can answer (app/networks/eligibility.py), for the
+    # sources that know it; all optional.
+    mentioned_handles: Annotated[list[Handle], Field(max_length=50)] | None = None
+    quote_author_handle: Handle | None = None
+    visibility: Literal["public", "unlisted", "private", "direct"] | None = None
+    replies_restricted: bool | None = None
+    reply_allowed_handles: Annotated[list[Handle], Field(max_length=50)] | None = None
+
+    def reply_context(self) -> dict[str, Any] | None:
+        """The eligibility inputs the source gave, or None when it gave none."""
+        context = {
+            key: getattr(self, key)
+            for key in REPLY_CONTEXT_FIELDS
+            if getattr(self, key) is not None
+        }
+        return context or None
+
+
+REPLY_CONTEXT_FIELDS = (
+    "mentioned_handles",
+    "quote_author_handle",
+    "visibility",
+    "replies_restricted",
+    "reply_allowed_handles",
+)
+
+
+class ReplyEligibility(BaseModel):
+    """Whether the desk's account can answer through the network's API, and if not why."""
+
+    ok: bool = True
+    reason: str | None = None
 
 
 class AuthorPublic(BaseModel):
@@ -102,6 +135,10 @@ class MentionPublic(BaseModel):
     )
     edited_at: UtcTime | None = Field(
         default=None, description="When the network said the post was edited (text is new)."
+    )
+    reply_eligibility: ReplyEligibility = Field(
+        default_factory=ReplyEligibility,
+        description="Whether the desk's account can answer it (as known at ingest).",
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts import service as accounts
 from app.auth.people import holder_dict
 from app.common.bulk import BulkInsert
 from app.common.time import isoformat_z, utcnow
@@ -25,6 +26,7 @@ from app.mentions import collapse, priority, vip_priority
 from app.mentions.models import Mention, MentionState
 from app.mentions.priority import VipSet
 from app.mentions.schemas import MentionIn
+from app.networks import eligibility
 
 mention_table = Mention.__table__  # type: ignore[attr-defined]
 _NEW = MentionState.new.value  # an enum's .value is a Python-level lookup: once, not per row
@@ -105,6 +107,7 @@ def public_dict(
         "notes": notes or [],
         "deleted_at": _z_or_none(row.get("deleted_at")),
         "edited_at": _z_or_none(row.get("edited_at")),
+        "reply_eligibility": eligibility.public(row.get("reply_blocked")),
     }
 
 
@@ -117,7 +120,7 @@ _NEW_COLUMNS = (
     "event_id", "seq", "network", "external_id", "author_handle", "author_name",
     "author_followers", "author_verified", "author_avatar_url", "text", "created_at",
     "received_at", "lang", "url", "reply_to_id", "repost_of_id", "quote_of_id", "state",
-    "source_id", "priority", "cluster_id",
+    "source_id", "priority", "cluster_id", "reply_context", "reply_blocked",
 )  # fmt: skip
 _INSERT_NEW = {
     "postgresql": BulkInsert(
@@ -160,9 +163,12 @@ def _row(
     received_at: datetime,
     source_id: int | None,
     vips: VipSet,
+    handles: dict[str, str],
 ) -> dict[str, Any]:
     author = item.author
     network = item.network.value
+    context = item.reply_context()
+    verdict = eligibility.check(network, item.text, context, handles.get(network))
     return {
         "event_id": event_id,
         "seq": seq,
@@ -187,6 +193,8 @@ def _row(
             item.text, author.followers, author.verified, network, author.handle, vips
         ),
         "cluster_id": None,
+        "reply_context": context,
+        "reply_blocked": verdict.reason if not verdict.ok else None,
     }
 
 
@@ -212,10 +220,12 @@ async def ingest(
     # its own greenlet and session bookkeeping, several times the work of the statement.
     # The connection does not autoflush: pending ORM changes go first, as they did.
     await session.flush()
+    # The posting handles decide which mentions can be answered (one small query a batch).
+    handles = await accounts.handles_for_event(session, event_id)
     connection = await session.connection()
     floods = collapse.floods_of(database_of(session))
     outcome: IngestOutcome = await connection.run_sync(
-        _store, event_id, list(fresh.values()), len(items), source_id, actor, floods
+        _store, event_id, list(fresh.values()), len(items), source_id, actor, handles, floods
     )
     journal.publish_after_commit(session, event_id, outcome.entries)
     if outcome.window is not None and outcome.entries:
@@ -231,6 +241,7 @@ def _store(
     asked: int,
     source_id: int | None,
     actor: str | None,
+    handles: dict[str, str],
     floods: collapse.Floods | None = None,
 ) -> IngestOutcome:
     # Read under the counter lock: a VIP list change (which takes the same lock) is either
@@ -241,7 +252,7 @@ def _store(
     received_at = utcnow()
     received_at_z = isoformat_z(received_at)
     rows = [
-        _row(event_id, last_seq + n, item, received_at, source_id, vips)
+        _row(event_id, last_seq + n, item, received_at, source_id, vips, handles)
         for n, item in enumerate(fresh, start=1)
     ]
     window = floods.window(connection, event_id, last_seq) if floods else None

@@ -25,7 +25,7 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, and_, or_, select, true, update
@@ -241,11 +241,14 @@ class Outbox:
     # -- sending ----------------------------------------------------------------------------
 
     async def _send(self, queue: OutboxQueue, row: dict[str, Any], post: Outgoing) -> None:
-        publisher = self._publishers.for_network(row["network"])
         try:
+            publisher = await self._publishers.for_event(row["network"], row["event_id"])
             async with asyncio.timeout(self._settings.publish_send_timeout_seconds):
                 published = await publisher.publish(post)
         except PublishFailed as exc:
+            if exc.rate_limited_until is not None:
+                await self._rate_limited(queue, row, str(exc), exc.rate_limited_until)
+                return
             await self._failed(queue, row, str(exc), transient=exc.transient, wait=exc.retry_after)
             return
         except TimeoutError:
@@ -388,6 +391,26 @@ class Outbox:
             "failed",
             final_failure=True,
         )
+
+    async def _rate_limited(
+        self, queue: OutboxQueue, row: dict[str, Any], reason: str, until: datetime
+    ) -> None:
+        """Wait for the account's budget to come back, without spending an attempt: the
+        row says until when, and the rows held so go out oldest first (they share the
+        same due time, then the order of their ids)."""
+        at = until.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        await self._record(
+            queue,
+            row,
+            {
+                "status": "retrying",
+                "attempts": row["attempts"] - 1,
+                "last_error": f"rate limited until {at}: {reason}"[:MAX_ERROR_LENGTH],
+                "next_attempt_at": until,
+            },
+            "retrying",
+        )
+        self._wake_at((until - utcnow()).total_seconds())
 
     def _wake_at(self, delay: float) -> None:
         """Look again when a retry falls due, if that is before the next poll."""

@@ -26,6 +26,13 @@ class Outgoing:
     in_reply_to: str | None = None
     """The network's id of the post answered: a mention for a reply, the previous post of
     a thread; None for a top-level post."""
+    in_reply_to_url: str | None = None
+    """Its address, for a network that must look the post up on another server first."""
+    resend: bool = False
+    """An earlier attempt may have reached the network: where there is no idempotency key
+    (X), look for the post before sending it again."""
+    created_at: datetime | None = None
+    """When the post was accepted: the same on every attempt (Bluesky's record key)."""
 
 
 @dataclass(frozen=True)
@@ -36,10 +43,21 @@ class Published:
 
 
 class PublishFailed(Exception):
-    def __init__(self, message: str, *, transient: bool, retry_after: float | None = None):
+    """``rate_limited_until`` set: nothing was sent, the account's budget is spent until
+    then; the outbox waits for it without counting an attempt."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        transient: bool,
+        retry_after: float | None = None,
+        rate_limited_until: datetime | None = None,
+    ):
         super().__init__(message)
         self.transient = transient
         self.retry_after = retry_after
+        self.rate_limited_until = rate_limited_until
 
 
 class Publisher(Protocol):
@@ -157,6 +175,11 @@ class Publishers:
 
     def for_network(self, network: str) -> Publisher:
         return self._by_network.get(network, self.dry_run)
+
+    async def for_event(self, network: str, event_id: int) -> Publisher:
+        """The publisher of a reply or post of this event (the accounts' registry picks the
+        event's own account; these settings have one per network)."""
+        return self.for_network(network)
 
     async def close(self) -> None:
         for publisher in self._by_network.values():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
@@ -24,11 +25,18 @@ class ReplyQueue(OutboxQueue):
         return await replies.get_public(session, row_id)
 
     async def outgoing(self, session: AsyncSession, row: dict[str, Any]) -> Outgoing:
+        # The answered post's address: a network may look it up on its own server first.
+        url = await session.scalar(
+            select(views.mention_url.c.url).where(views.mention_url.c.id == row["mention_id"])
+        )
         return Outgoing(
             idempotency_key=row["idempotency_key"],
             network=row["network"],
             text=row["text"],
             in_reply_to=row["in_reply_to"],
+            in_reply_to_url=url,
+            resend=row["attempts"] > 1 or row["last_error"] is not None,
+            created_at=row["created_at"],
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, column, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
@@ -14,6 +14,11 @@ from app.replies.models import Reply, ReplyStatus
 
 reply_table = Reply.__table__  # type: ignore[attr-defined]
 user_table = User.__table__  # type: ignore[attr-defined]
+# The answered mention's address (a Mastodon status on another server is looked up by it);
+# named here without importing mentions, which imports this module.
+_mention = table("mention", column("id"), column("url"))
+# The answered mention's address (the outbox hands it to publishers that resolve it).
+mention_url = _mention
 
 
 def with_author() -> Select[Any]:
@@ -21,7 +26,12 @@ def with_author() -> Select[Any]:
         reply_table,
         user_table.c.username.label("author_username"),
         user_table.c.display_name.label("author_display_name"),
-    ).select_from(reply_table.outerjoin(user_table, user_table.c.id == reply_table.c.author_id))
+        _mention.c.url.label("in_reply_to_url"),
+    ).select_from(
+        reply_table.outerjoin(user_table, user_table.c.id == reply_table.c.author_id).outerjoin(
+            _mention, _mention.c.id == reply_table.c.mention_id
+        )
+    )
 
 
 def public_dict(row: dict[str, Any]) -> dict[str, Any]:

@@ -90,18 +90,28 @@ async def claim(
 
 
 async def claim_next(
-    session: AsyncSession, event_id: int, user: User, *, lease_seconds: float
+    session: AsyncSession,
+    event_id: int,
+    user: User,
+    *,
+    lease_seconds: float,
+    answerable_only: bool = False,
 ) -> dict[str, Any]:
-    """Claim the event's best waiting mention: highest priority, then oldest; 404 if none."""
+    """Claim the event's best waiting mention: highest priority, then oldest; 404 if none.
+    ``answerable_only`` skips what the desk's account cannot answer (as known at ingest)."""
     await journal.lock_counter(session, event_id)
     lease = timedelta(seconds=lease_seconds)
     for _round in range(_NEXT_ROUNDS):
         now = utcnow()
+        waiting = select(mention_table.c.id).where(
+            mention_table.c.event_id == event_id, mention_table.c.state == NEW
+        )
+        if answerable_only:
+            waiting = waiting.where(mention_table.c.reply_blocked.is_(None))
         result = await session.execute(
-            select(mention_table.c.id)
-            .where(mention_table.c.event_id == event_id, mention_table.c.state == NEW)
-            .order_by(mention_table.c.priority.desc(), mention_table.c.seq.asc())
-            .limit(_NEXT_CANDIDATES)
+            waiting.order_by(mention_table.c.priority.desc(), mention_table.c.seq.asc()).limit(
+                _NEXT_CANDIDATES
+            )
         )
         candidates = list(result.scalars())
         if not candidates:

@@ -334,9 +334,17 @@ async def dismiss(
 
 
 async def answer(
-    session: AsyncSession, mention_id: int, user: User, fence: int, *, reply: dict[str, Any]
+    session: AsyncSession,
+    mention_id: int,
+    user: User,
+    fence: int,
+    *,
+    reply: dict[str, Any],
+    received_at: datetime,
 ) -> NewEntry:
-    """claimed → replied (final): the holder's ``reply`` (its public shape) answers it.
+    """claimed → replied (final): the holder's ``reply`` (its public shape) answers it. The
+    entry carries when the mention arrived (``received_at``), so that the time to answer it
+    is known from this entry alone (docs/numbers.md).
 
     The caller checked the claim (:func:`check_fence`) under the counter lock before
     accepting the reply, so this cannot lose it.
@@ -354,7 +362,13 @@ async def answer(
     )
     if changed != 1:  # pragma: no cover - the caller checked the claim under the counter lock
         raise Conflict(f"Your claim on mention {mention_id} ended; claim it again.")
-    data = {"mention_id": mention_id, "holder": _holder(user), "fence": fence, "reply": reply}
+    data = {
+        "mention_id": mention_id,
+        "holder": _holder(user),
+        "fence": fence,
+        "received_at": isoformat_z(received_at),
+        "reply": reply,
+    }
     return NewEntry("mention.replied", data, user.username)
 
 

@@ -11,9 +11,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts import service as accounts
 from app.auth.models import User
+from app.common.errors import Invalid
 from app.journal import service as journal
 from app.mentions import queries
+from app.mentions.models import Mention
+from app.networks import eligibility
 from app.replies import saved
 from app.replies import service as replies
 from app.triage import lifecycle
@@ -32,6 +36,7 @@ async def reply(
     event_id = await lifecycle.event_of(session, mention_id)
     await journal.lock_counter(session, event_id)
     mention = await lifecycle.check_fence(session, mention_id, user, fence)
+    await _check_answerable(session, mention, event_id)
     replies.check_fits(mention.network, text, mastodon_limit=mastodon_limit)
     public = await replies.queue(
         session,
@@ -42,9 +47,26 @@ async def reply(
         in_reply_to=mention.external_id,
         text=text,
     )
-    entry = await lifecycle.answer(session, mention_id, user, fence, reply=public)
+    entry = await lifecycle.answer(
+        session, mention_id, user, fence, reply=public, received_at=mention.received_at
+    )
     await lifecycle.append(session, event_id, entry)
     return public
+
+
+async def _check_answerable(session: AsyncSession, mention: Mention, event_id: int) -> None:
+    """Refuse (422, saying why) what the event's account cannot answer through the API,
+    with the account connected now (it may have changed since ingest)."""
+    account = await accounts.for_event(session, mention.network, event_id)
+    verdict = eligibility.check(
+        mention.network, mention.text, mention.reply_context, account.handle if account else None
+    )
+    if not verdict.ok:
+        raise Invalid(
+            f"This mention cannot be answered: {verdict.reason}",
+            reason=verdict.reason,
+            mention_id=mention.id,
+        )
 
 
 async def replies_of(session: AsyncSession, mention_id: int) -> list[dict[str, Any]]:

@@ -163,12 +163,21 @@ async def dismiss_mention(
 
 @router.post("/api/events/{event_id}/claims/next", response_model=ClaimGrant)
 async def claim_next(
-    event_id: Id, request: Request, session: SessionDep, user: WriterUser
+    event_id: Id,
+    request: Request,
+    session: SessionDep,
+    user: WriterUser,
+    answerable_only: bool = False,
 ) -> dict[str, Any]:
     """Claim the event's highest-priority waiting mention (ties: the oldest). 404 when the
-    queue is empty."""
+    queue is empty. ``answerable_only=true`` skips mentions the desk's account cannot
+    answer (their ``reply_eligibility.ok`` is false)."""
     return await claims.claim_next(
-        session, event_id, user, lease_seconds=_settings(request).claim_lease_seconds
+        session,
+        event_id,
+        user,
+        lease_seconds=_settings(request).claim_lease_seconds,
+        answerable_only=answerable_only,
     )
 
 

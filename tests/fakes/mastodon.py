@@ -33,9 +33,33 @@ class FakeMastodon:
     statuses: list[dict[str, Any]] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     _by_key: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Statuses of other servers this one can fetch (``/api/v2/search?resolve=true``): their
+    # address → the id they get here.
+    remote: dict[str, str] = field(default_factory=dict)
+    searches: list[str] = field(default_factory=list)
 
     def app(self) -> Starlette:
-        return Starlette(routes=[Route("/api/v1/statuses", self._post_status, methods=["POST"])])
+        return Starlette(
+            routes=[
+                Route("/api/v1/statuses", self._post_status, methods=["POST"]),
+                Route("/api/v2/search", self._search),
+                Route("/api/v1/accounts/verify_credentials", self._verify),
+            ]
+        )
+
+    async def _verify(self, request: Request) -> JSONResponse:
+        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+            return JSONResponse({"error": "The access token is invalid"}, status_code=401)
+        return JSONResponse({"id": "1", "username": "cuedesk", "acct": "cuedesk"})
+
+    async def _search(self, request: Request) -> JSONResponse:
+        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+            return JSONResponse({"error": "The access token is invalid"}, status_code=401)
+        query = request.query_params.get("q", "")
+        self.searches.append(query)
+        local_id = self.remote.get(query) if request.query_params.get("resolve") else None
+        statuses = [{"id": local_id, "url": query}] if local_id else []
+        return JSONResponse({"accounts": [], "statuses": statuses, "hashtags": []})
 
     async def _post_status(self, request: Request) -> JSONResponse:
         if request.headers.get("authorization") != f"Bearer {TOKEN}":

@@ -1,1 +1,1 @@
-"""Bluesky: listening through Jetstream, authors from the public AppView."""
+"""Bluesky: listening through Jetstream (authors from the public AppView), and posting."""

@@ -81,6 +81,8 @@ export interface Mention {
   /** The network deleted the post (kept, marked) or edited it (text is the new one). */
   deleted_at?: string | null;
   edited_at?: string | null;
+  /** Whether the desk's account can answer it through the network's API, and why not. */
+  reply_eligibility?: { ok: boolean; reason: string | null };
 }
 
 export interface EventInfo {

@@ -13,7 +13,9 @@ import { findTriageElements } from "../app/triage-elements";
 import { mountDesk } from "../desk/mount";
 import { bindKeys } from "../keyboard/keys";
 import { startShell } from "../lib/shell";
+import { mountNumbers } from "../numbers/view";
 import { trackedTags } from "../ui/header";
+import { startBudgetMeter } from "../accounts/meter";
 
 declare global {
   interface Window {
@@ -33,17 +35,24 @@ const triageUi = findTriageElements();
 const triage = new TriageDesk(eventId, me, triageUi, feed, desk.dataset.role);
 const columns = mountDesk(eventId, me, desk.dataset.role ?? "viewer", feed);
 const sources = new SourceWatch(eventId, ui.state.parentElement ?? desk, ui.list);
+// In the show column: viewers watch the numbers too (the triage side is hidden for them).
+const numbers = mountNumbers(document.getElementById("live-numbers") ?? triageUi.side, eventId);
+// Each posting account's budget in the header; a reply's fate refreshes it at once.
+const refreshBudgets = startBudgetMeter(document.querySelector(".topbar"));
 feed.listen({
   onEntries: (entries) => {
     triage.entries(entries);
     columns.entries(entries);
     sources.entries(entries);
+    numbers.entries(entries);
+    if (entries.some((entry) => entry.type.startsWith("reply."))) void refreshBudgets();
   },
   onRetry: (replyId) => triage.retry(replyId),
   onUntag: (mentionId, tag) => triage.annotations.untag(mentionId, tag),
   onSnapshot: () => {
     triage.snapshot();
     columns.snapshot();
+    numbers.resync();
   },
   onLive: () => triage.connectionBack(),
 });

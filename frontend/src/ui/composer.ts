@@ -98,8 +98,10 @@ export class ComposerView {
       ? `${mention.author.name || mention.author.handle} on ${networkLabel(mention.network)}`
       : "the next mention…";
     ui.quote.textContent = mention?.text ?? "";
-    ui.notice.hidden = true;
-    ui.notice.textContent = "";
+    // Said before anyone writes: the network would refuse the answer (the server does too).
+    const cannot = mention?.reply_eligibility?.ok === false;
+    ui.notice.hidden = !cannot;
+    ui.notice.textContent = cannot ? `Cannot answer: ${mention?.reply_eligibility?.reason ?? ""}` : "";
     ui.text.readOnly = false;
     ui.text.value = draft;
     ui.release.textContent = "Release";

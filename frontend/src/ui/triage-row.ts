@@ -106,7 +106,8 @@ function showOutcome(article: HTMLElement, mention: Mention): void {
   const notes = mention.notes ?? [];
   article.classList.toggle("is-flagged", flagged);
   const settled = state === "replied" || state === "dismissed" || reply !== undefined;
-  if (!settled && !flagged && !tags.length && !notes.length) {
+  const cannot = !settled && mention.reply_eligibility?.ok === false;
+  if (!settled && !flagged && !tags.length && !notes.length && !cannot) {
     line?.remove();
     return;
   }
@@ -117,6 +118,12 @@ function showOutcome(article: HTMLElement, mention: Mention): void {
   const parts: Node[] = [];
   if (state === "replied") parts.push(el("span", "m-state m-state-replied", "Answered ✓"));
   if (state === "dismissed") parts.push(el("span", "m-state m-state-dismissed", "Dismissed"));
+  if (cannot) {
+    const reason = mention.reply_eligibility?.reason ?? "";
+    const badge = el("span", "m-cannot-answer", "Cannot answer");
+    badge.title = reason;
+    parts.push(badge, el("span", "m-cannot-answer-reason", ` ${reason}`));
+  }
   if (flagged) {
     const flag = el("span", "m-flag", "⚑ Flagged");
     flag.title = "Flagged for the producer: f takes the flag off";
@@ -179,7 +186,8 @@ export function showTriage(article: HTMLElement, mention: Mention, me: string): 
     !mention.reply &&
     !mention.flagged &&
     !mention.tags.length &&
-    !mention.notes?.length;
+    !mention.notes?.length &&
+    mention.reply_eligibility?.ok !== false;
   // The flood's rows: new, unclaimed, untouched. Nothing to look up.
   if (quiet && mention.state === "new" && !touched.has(article)) return;
   touched.add(article);

@@ -1,0 +1,153 @@
+"""Network accounts over HTTP: admins only. No answer ever carries a secret."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request, Response, status
+from fastapi.responses import RedirectResponse
+
+from app.accounts import service
+from app.accounts.crypto import Vault
+from app.accounts.publishing import AccountPublishers
+from app.accounts.schemas import (
+    AccountCreate,
+    AccountList,
+    AccountPublic,
+    BudgetList,
+    ConnectionTest,
+    XAuthorize,
+    XAuthorizeStarted,
+)
+from app.auth.deps import AdminUser, CurrentUser
+from app.common.http_errors import error_response
+from app.common.ids import Id
+from app.config import Settings
+from app.db import SessionDep, get_database
+from app.networks.bluesky import limits as bluesky_limits
+from app.networks.limits import Budget
+from app.networks.mastodon import limits as mastodon_limits
+from app.networks.x import budget as x_limits
+
+router = APIRouter(prefix="/api/accounts", tags=["accounts"])
+X_CALLBACK = "/api/accounts/x/callback"
+_EMPTY_BUDGETS = {
+    "x": x_limits.budget,
+    "bluesky": bluesky_limits.budget,
+    "mastodon": mastodon_limits.budget,
+}
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _vault(request: Request) -> Vault:
+    return Vault.from_settings(_settings(request))
+
+
+@router.get("", response_model=AccountList)
+async def list_accounts(session: SessionDep, _admin: AdminUser) -> dict[str, Any]:
+    return {"accounts": [service.public(a) for a in await service.list_all(session)]}
+
+
+@router.post("", response_model=AccountPublic, status_code=status.HTTP_201_CREATED)
+async def connect_account(
+    body: AccountCreate, request: Request, session: SessionDep, _admin: AdminUser
+) -> dict[str, Any]:
+    """Connect a Bluesky (handle, app password) or Mastodon (server, token) account, for
+    one event or, without ``event_id``, every event. Test it next."""
+    if body.network == "bluesky":
+        secret = {"app_password": body.app_password or ""}
+    else:
+        secret = {"access_token": body.access_token or ""}
+    account = await service.connect(
+        session,
+        _vault(request),
+        network=body.network,
+        event_id=body.event_id,
+        handle=body.handle,
+        server_url=body.server_url,
+        secret=secret,
+        hint_of=next(iter(secret.values())),
+    )
+    return service.public(account)
+
+
+@router.post("/x/authorize", response_model=XAuthorizeStarted, status_code=201)
+async def authorize_x(
+    body: XAuthorize, request: Request, session: SessionDep, _admin: AdminUser
+) -> dict[str, Any]:
+    """Start connecting an X account: send the admin to ``authorize_url`` (X's consent
+    page, OAuth 2.0 with PKCE); X sends them back to the callback."""
+    settings = _settings(request)
+    base = settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
+    account, url = await service.start_x(
+        session, _vault(request), settings, body.event_id, base + X_CALLBACK
+    )
+    return {"account": service.public(account), "authorize_url": url}
+
+
+@router.get("/x/callback", include_in_schema=False)
+async def x_callback(
+    request: Request, _admin: AdminUser, state: str = "", code: str = ""
+) -> Response:
+    """X's redirect back: the code is exchanged for tokens; the Accounts page says how.
+    A GET that writes (X redirects the browser here), hence its own transaction."""
+    if not state or not code:
+        reason = quote(request.query_params.get("error", "no code"))
+        return RedirectResponse(f"/accounts?x_error={reason}", status_code=303)
+    async with get_database(request).transaction() as session:
+        account = await service.finish_x(session, _vault(request), _settings(request), state, code)
+        account_id = account.id
+    return RedirectResponse(f"/accounts?connected={account_id}", status_code=303)
+
+
+@router.post(
+    "/{account_id}/test",
+    response_model=ConnectionTest,
+    responses={status.HTTP_404_NOT_FOUND: error_response("No such account")},
+)
+async def test_account(
+    account_id: Id, request: Request, session: SessionDep, _admin: AdminUser
+) -> dict[str, Any]:
+    """One harmless call with the credentials; ``message`` says exactly what failed."""
+    ok, message, account = await service.test(
+        session, _vault(request), _settings(request), account_id
+    )
+    return {"ok": ok, "message": message, "account": service.public(account)}
+
+
+@router.delete("/{account_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_account(account_id: Id, session: SessionDep, _admin: AdminUser) -> Response:
+    await service.remove(session, account_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/budgets", response_model=BudgetList)
+async def budgets(request: Request, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
+    """Each account's posting budget, as this process knows it (its last limit headers and
+    the posts it made): the console's meter polls this."""
+    publishers = getattr(request.app.state, "publishers", None)
+    known = (
+        {b["account_id"]: b for b in publishers.budgets()}
+        if isinstance(publishers, AccountPublishers)
+        else {}
+    )
+    listed = []
+    for account in await service.list_all(session):
+        if account.id in known:
+            listed.append(known[account.id])
+            continue
+        empty: Budget = _EMPTY_BUDGETS[account.network]()
+        listed.append(
+            {
+                "account_id": account.id,
+                "network": account.network,
+                "handle": account.handle,
+                "budget": empty.snapshot(),
+            }
+        )
+    return {"budgets": listed}

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+
+from app.accounts.models import AccountStatus
+from app.common.ids import Id
+from app.common.text import InputModel
+from app.common.time import UtcTime
+
+Secret = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4096)]
+Url = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^https?://", max_length=2048)
+]
+
+
+class AccountCreate(InputModel):
+    """Connect a Bluesky account (handle and app password) or a Mastodon one (server and
+    access token). X is connected through its consent page (POST /api/accounts/x/authorize)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    network: Literal["bluesky", "mastodon"]
+    event_id: Id | None = None
+    handle: Annotated[str, StringConstraints(strip_whitespace=True, max_length=256)] = ""
+    app_password: Secret | None = None
+    server_url: Url | None = None
+    access_token: Secret | None = None
+
+    @model_validator(mode="after")
+    def _credentials_of_the_network(self) -> AccountCreate:
+        if self.network == "bluesky" and not (self.handle and self.app_password):
+            raise ValueError("a Bluesky account needs its handle and an app password")
+        if self.network == "mastodon" and not (self.server_url and self.access_token):
+            raise ValueError("a Mastodon account needs its server_url and an access_token")
+        return self
+
+
+class XAuthorize(InputModel):
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: Id | None = None
+
+
+class AccountPublic(BaseModel):
+    """An account as the console sees it: whether a secret is set, never the secret."""
+
+    id: int
+    network: str
+    event_id: int | None
+    handle: str
+    network_user_id: str | None
+    server_url: str | None
+    secret_set: bool
+    secret_hint: str
+    status: AccountStatus
+    last_error: str | None
+    last_tested_at: UtcTime | None
+    token_expires_at: UtcTime | None
+    created_at: UtcTime
+    updated_at: UtcTime
+
+
+class AccountList(BaseModel):
+    accounts: list[AccountPublic]
+
+
+class XAuthorizeStarted(BaseModel):
+    account: AccountPublic
+    authorize_url: str
+
+
+class ConnectionTest(BaseModel):
+    ok: bool
+    message: str
+    account: AccountPublic
+
+
+class AccountBudget(BaseModel):
+    account_id: int | None
+    network: str
+    handle: str
+    budget: dict[str, Any]
+
+
+class BudgetList(BaseModel):
+    budgets: list[AccountBudget]

@@ -1,0 +1,257 @@
+"""Network accounts: connect, list (masked), test, remove; X's OAuth 2.0 flow; which
+account posts for an event. Secrets go through :mod:`app.accounts.crypto` only."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts.crypto import Vault, mask
+from app.accounts.models import AccountStatus, NetworkAccount
+from app.common.errors import Invalid, NotFound
+from app.common.time import utcnow
+from app.config import Settings
+from app.events import service as events
+from app.networks import checks
+from app.networks.x import oauth
+
+MAX_ERROR = 1000
+account_table = NetworkAccount.__table__  # type: ignore[attr-defined]
+
+
+def public(account: NetworkAccount) -> dict[str, Any]:
+    return {
+        "id": account.id,
+        "network": account.network,
+        "event_id": account.event_id,
+        "handle": account.handle,
+        "network_user_id": account.network_user_id,
+        "server_url": account.server_url,
+        "secret_set": bool(account.secrets) and account.status != AccountStatus.pending,
+        "secret_hint": account.secret_hint,
+        "status": account.status,
+        "last_error": account.last_error,
+        "last_tested_at": account.last_tested_at,
+        "token_expires_at": account.token_expires_at,
+        "created_at": account.created_at,
+        "updated_at": account.updated_at,
+    }
+
+
+async def get(session: AsyncSession, account_id: int) -> NetworkAccount:
+    account = await session.get(NetworkAccount, account_id)
+    if account is None:
+        raise NotFound(f"Account {account_id} does not exist.", account_id=account_id)
+    return account
+
+
+async def list_all(session: AsyncSession) -> list[NetworkAccount]:
+    result = await session.execute(select(NetworkAccount).order_by(account_table.c.id))
+    return list(result.scalars())
+
+
+async def for_event(
+    session: AsyncSession, network: str, event_id: int | None
+) -> NetworkAccount | None:
+    """The account that posts on ``network`` for the event: its own, else the one for every
+    event; the latest connected wins."""
+    result = await session.execute(
+        select(NetworkAccount)
+        .where(
+            account_table.c.network == network,
+            account_table.c.status != AccountStatus.pending.value,
+            or_(account_table.c.event_id == event_id, account_table.c.event_id.is_(None)),
+        )
+        .order_by(account_table.c.event_id.is_(None), account_table.c.id.desc())
+        .limit(1)
+    )
+    return result.scalars().first()
+
+
+async def handles_for_event(session: AsyncSession, event_id: int) -> dict[str, str]:
+    """Each network's posting handle for the event (for reply eligibility), in one query:
+    the event's own account before the one for every event, the latest first."""
+    result = await session.execute(
+        select(account_table.c.network, account_table.c.handle)
+        .where(
+            account_table.c.status != AccountStatus.pending.value,
+            or_(account_table.c.event_id == event_id, account_table.c.event_id.is_(None)),
+        )
+        .order_by(account_table.c.event_id.is_(None), account_table.c.id.desc())
+    )
+    found: dict[str, str] = {}
+    for network, handle in result:
+        found.setdefault(network, handle)
+    return {network: handle for network, handle in found.items() if handle}
+
+
+async def connect(
+    session: AsyncSession, vault: Vault, *, network: str, event_id: int | None, handle: str,
+    server_url: str | None, secret: dict[str, str], hint_of: str,
+) -> NetworkAccount:  # fmt: skip
+    if event_id is not None:
+        await events.get_or_raise(session, event_id)
+    now = utcnow()
+    account = NetworkAccount(
+        network=network,
+        event_id=event_id,
+        handle=handle.lstrip("@"),
+        server_url=server_url.rstrip("/") if server_url else None,
+        secrets=vault.seal(secret),
+        secret_hint=mask(hint_of),
+        status=AccountStatus.connected.value,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(account)
+    await session.flush()
+    return account
+
+
+async def remove(session: AsyncSession, account_id: int) -> None:
+    await session.delete(await get(session, account_id))
+
+
+def mark(account: NetworkAccount, status: AccountStatus, error: str | None) -> None:
+    account.status = status.value
+    account.last_error = error[:MAX_ERROR] if error else None
+    account.updated_at = utcnow()
+
+
+async def test(
+    session: AsyncSession, vault: Vault, settings: Settings, account_id: int
+) -> tuple[bool, str, NetworkAccount]:
+    """One harmless call with the account's credentials; the account says how it went."""
+    account = await get(session, account_id)
+    account.last_tested_at = utcnow()
+    if account.status == AccountStatus.pending:
+        message = "X's consent was not given yet: open the authorize link again"
+        account.last_error = message
+        return False, message, account
+    timeout = settings.publish_send_timeout_seconds
+    try:
+        secret = vault.open(account.secrets)
+        if account.network == "x":
+            identity = await checks.check_x(settings.x_api_url, secret["access_token"], timeout)
+        elif account.network == "bluesky":
+            pds = account.server_url or settings.bluesky_pds_url
+            identity = await checks.check_bluesky(
+                pds, account.handle, secret["app_password"], timeout
+            )
+        else:
+            identity = await checks.check_mastodon(
+                account.server_url or "", secret["access_token"], timeout
+            )
+    except checks.CheckFailed as exc:
+        mark(account, AccountStatus.refused, str(exc))
+        return False, str(exc), account
+    except Exception as exc:  # CannotDecrypt and the like: say it, never a 500
+        mark(account, AccountStatus.refused, str(exc))
+        return False, str(exc), account
+    account.handle = identity.handle or account.handle
+    account.network_user_id = identity.user_id or account.network_user_id
+    mark(account, AccountStatus.connected, None)
+    return True, f"Connected as @{account.handle}", account
+
+
+def x_client(settings: Settings) -> oauth.Client:
+    if not settings.x_client_id:
+        raise Invalid("Set CUEDESK_X_CLIENT_ID (the X app's OAuth 2.0 client id) to connect X.")
+    return oauth.Client(
+        api_url=settings.x_api_url,
+        authorize_url=settings.x_authorize_url,
+        client_id=settings.x_client_id,
+        client_secret=settings.x_client_secret,
+        timeout=settings.publish_send_timeout_seconds,
+    )
+
+
+async def start_x(
+    session: AsyncSession, vault: Vault, settings: Settings, event_id: int | None, redirect_uri: str
+) -> tuple[NetworkAccount, str]:
+    """A pending X account and the consent page to send the admin to."""
+    client = x_client(settings)
+    if event_id is not None:
+        await events.get_or_raise(session, event_id)
+    verifier, challenge = oauth.new_verifier()
+    state = secrets.token_urlsafe(32)
+    now = utcnow()
+    account = NetworkAccount(
+        network="x",
+        event_id=event_id,
+        secrets=vault.seal({"code_verifier": verifier, "redirect_uri": redirect_uri}),
+        status=AccountStatus.pending.value,
+        oauth_state=state,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(account)
+    await session.flush()
+    return account, oauth.consent_url(client, redirect_uri, state, challenge)
+
+
+async def finish_x(
+    session: AsyncSession, vault: Vault, settings: Settings, state: str, code: str
+) -> NetworkAccount:
+    """X sent the admin back with a code: exchange it (with the PKCE verifier) for tokens."""
+    result = await session.execute(
+        select(NetworkAccount).where(
+            account_table.c.oauth_state == state,
+            account_table.c.status == AccountStatus.pending.value,
+        )
+    )
+    account = result.scalars().first()
+    if account is None:
+        raise Invalid("This X authorization is unknown or was already used: start again.")
+    pending = vault.open(account.secrets)
+    account.oauth_state = None
+    try:
+        tokens = await oauth.exchange_code(
+            x_client(settings), code, pending["code_verifier"], pending["redirect_uri"]
+        )
+    except oauth.OAuthRefused as exc:
+        mark(account, AccountStatus.refused, str(exc))
+        account.secrets = ""
+        return account
+    store_x_tokens(account, vault, tokens)
+    try:
+        identity = await checks.check_x(
+            settings.x_api_url, tokens.access_token, settings.publish_send_timeout_seconds
+        )
+        account.handle, account.network_user_id = identity.handle, identity.user_id
+        mark(account, AccountStatus.connected, None)
+    except checks.CheckFailed as exc:
+        mark(account, AccountStatus.refused, str(exc))
+    return account
+
+
+def store_x_tokens(account: NetworkAccount, vault: Vault, tokens: oauth.Tokens) -> None:
+    previous = vault.open(account.secrets) if account.secrets else {}
+    refresh = tokens.refresh_token or previous.get("refresh_token")
+    sealed: dict[str, str] = {"access_token": tokens.access_token}
+    if refresh:
+        sealed["refresh_token"] = refresh
+    account.secrets = vault.seal(sealed)
+    account.secret_hint = mask(tokens.access_token)
+    account.token_expires_at = tokens.expires_at
+    account.status = AccountStatus.connected.value
+    account.updated_at = utcnow()
+
+
+async def rotate_all(session: AsyncSession, vault: Vault) -> tuple[int, list[int]]:
+    """Re-encrypt every account under the current key; the ids it could not open."""
+    done, failed = 0, []
+    from app.accounts.crypto import CannotDecrypt
+
+    for account in await list_all(session):
+        if not account.secrets:
+            continue
+        try:
+            account.secrets = vault.rotate(account.secrets)
+            done += 1
+        except CannotDecrypt:
+            failed.append(int(account.id or 0))
+    return done, failed

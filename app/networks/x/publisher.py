@@ -1,0 +1,173 @@
+"""Posting on X: ``POST /2/tweets`` with ``reply.in_reply_to_tweet_id``, as the account
+(OAuth 2.0 user token).
+
+X has no idempotency key. A post whose answer was lost may exist: before sending it again
+(``Outgoing.resend``), the account's recent posts (``GET /2/users/:id/tweets``) are searched
+for it (same text, replying to the same post), and it is sent again only if absent.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import regex
+
+from app.networks import publish_http as http
+from app.networks.limits import Budget
+from app.networks.x import budget as limits
+from app.replies.publishers import Outgoing, Published, PublishFailed
+
+NETWORK = "X"
+# X shortens every link to t.co in the stored text: compare texts without their links.
+_URL = regex.compile(r"https?://\S+")
+
+TokenRefresher = Callable[[], Awaitable[str]]
+
+
+def _comparable(text: str) -> str:
+    return " ".join(_URL.sub("<url>", unicodedata.normalize("NFC", text)).split())
+
+
+class XPublisher:
+    def __init__(
+        self,
+        api_url: str,
+        access_token: str,
+        *,
+        user_id: str | None,
+        timeout: float,
+        refresh: TokenRefresher | None = None,
+        budget: Budget | None = None,
+    ) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=api_url.rstrip("/"), headers={"User-Agent": "Cuedesk"}, timeout=timeout
+        )
+        self._token = access_token
+        self._refresh = refresh
+        self._user_id = user_id
+        self.budget = budget or limits.budget()
+
+    async def publish(self, post: Outgoing) -> Published:
+        http.check_budget(NETWORK, self.budget)
+        if post.resend:
+            found = await self._find(post)
+            if found is not None:
+                return found
+        body: dict[str, Any] = {"text": post.text}
+        if post.in_reply_to:
+            body["reply"] = {"in_reply_to_tweet_id": post.in_reply_to}
+        response = await self._authorised("POST", "/2/tweets", json=body)
+        if response.status_code not in (200, 201):
+            raise self._refused(response)
+        self.budget.spend()
+        data = (http.json_of(response) or {}).get("data")
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            # It may have posted: the next attempt looks for it before posting.
+            raise PublishFailed("X's answer had no post id", transient=True)
+        return _published(data["id"])
+
+    async def _authorised(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """The call with the user's token; a 401 refreshes the token once and tries again
+        (a refused token cannot have posted)."""
+        response = await self._call(method, url, **kwargs)
+        if response.status_code == 401 and self._refresh is not None:
+            self._token = await self._refresh()
+            response = await self._call(method, url, **kwargs)
+        if response.status_code == 401:
+            raise PublishFailed(
+                f"X refused the account's token: {_detail(response)}; reconnect the account",
+                transient=False,
+            )
+        return response
+
+    async def _call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self._token}"}
+        response = await http.call(self._client, NETWORK, method, url, headers=headers, **kwargs)
+        self.budget.observe(limits.read(response.headers), limits.credits(response.headers))
+        return response
+
+    def _refused(self, response: httpx.Response) -> PublishFailed:
+        detail = _detail(response)
+        if response.status_code == 429:
+            header = limits.read(response.headers)
+            reset = header.reset_at if header else None
+            if reset is not None:
+                return PublishFailed(
+                    f"X answered 429: {detail}", transient=True, rate_limited_until=reset
+                )
+            return PublishFailed(f"X answered 429: {detail}", transient=True)
+        if response.status_code >= 500:
+            # It may have posted before failing: the next attempt looks first.
+            return PublishFailed(f"X answered {response.status_code}: {detail}", transient=True)
+        return PublishFailed(
+            f"X refused the post ({response.status_code}): {detail}", transient=False
+        )
+
+    async def _find(self, post: Outgoing) -> Published | None:
+        """The post among the account's latest 100, if an earlier attempt made it."""
+        user_id = await self._me()
+        response = await self._authorised(
+            "GET",
+            f"/2/users/{user_id}/tweets",
+            params={"max_results": "100", "tweet.fields": "referenced_tweets,created_at"},
+        )
+        if response.status_code != 200:
+            raise PublishFailed(
+                f"Could not look for an earlier attempt on X ({response.status_code}): "
+                f"{_detail(response)}",
+                transient=True,
+                rate_limited_until=_reset_if_429(response),
+            )
+        wanted = _comparable(post.text)
+        for tweet in (http.json_of(response) or {}).get("data") or []:
+            if not isinstance(tweet, dict) or _comparable(str(tweet.get("text", ""))) != wanted:
+                continue
+            answered = [
+                ref.get("id")
+                for ref in tweet.get("referenced_tweets") or []
+                if isinstance(ref, dict) and ref.get("type") == "replied_to"
+            ]
+            if (post.in_reply_to in answered) if post.in_reply_to else not answered:
+                return _published(str(tweet["id"]))
+        return None
+
+    async def _me(self) -> str:
+        if self._user_id is None:
+            response = await self._authorised("GET", "/2/users/me")
+            data = (http.json_of(response) or {}).get("data")
+            if response.status_code != 200 or not isinstance(data, dict) or "id" not in data:
+                raise PublishFailed(
+                    f"X did not say who the account is: {_detail(response)}", transient=True
+                )
+            self._user_id = str(data["id"])
+        return self._user_id
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+def _published(tweet_id: str) -> Published:
+    return Published(
+        external_id=tweet_id, external_url=f"https://x.com/i/web/status/{tweet_id}", dry_run=False
+    )
+
+
+def _reset_if_429(response: httpx.Response) -> Any:
+    if response.status_code != 429:
+        return None
+    header = limits.read(response.headers)
+    return header.reset_at if header else None
+
+
+def _detail(response: httpx.Response) -> str:
+    """X's own words: ``detail`` (problem JSON), else the first of ``errors``."""
+    body = http.json_of(response) or {}
+    if isinstance(body.get("detail"), str):
+        return str(body["detail"])
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        return str(errors[0].get("message") or errors[0].get("detail") or errors[0])
+    return response.reason_phrase or f"HTTP {response.status_code}"
