@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     # it), so a console renewing every few seconds while typing does not flood the journal.
     # The step is also capped at a third of the lease, so short leases still renew.
     claim_renew_step_seconds: float = Field(default=15.0, ge=0, le=600)
-    # Publishing replies (see app/replies/outbox.py). A failure that may pass is retried
+    # Publishing replies and posts (see app/publish/outbox.py). A failure that may pass is retried
     # after base, twice that, four times … up to the cap, this many attempts in all.
     publish_max_attempts: int = Field(default=6, ge=1, le=50)
     publish_backoff_base_seconds: float = Field(default=2.0, gt=0, le=600)
