@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     # it), so a console renewing every few seconds while typing does not flood the journal.
     # The step is also capped at a third of the lease, so short leases still renew.
     claim_renew_step_seconds: float = Field(default=15.0, ge=0, le=600)
-    # Publishing replies (see app/replies/outbox.py). A failure that may pass is retried
+    # Publishing replies and posts (see app/publish/outbox.py). A failure that may pass is retried
     # after base, twice that, four times … up to the cap, this many attempts in all.
     publish_max_attempts: int = Field(default=6, ge=1, le=50)
     publish_backoff_base_seconds: float = Field(default=2.0, gt=0, le=600)
@@ -124,7 +124,8 @@ class Settings(BaseSettings):
     # Where the console is served from, for OAuth redirects (empty: the request's own).
     public_url: str = ""
     bluesky_pds_url: str = "https://bsky.social"
-    # The public AppView: resolving handles to DIDs, reading a post's thread gate.
+    # The public AppView: resolving handles to DIDs, reading a post's thread gate, and the
+    # authors' profiles of the posts a Bluesky source hears.
     bluesky_appview_url: str = "https://public.api.bsky.app"
     # The server's configuration.statuses.max_characters.
     mastodon_max_characters: int = Field(default=500, ge=1, le=100000)
@@ -143,6 +144,17 @@ class Settings(BaseSettings):
     mastodon_servers: list[MastodonServer] = Field(default_factory=list)
     # Mastodon's heartbeat comes every few seconds; silence this long means a dead stream.
     mastodon_stream_read_timeout_seconds: float = Field(default=60.0, gt=0, le=600)
+    # Bluesky: Jetstream (no account needed); authors' profiles from bluesky_appview_url.
+    # The protocol version is the endpoint's: v1 is ``/subscribe`` (see docs/listening.md).
+    bluesky_jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
+    # After a reconnect the cursor is rewound this far: the overlap is deduplicated.
+    bluesky_cursor_rewind_seconds: float = Field(default=5.0, ge=0, le=3600)
+    # Jetstream's posts come many a second: silence this long means a dead connection.
+    bluesky_stream_read_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    # A mention waits at most this long for its author's profile (then goes with the DID).
+    bluesky_profile_wait_seconds: float = Field(default=0.1, ge=0, le=10)
+    # Profiles are kept this long (handles and follower counts change slowly).
+    bluesky_profile_ttl_seconds: float = Field(default=3600.0, gt=0)
     # A back-fill after a reconnect reads at most this many pages (of 40 or 100 posts).
     listen_backfill_max_pages: int = Field(default=10, ge=1, le=100)
     # Credentials refused (401/403): try again this rarely, never in a storm.

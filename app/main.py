@@ -41,8 +41,9 @@ from app.ingest.router import imports_router
 from app.ingest.router import router as sources_router
 from app.ingest.sources import SourceKind
 from app.journal.router import router as journal_router
-from app.mentions import collapse
+from app.mentions import answerable, collapse
 from app.mentions.router import router as mentions_router
+from app.networks import eligibility
 from app.networks.kinds import NETWORK_KINDS
 from app.ops import metrics
 from app.ops.docs import mount_docs
@@ -95,6 +96,7 @@ def create_app(
 
         db = Database(url, publisher=publish)
         collapse.configure(db, enabled=settings.flood_collapse)
+        answerable.use_rules(db, eligibility.check)
         # The networks' kinds come from app.networks: the ingest package knows no network.
         kinds = (*NETWORK_KINDS, *source_kinds)
         sources = SourceManager(db, settings, extra_kinds=kinds)

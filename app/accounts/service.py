@@ -71,23 +71,6 @@ async def for_event(
     return result.scalars().first()
 
 
-async def handles_for_event(session: AsyncSession, event_id: int) -> dict[str, str]:
-    """Each network's posting handle for the event (for reply eligibility), in one query:
-    the event's own account before the one for every event, the latest first."""
-    result = await session.execute(
-        select(account_table.c.network, account_table.c.handle)
-        .where(
-            account_table.c.status != AccountStatus.pending.value,
-            or_(account_table.c.event_id == event_id, account_table.c.event_id.is_(None)),
-        )
-        .order_by(account_table.c.event_id.is_(None), account_table.c.id.desc())
-    )
-    found: dict[str, str] = {}
-    for network, handle in result:
-        found.setdefault(network, handle)
-    return {network: handle for network, handle in found.items() if handle}
-
-
 async def connect(
     session: AsyncSession, vault: Vault, *, network: str, event_id: int | None, handle: str,
     server_url: str | None, secret: dict[str, str], hint_of: str,

@@ -115,8 +115,10 @@ async def fire(
             updated_at=now,
         ),
     )
-    if won != 1:  # pragma: no cover - read under the counter lock; kept as the guard
-        raise _already_fired(await views.public_cue(session, cue_id))
+    if won != 1:
+        # Read under the counter lock, so only the scheduler's stale due time gets here
+        # (the cue was rescheduled after it looked); it lets the cue be.
+        raise Conflict(f"Cue {cue_id} changed before its time; not fired.", cue_id=cue_id)
     queued, not_published = await _queue_drafts(session, cue, firing, user, now)
     data = {
         "cue_id": cue_id,

@@ -161,7 +161,8 @@ async def set_alt_text(
 ) -> DraftAttachment:
     found = await get_or_raise(session, attachment_id)
     await journal.lock_counter(session, found.event_id)
-    attachment = await get_or_raise(session, attachment_id)
+    await session.refresh(found)  # as it is now that the event's writers queue behind us
+    attachment = found
     if attachment.alt_text == alt_text:
         return attachment
     attachment.alt_text = alt_text

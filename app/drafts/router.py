@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from app.auth.deps import CurrentUser, ProducerUser, WriterUser
 from app.auth.models import User
@@ -95,7 +95,10 @@ async def create_draft(
     response_model_exclude_unset=True,
 )
 async def list_drafts(
-    event_id: Id, session: SessionDep, user: CurrentUser, cue_id: int | None = None
+    event_id: Id,
+    session: SessionDep,
+    user: CurrentUser,
+    cue_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only this cue's")] = None,
 ) -> list[dict[str, Any]]:
     """The event's drafts, by cue and position (drafts without a cue last)."""
     drafts = await service.list_for_event(session, event_id, cue_id=cue_id)

@@ -15,18 +15,16 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts import service as accounts
 from app.auth.people import holder_dict
 from app.common.bulk import BulkInsert
 from app.common.time import isoformat_z, utcnow
 from app.db import after_commit, database_of
 from app.journal import service as journal
 from app.journal.service import NewEntry
-from app.mentions import collapse, priority, vip_priority
+from app.mentions import answerable, collapse, priority, vip_priority
 from app.mentions.models import Mention, MentionState
 from app.mentions.priority import VipSet
 from app.mentions.schemas import MentionIn
-from app.networks import eligibility
 
 mention_table = Mention.__table__  # type: ignore[attr-defined]
 _NEW = MentionState.new.value  # an enum's .value is a Python-level lookup: once, not per row
@@ -107,7 +105,7 @@ def public_dict(
         "notes": notes or [],
         "deleted_at": _z_or_none(row.get("deleted_at")),
         "edited_at": _z_or_none(row.get("edited_at")),
-        "reply_eligibility": eligibility.public(row.get("reply_blocked")),
+        "reply_eligibility": answerable.public(row.get("reply_blocked")),
     }
 
 
@@ -164,11 +162,12 @@ def _row(
     source_id: int | None,
     vips: VipSet,
     handles: dict[str, str],
+    rules: answerable.ReplyRules | None,
 ) -> dict[str, Any]:
     author = item.author
     network = item.network.value
     context = item.reply_context()
-    verdict = eligibility.check(network, item.text, context, handles.get(network))
+    blocked = answerable.blocked_reason(rules, network, item.text, context, handles.get(network))
     return {
         "event_id": event_id,
         "seq": seq,
@@ -194,7 +193,7 @@ def _row(
         ),
         "cluster_id": None,
         "reply_context": context,
-        "reply_blocked": verdict.reason if not verdict.ok else None,
+        "reply_blocked": blocked,
     }
 
 
@@ -221,11 +220,20 @@ async def ingest(
     # The connection does not autoflush: pending ORM changes go first, as they did.
     await session.flush()
     # The posting handles decide which mentions can be answered (one small query a batch).
-    handles = await accounts.handles_for_event(session, event_id)
+    database = database_of(session)
+    rules = answerable.rules_of(database)
+    handles = await answerable.handles_for_event(session, event_id) if rules else {}
     connection = await session.connection()
-    floods = collapse.floods_of(database_of(session))
+    floods = collapse.floods_of(database)
     outcome: IngestOutcome = await connection.run_sync(
-        _store, event_id, list(fresh.values()), len(items), source_id, actor, handles, floods
+        _store,
+        event_id,
+        list(fresh.values()),
+        len(items),
+        source_id,
+        actor,
+        (handles, rules),
+        floods,
     )
     journal.publish_after_commit(session, event_id, outcome.entries)
     if outcome.window is not None and outcome.entries:
@@ -241,7 +249,7 @@ def _store(
     asked: int,
     source_id: int | None,
     actor: str | None,
-    handles: dict[str, str],
+    answering: tuple[dict[str, str], answerable.ReplyRules | None],
     floods: collapse.Floods | None = None,
 ) -> IngestOutcome:
     # Read under the counter lock: a VIP list change (which takes the same lock) is either
@@ -252,7 +260,7 @@ def _store(
     received_at = utcnow()
     received_at_z = isoformat_z(received_at)
     rows = [
-        _row(event_id, last_seq + n, item, received_at, source_id, vips, handles)
+        _row(event_id, last_seq + n, item, received_at, source_id, vips, *answering)
         for n, item in enumerate(fresh, start=1)
     ]
     window = floods.window(connection, event_id, last_seq) if floods else None

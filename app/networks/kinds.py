@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from app.ingest.sources.base import SourceKind
+from app.networks.bluesky.source import BLUESKY
 from app.networks.mastodon.source import MASTODON
 from app.networks.x.source import X
 
-NETWORK_KINDS: tuple[SourceKind, ...] = (X, MASTODON)
+NETWORK_KINDS: tuple[SourceKind, ...] = (X, MASTODON, BLUESKY)

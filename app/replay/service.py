@@ -10,6 +10,7 @@ mention looked like, the journal does.
 
 from __future__ import annotations
 
+import statistics
 from datetime import datetime
 from typing import Any
 
@@ -29,8 +30,9 @@ from app.replay.board import BOARD_TYPES, Board
 WINDOW = 300
 ENTRIES_PAGE = 2000
 MAX_SEEK_ENTRIES = 20_000
-# The spike rule, per minute of mentions: at least SPIKE_FACTOR times the mean of the
-# SPIKE_BASELINE minutes before it, and at least SPIKE_FLOOR, so a quiet night never alarms.
+# The spike rule, the live console's (docs/numbers.md, frontend/src/numbers/spike.ts): a
+# minute of at least SPIKE_FACTOR times the median of the SPIKE_BASELINE minutes before it,
+# and at least SPIKE_FLOOR, so a quiet night never alarms.
 SPIKE_FACTOR = 3.0
 SPIKE_BASELINE = 10
 SPIKE_FLOOR = 60
@@ -84,7 +86,7 @@ def spikes(minutes: list[journal.MinuteCount]) -> list[dict[str, Any]]:
     previous: list[int] = []
     in_spike = False
     for minute in minutes:
-        baseline = sum(previous) / len(previous) if previous else 0.0
+        baseline = float(statistics.median(previous)) if previous else 0.0
         is_spike = minute.mentions >= max(SPIKE_FLOOR, SPIKE_FACTOR * baseline)
         if is_spike and not in_spike:
             found.append(

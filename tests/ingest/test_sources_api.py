@@ -104,7 +104,7 @@ async def test_an_unknown_kind_is_answered_with_the_known_kinds(
     response = await producer.post(f"/api/events/{event_id}/sources", json={"kind": "fax"})
 
     assert (
-        "known kinds: file, mastodon, rehearsal, simulator, x"
+        "known kinds: bluesky, file, mastodon, rehearsal, simulator, x"
         in (response.json()["errors"][0]["message"])
     )
 

@@ -80,10 +80,13 @@ async def test_a_quick_post_waits_for_approval_when_the_event_says_so(
     assert held.status_code == 202, held.text
     assert held.json()["status"] == "held_for_approval"
     draft_id = held.json()["draft_id"]
+    # Made by the drafts service and submitted at once: a draft in review, without a cue.
     (created,) = await entries(producer, event_id, "draft.created")
-    draft = created["data"]["draft"]
+    (submitted,) = await entries(producer, event_id, "draft.submitted")
+    draft = submitted["data"]["draft"]
+    assert created["data"]["draft"]["id"] == draft_id
     assert draft["id"] == draft_id and draft["status"] == "in_review" and draft["cue_id"] is None
-    assert draft["content"]["posts"][0]["texts"] == {"x": "Wow"}
+    assert draft["content"]["posts"][0]["texts"]["x"] == "Wow"
     assert (await producer.get(f"/api/events/{event_id}/posts")).json()["posts"] == []
     # A producer's quick post needs no one's approval.
     direct = await producer.post(f"/api/events/{event_id}/quick-posts", json={"texts": {"x": "Go"}})

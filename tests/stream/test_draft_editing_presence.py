@@ -50,7 +50,7 @@ async def test_editing_marks_need_a_writer_and_a_live_draft(
 async def test_a_viewer_console_gets_draft_entries_without_the_note(
     live: LiveServer, tokens: dict[str, str], api: httpx.AsyncClient, stream_event: int
 ) -> None:
-    url = live.ws_url(stream_event)
+    url = live.ws_url(stream_event, 0)  # from the start: no race with the consoles opening
     async with (
         open_console(url, tokens["viewer"]) as viewer,
         open_console(url, tokens["producer"]) as pat,

@@ -20,8 +20,9 @@ from app.auth.deps import SESSION_COOKIE
 from app.config import Settings
 from app.db import Database
 from tests.conftest import PASSWORD, REDIS_URL, _truncate_postgres, make_token
-from tests.factories import mention_payload
+from tests.factories import draft_payload, mention_payload
 from tests.stream.conftest import LiveServer, open_console, serve
+from tests.stream.test_triage_on_stream import presence_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -207,3 +208,29 @@ async def test_a_login_ended_on_one_process_closes_its_socket_on_the_other(
             elapsed = asyncio.get_running_loop().time() - started
     assert code == 4401
     print(f"{ending}: closed on the other process {elapsed * 1000:.0f} ms later")
+
+
+async def test_editing_a_draft_told_to_a_process_without_consoles_shows_on_the_other(
+    first_process: LiveServer, second_process: str, shared_database: str
+) -> None:
+    db = Database(shared_database)
+    try:
+        token = await make_token(db, "pat", "producer")
+    finally:
+        await db.dispose()
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=first_process.http, headers=headers) as api:
+        event = (await api.post("/api/events", json={"name": "Editing"})).json()
+        draft = (await api.post(f"/api/events/{event['id']}/drafts", json=draft_payload())).json()
+        url = f"ws://{second_process}/ws/events/{event['id']}"
+        async with open_console(url, token) as console:
+            await console.receive_type("hello")
+            # Server A has no console of this event: the mark must travel through Redis.
+            assert (await api.post(f"/api/drafts/{draft['id']}/editing")).status_code == 204
+            await presence_until(
+                console, lambda u: u.get("pat", {}).get("editing") == [draft["id"]], timeout=10
+            )
+            assert (await api.delete(f"/api/drafts/{draft['id']}/editing")).status_code == 204
+            await presence_until(
+                console, lambda u: u.get("pat", {}).get("editing") == [], timeout=10
+            )

@@ -1,0 +1,1 @@
+"""Bluesky: listening through Jetstream (authors from the public AppView), and posting."""
