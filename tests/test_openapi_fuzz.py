@@ -10,6 +10,7 @@ cases reach past the 404 into the handlers.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -129,6 +130,17 @@ def _arrange(base: str, token: str, spare_token: str) -> dict[str, Any]:
             "token_id": (own_token["id"], spare_token_row["id"]),
         },
     }
+
+
+@schemathesis.serializer("application/x-ndjson")
+def _ndjson(ctx: Any, value: Any) -> bytes:
+    """A generated JSONL upload (PUT /api/imports/{name}): the string as its bytes, lines and
+    all, whatever it holds; anything else as its JSON, one line."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass")
+    return json.dumps(value).encode()
 
 
 # The schema the server publishes at /openapi.json, read from the same application code.

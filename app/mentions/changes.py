@@ -58,9 +58,17 @@ async def apply(session: AsyncSession, event_id: int, changes: list[PostChange])
         entry = _mark(row, change)
         if entry is None:
             continue
-        values, new_entry = entry
+        marked, new_entry = entry
+        # Named columns only: a network's change never touches the mention's state or claim
+        # (the triage lifecycle owns those; tests/triage/test_lifecycle_owner.py).
         await session.execute(
-            update(mention_table).where(mention_table.c.id == row.id).values(**values)
+            update(mention_table)
+            .where(mention_table.c.id == row.id)
+            .values(
+                deleted_at=marked.get("deleted_at", mention_table.c.deleted_at),
+                text=marked.get("text", mention_table.c.text),
+                edited_at=marked.get("edited_at", mention_table.c.edited_at),
+            )
         )
         entries.append(new_entry)
     if entries:

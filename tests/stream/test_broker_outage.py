@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.broker.redis import DEFAULT_NAMESPACE
 from app.config import Settings
 from tests.factories import mention_payload
 from tests.redis_server import PrivateRedis, private_redis
@@ -100,7 +101,7 @@ async def test_when_redis_is_back_the_hub_subscribes_again_and_consoles_follow(
     private_redis: PrivateRedis,
     fault: str,
 ) -> None:
-    channel = f"event:{stream_event}"
+    channel = f"{DEFAULT_NAMESPACE}event:{stream_event}"
     async with open_console(live.ws_url(stream_event, 1), tokens["viewer"]) as console:
         await console.receive_type("hello")
         assert await private_redis.subscribers(channel) == 1
