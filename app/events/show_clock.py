@@ -37,22 +37,7 @@ async def mark_on_air(
             "after that.",
             off_air_at=isoformat_z(event.off_air_at),
         )
-    previous = event.on_air_at
-    if previous is not None and as_utc(previous) == on_air_at:
-        return event
-    event.on_air_at = on_air_at
-    event.updated_at = utcnow()
-    session.add(event)
-    await session.flush()
-    await journal.append(
-        session,
-        event_id,
-        "event.on_air",
-        {"on_air_at": isoformat_z(on_air_at), "previous_on_air_at": _iso(previous)},
-        actor,
-    )
-    await session.refresh(event)
-    return event
+    return await _set_mark(session, event, "on_air_at", on_air_at, actor)
 
 
 async def mark_off_air(
@@ -70,18 +55,27 @@ async def mark_off_air(
             "before that.",
             on_air_at=isoformat_z(event.on_air_at),
         )
-    previous = event.off_air_at
-    if previous is not None and as_utc(previous) == off_air_at:
+    return await _set_mark(session, event, "off_air_at", off_air_at, actor)
+
+
+async def _set_mark(
+    session: AsyncSession, event: Event, field: str, at: datetime, actor: str | None
+) -> Event:
+    """Store ``on_air_at`` or ``off_air_at`` and journal ``event.on_air`` / ``event.off_air``
+    with the time it replaces; the same time again changes and journals nothing."""
+    previous: datetime | None = getattr(event, field)
+    if previous is not None and as_utc(previous) == at:
         return event
-    event.off_air_at = off_air_at
+    setattr(event, field, at)
     event.updated_at = utcnow()
     session.add(event)
     await session.flush()
+    assert event.id is not None
     await journal.append(
         session,
-        event_id,
-        "event.off_air",
-        {"off_air_at": isoformat_z(off_air_at), "previous_off_air_at": _iso(previous)},
+        event.id,
+        f"event.{field.removesuffix('_at')}",
+        {field: isoformat_z(at), f"previous_{field}": _iso(previous)},
         actor,
     )
     await session.refresh(event)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -48,8 +49,9 @@ BATCH = 50
 MAX_ERROR_LENGTH = 1000
 
 
-class OutboxQueue:
-    """One kind of row the outbox publishes. Subclasses set ``noun`` and ``table``."""
+class OutboxQueue(ABC):
+    """One kind of row the outbox publishes. Subclasses set ``noun`` and ``table`` and say
+    how a row looks to consoles (``public``)."""
 
     noun: str
     table: Table
@@ -58,8 +60,9 @@ class OutboxQueue:
         """What else must hold for a waiting row to be due (a thread's earlier post)."""
         return true()
 
+    @abstractmethod
     async def public(self, session: AsyncSession, row_id: int) -> dict[str, Any]:
-        raise NotImplementedError
+        """The row as its journal entries carry it."""
 
     async def public_of(self, session: AsyncSession, row: dict[str, Any]) -> dict[str, Any]:
         """The public shape of a row just read (a queue whose shape is the row's own
