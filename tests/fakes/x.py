@@ -21,6 +21,7 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -128,7 +129,12 @@ class FakeX:
 
     def _make(self, body: dict[str, Any]) -> dict[str, Any]:
         tweet_id = str(1_800_000_000_000_000_000 + len(self.posts) + 1)
-        tweet: dict[str, Any] = {"id": tweet_id, "text": body["text"], "author_id": USER_ID}
+        tweet: dict[str, Any] = {
+            "id": tweet_id,
+            "text": body["text"],
+            "author_id": USER_ID,
+            "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        }
         reply = (body.get("reply") or {}).get("in_reply_to_tweet_id")
         if reply:
             tweet["referenced_tweets"] = [{"type": "replied_to", "id": reply}]
@@ -148,8 +154,21 @@ class FakeX:
             return self._unauthorised()
         if request.path_params["user_id"] != USER_ID:
             return JSONResponse({"errors": [{"message": "no such user"}]})
-        latest = list(reversed(self.posts))[: int(request.query_params.get("max_results", 10))]
-        return JSONResponse({"data": latest, "meta": {"result_count": len(latest)}})
+        # As X: newest first, the 3,200 latest at most, from start_time, in pages.
+        query = request.query_params
+        start = query.get("start_time")
+        latest = [
+            post
+            for post in list(reversed(self.posts))[:3200]
+            if start is None or post["created_at"][:19] >= start[:19]
+        ]
+        offset = int(query.get("pagination_token", 0))
+        size = int(query.get("max_results", 10))
+        page = latest[offset : offset + size]
+        meta: dict[str, Any] = {"result_count": len(page)}
+        if offset + size < len(latest):
+            meta["next_token"] = str(offset + size)
+        return JSONResponse({"data": page, "meta": meta} if page else {"meta": meta})
 
     async def _consent(self, request: Request) -> RedirectResponse:
         """The user says yes at once: back to the app with a code bound to the challenge."""

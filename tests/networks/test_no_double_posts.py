@@ -55,7 +55,8 @@ async def publish_all(
 async def test_x() -> None:
     fake = FakeX(plan=lossy_plan(1, "lose", "503"), remaining=10**6)
     async with serve_asgi(fake.app()) as url:
-        publisher = XPublisher(url, "x-access-1", user_id=USER_ID, timeout=0.3)
+        # A timed-out attempt may still be on its way in: the look-up waits for it.
+        publisher = XPublisher(url, "x-access-1", user_id=USER_ID, timeout=0.3, settle_seconds=1.0)
         publisher.budget.windows = ()  # the fake has no 100-per-15-minutes limit
         ids = await publish_all("x", publisher.publish, "1790000000000000042")
         await publisher.close()

@@ -4,12 +4,20 @@
 X has no idempotency key. A post whose answer was lost may exist: before sending it again
 (``Outgoing.resend``), the account's recent posts (``GET /2/users/:id/tweets``) are searched
 for it (same text, replying to the same post), and it is sent again only if absent.
+
+A look-up is only as good as its timing: an attempt that timed out may still be on its way
+in, and X's timeline takes a moment to show a new post. So the look-up waits until the
+last attempt of that post is older than the send timeout plus ``settle_seconds``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from datetime import UTC, timedelta
 from typing import Any
 
 import httpx
@@ -25,6 +33,12 @@ NETWORK = "X"
 _URL = regex.compile(r"https?://\S+")
 
 TokenRefresher = Callable[[], Awaitable[str]]
+# Attempts remembered for the settle wait; older ones are long settled.
+_REMEMBERED_ATTEMPTS = 10_000
+# X's timeline holds an account's latest 3,200 posts: 32 pages of 100.
+_TIMELINE_PAGES = 32
+# start_time is X's clock, the post's acceptance ours: allow for the two to differ.
+_CLOCK_SKEW = timedelta(minutes=2)
 
 
 def _comparable(text: str) -> str:
@@ -41,6 +55,7 @@ class XPublisher:
         timeout: float,
         refresh: TokenRefresher | None = None,
         budget: Budget | None = None,
+        settle_seconds: float = 2.0,
     ) -> None:
         self._client = httpx.AsyncClient(
             base_url=api_url.rstrip("/"), headers={"User-Agent": "Cuedesk"}, timeout=timeout
@@ -49,16 +64,20 @@ class XPublisher:
         self._refresh = refresh
         self._user_id = user_id
         self.budget = budget or limits.budget()
+        self._settle = timeout + settle_seconds
+        self._last_attempt: OrderedDict[str, float] = OrderedDict()
 
     async def publish(self, post: Outgoing) -> Published:
         http.check_budget(NETWORK, self.budget)
         if post.resend:
+            await self._settled(post.idempotency_key)
             found = await self._find(post)
             if found is not None:
                 return found
         body: dict[str, Any] = {"text": post.text}
         if post.in_reply_to:
             body["reply"] = {"in_reply_to_tweet_id": post.in_reply_to}
+        self._remember_attempt(post.idempotency_key)
         response = await self._authorised("POST", "/2/tweets", json=body)
         if response.status_code not in (200, 201):
             raise self._refused(response)
@@ -68,6 +87,18 @@ class XPublisher:
             # It may have posted: the next attempt looks for it before posting.
             raise PublishFailed("X's answer had no post id", transient=True)
         return _published(data["id"])
+
+    def _remember_attempt(self, key: str) -> None:
+        self._last_attempt[key] = time.monotonic()
+        self._last_attempt.move_to_end(key)
+        while len(self._last_attempt) > _REMEMBERED_ATTEMPTS:
+            self._last_attempt.popitem(last=False)
+
+    async def _settled(self, key: str) -> None:
+        """Wait until this process's last attempt of the post has landed or died."""
+        sent_at = self._last_attempt.get(key)
+        if sent_at is not None:
+            await asyncio.sleep(max(0.0, sent_at + self._settle - time.monotonic()))
 
     async def _authorised(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """The call with the user's token; a 401 refreshes the token once and tries again
@@ -107,31 +138,32 @@ class XPublisher:
         )
 
     async def _find(self, post: Outgoing) -> Published | None:
-        """The post among the account's latest 100, if an earlier attempt made it."""
+        """The post among the account's posts since it was accepted, if an earlier attempt
+        made it: X's timeline from ``start_time``, newest first, page after page (X keeps
+        the latest 3,200), so a busy desk's later posts cannot hide it."""
         user_id = await self._me()
-        response = await self._authorised(
-            "GET",
-            f"/2/users/{user_id}/tweets",
-            params={"max_results": "100", "tweet.fields": "referenced_tweets,created_at"},
-        )
-        if response.status_code != 200:
-            raise PublishFailed(
-                f"Could not look for an earlier attempt on X ({response.status_code}): "
-                f"{_detail(response)}",
-                transient=True,
-                rate_limited_until=_reset_if_429(response),
-            )
+        params = {"max_results": "100", "tweet.fields": "referenced_tweets,created_at"}
+        if post.created_at is not None:
+            since = post.created_at.astimezone(UTC) - _CLOCK_SKEW
+            params["start_time"] = since.strftime("%Y-%m-%dT%H:%M:%SZ")
         wanted = _comparable(post.text)
-        for tweet in (http.json_of(response) or {}).get("data") or []:
-            if not isinstance(tweet, dict) or _comparable(str(tweet.get("text", ""))) != wanted:
-                continue
-            answered = [
-                ref.get("id")
-                for ref in tweet.get("referenced_tweets") or []
-                if isinstance(ref, dict) and ref.get("type") == "replied_to"
-            ]
-            if (post.in_reply_to in answered) if post.in_reply_to else not answered:
-                return _published(str(tweet["id"]))
+        for _ in range(_TIMELINE_PAGES):
+            response = await self._authorised("GET", f"/2/users/{user_id}/tweets", params=params)
+            if response.status_code != 200:
+                raise PublishFailed(
+                    f"Could not look for an earlier attempt on X ({response.status_code}): "
+                    f"{_detail(response)}",
+                    transient=True,
+                    rate_limited_until=_reset_if_429(response),
+                )
+            body = http.json_of(response) or {}
+            for tweet in body.get("data") or []:
+                if isinstance(tweet, dict) and _is_the_post(tweet, wanted, post.in_reply_to):
+                    return _published(str(tweet["id"]))
+            next_token = (body.get("meta") or {}).get("next_token")
+            if not isinstance(next_token, str):
+                return None
+            params["pagination_token"] = next_token
         return None
 
     async def _me(self) -> str:
@@ -147,6 +179,17 @@ class XPublisher:
 
     async def close(self) -> None:
         await self._client.aclose()
+
+
+def _is_the_post(tweet: dict[str, Any], wanted: str, in_reply_to: str | None) -> bool:
+    if _comparable(str(tweet.get("text", ""))) != wanted:
+        return False
+    answered = [
+        ref.get("id")
+        for ref in tweet.get("referenced_tweets") or []
+        if isinstance(ref, dict) and ref.get("type") == "replied_to"
+    ]
+    return in_reply_to in answered if in_reply_to else not answered
 
 
 def _published(tweet_id: str) -> Published:

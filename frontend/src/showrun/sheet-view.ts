@@ -52,6 +52,12 @@ export function mountShowRun(mount: ShowRunMount): ShowRunView {
   const director = canDirect(role);
   const writer = canWrite(role);
   let networks: string[] = ["x", "mastodon", "bluesky"];
+  // A quick post asked for before the sheet's first read opens once the event's own
+  // networks are known, so its composer never offers a network the event does not post on.
+  let markLoaded: () => void = () => undefined;
+  const loaded = new Promise<void>((resolve) => {
+    markLoaded = resolve;
+  });
   let confirming = false;
   let cueFormFor: number | "new" | null = null;
   let message = "";
@@ -349,7 +355,7 @@ export function mountShowRun(mount: ShowRunMount): ShowRunView {
       fireNext();
     } else if (event.key === "P" && event.shiftKey && writer) {
       event.preventDefault();
-      quick.open();
+      void loaded.then(() => quick.open());
     } else if (event.key === "Escape" && confirming) {
       confirming = false;
       drawBanner();
@@ -378,6 +384,7 @@ export function mountShowRun(mount: ShowRunMount): ShowRunView {
     readSnapshot(eventId).then(
       (snapshot) => {
         networks = snapshot.networks;
+        markLoaded();
         quick.needsApproval = snapshot.quickPostsNeedApproval;
         run.reset(snapshot.cues, snapshot.drafts, snapshot.posts);
         // Entries that arrived while the read was out may be newer than it: apply them again.
