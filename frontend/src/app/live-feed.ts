@@ -83,11 +83,13 @@ export class LiveFeed {
     private readonly me: string,
     private readonly ui: DeskElements,
     tracked: Set<string>,
+    retriesAny = false,
   ) {
     this.base = `/api/events/${eventId}`;
     this.tracked = tracked;
     this.view = new FeedView(ui.list, VISIBLE_ROWS, (mention) => this.selected(mention), {
       me,
+      retriesAny,
       onRetry: (replyId) => this.hooks.onRetry?.(replyId),
       onUntag: (mentionId, tag) => this.hooks.onUntag?.(mentionId, tag),
     });

@@ -14,6 +14,7 @@ import { mountDesk } from "../desk/mount";
 import { bindKeys } from "../keyboard/keys";
 import { startShell } from "../lib/shell";
 import { mountNumbers } from "../numbers/view";
+import { canDirect } from "../showrun/roles";
 import { trackedTags } from "../ui/header";
 import { startBudgetMeter } from "../accounts/meter";
 
@@ -30,10 +31,11 @@ const ui = findDeskElements();
 const tags = [...ui.hashtags.querySelectorAll("li")].map((item) => item.textContent ?? "");
 const eventId = Number(desk.dataset.eventId);
 const me = desk.dataset.username ?? "";
-const feed = new LiveFeed(eventId, me, ui, trackedTags(tags));
+const role = desk.dataset.role ?? "viewer";
+const feed = new LiveFeed(eventId, me, ui, trackedTags(tags), canDirect(role));
 const triageUi = findTriageElements();
 const triage = new TriageDesk(eventId, me, triageUi, feed, desk.dataset.role);
-const columns = mountDesk(eventId, me, desk.dataset.role ?? "viewer", feed);
+const columns = mountDesk(eventId, me, role, feed);
 const sources = new SourceWatch(eventId, ui.state.parentElement ?? desk, ui.list);
 // In the show column: viewers watch the numbers too (the triage side is hidden for them).
 const numbers = mountNumbers(document.getElementById("live-numbers") ?? triageUi.side, eventId);

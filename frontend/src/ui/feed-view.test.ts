@@ -107,7 +107,10 @@ describe("FeedView", () => {
 
   it("shows who is typing, and hands a failed reply's Retry to its owner", () => {
     const retried: number[] = [];
-    const view = new FeedView(list, 5, () => undefined, { onRetry: (id) => retried.push(id) });
+    const view = new FeedView(list, 5, () => undefined, {
+      me: "olive",
+      onRetry: (id) => retried.push(id),
+    });
     const failed = makeMention(1, {
       state: "replied",
       reply: makeReply(1001, { id: 12, status: "failed", last_error: "403 Forbidden" }),

@@ -6,7 +6,7 @@
 import { heirOf } from "../feed/queue";
 import type { Mention } from "../feed/types";
 import { renderMention, showViewers } from "./mention-view";
-import { showTriage, showTyping } from "./triage-row";
+import { type RowViewer, showTriage, showTyping } from "./triage-row";
 
 // Rows in one frame up to which each gets the arrival glow (about 180 a second at 60 fps).
 const GLOW_BATCH = 3;
@@ -14,6 +14,8 @@ const GLOW_BATCH = 3;
 export interface FeedViewOptions {
   /** The operator's username: their own claims read "You hold this". */
   me?: string;
+  /** A producer or admin: may retry anyone's failed reply (others only their own). */
+  retriesAny?: boolean;
   /** A failed reply's Retry button was pressed. */
   onRetry?: (replyId: number) => void;
   /** A tag chip's × was pressed. */
@@ -29,7 +31,7 @@ export class FeedView {
   private typing = new Map<number, string[]>();
   /** The mention each row was drawn from: a reload brings new objects for the same ids. */
   private drawn = new WeakMap<HTMLElement, Mention>();
-  private readonly me: string;
+  private readonly viewer: RowViewer;
 
   constructor(
     private readonly list: HTMLElement,
@@ -37,7 +39,7 @@ export class FeedView {
     private readonly onSelect: (mention: Mention | null) => void,
     private readonly options: FeedViewOptions = {},
   ) {
-    this.me = options.me ?? "";
+    this.viewer = { me: options.me ?? "", retriesAny: options.retriesAny ?? false };
     list.addEventListener("click", (event) => {
       if (!(event.target instanceof Element)) return;
       const retry = event.target.closest<HTMLElement>("button[data-retry]");
@@ -189,21 +191,21 @@ export class FeedView {
       const node = this.nodes.get(mention.id);
       if (!node) continue;
       this.drawn.set(node, mention);
-      showTriage(node, mention, this.me);
+      showTriage(node, mention, this.viewer);
     }
   }
 
   private nodeFor(mention: Mention, tracked: ReadonlySet<string>): HTMLElement {
     let node = this.nodes.get(mention.id);
     if (!node) {
-      node = renderMention(mention, tracked, this.me);
+      node = renderMention(mention, tracked, this.viewer);
       const names = this.viewers.get(mention.id);
       if (names) showViewers(node, names);
       const typists = this.typing.get(mention.id);
       if (typists) showTyping(node, typists);
       this.nodes.set(mention.id, node);
     } else if (this.drawn.get(node) !== mention) {
-      showTriage(node, mention, this.me);
+      showTriage(node, mention, this.viewer);
     }
     this.drawn.set(node, mention);
     return node;

@@ -6,7 +6,7 @@ import { formatClock } from "../lib/time";
 import type { Author, Mention } from "../feed/types";
 import { compactNumber, exactNumber, hueOf } from "./format";
 import { highlightText, httpUrl } from "./highlight";
-import { showTriage } from "./triage-row";
+import { NOBODY, type RowViewer, showTriage } from "./triage-row";
 
 const NETWORK_LABELS: Record<string, string> = { x: "X", mastodon: "Mastodon", bluesky: "Bluesky" };
 
@@ -45,7 +45,7 @@ export function priorityBadge(priority: number): HTMLElement {
 export function renderMention(
   mention: Mention,
   tracked: ReadonlySet<string>,
-  me = "",
+  viewer: RowViewer = NOBODY,
 ): HTMLElement {
   const author = mention.author;
   const handle = author.handle;
@@ -95,7 +95,7 @@ export function renderMention(
   const body = el("div", "m-body");
   body.append(head, text);
   article.append(avatar(author), body);
-  showTriage(article, mention, me);
+  showTriage(article, mention, viewer);
   return article;
 }
 

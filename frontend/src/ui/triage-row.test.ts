@@ -5,10 +5,11 @@ import { renderMention } from "./mention-view";
 import { showTriage, showTyping } from "./triage-row";
 
 const TRACKED = new Set<string>();
+const QUINN_VIEWS = { me: "quinn", retriesAny: false };
 let row: HTMLElement;
 
 const draw = (mention: Mention, me = "quinn") => {
-  row = renderMention(mention, TRACKED, me);
+  row = renderMention(mention, TRACKED, { me, retriesAny: false });
   document.body.replaceChildren(row);
 };
 const text = (selector: string) => row.querySelector(selector)?.textContent ?? null;
@@ -46,7 +47,7 @@ describe("a row's triage", () => {
 
     mention.claim = null;
     mention.state = "new";
-    showTriage(row, mention, "quinn");
+    showTriage(row, mention, QUINN_VIEWS);
 
     expect(text(".m-claim")).toBe("");
     expect(row.classList.contains("is-held")).toBe(false);
@@ -81,22 +82,32 @@ describe("a row's triage", () => {
     expect(row.querySelector(".m-reply-link")).toBeNull();
   });
 
-  it("shows a retry's error and next attempt, and a failure's Retry button", () => {
+  it("shows a retry's error and next attempt, and a failure's Retry button to its author", () => {
     const retrying = makeReply(1001, {
       status: "retrying",
       last_error: "timeout after 10 s",
       next_attempt_at: "2026-02-08T20:01:08Z",
     });
-    draw(makeMention(1, { state: "replied", reply: retrying }));
+    draw(makeMention(1, { state: "replied", reply: retrying }), "olive");
     expect(text(".m-reply-status")).toBe("Retrying: timeout after 10 s");
     expect(text(".m-reply-detail")).toMatch(/next attempt at \d\d:\d\d:\d\d$/u);
     expect(text(".m-retry")).toBe("Retry now");
 
     const failed = makeReply(1001, { id: 4, status: "failed", last_error: "401 Unauthorized" });
-    draw(makeMention(1, { state: "replied", reply: failed }));
+    draw(makeMention(1, { state: "replied", reply: failed }), "olive");
     expect(text(".m-reply-status")).toBe("Failed: 401 Unauthorized");
     expect(row.querySelector<HTMLElement>(".m-retry")?.dataset.retry).toBe("4");
     expect(text(".m-retry")).toBe("Retry");
+  });
+
+  it("offers another operator's failed reply a Retry only to a producer", () => {
+    const failed = makeMention(1, { state: "replied", reply: makeReply(1001, { status: "failed" }) });
+    draw(failed, "quinn");
+    expect(text(".m-reply-status")).toMatch(/^Failed/u);
+    expect(row.querySelector(".m-retry")).toBeNull();
+
+    row = renderMention(failed, TRACKED, { me: "pat", retriesAny: true });
+    expect(row.querySelector(".m-retry")?.textContent).toBe("Retry");
   });
 
   it("shows dismissed, the flag and tags, and keeps mention text out of markup", () => {
@@ -115,7 +126,7 @@ describe("a row's triage", () => {
     expect(row.classList.contains("is-flagged")).toBe(true);
 
     mention.flagged = false;
-    showTriage(row, mention, "quinn");
+    showTriage(row, mention, QUINN_VIEWS);
 
     expect(row.querySelector(".m-flag")).toBeNull();
     expect(row.querySelector(".m-outcome")).toBeNull();
@@ -143,12 +154,12 @@ describe("a row's triage", () => {
     draw(mention);
 
     mention.notes = [note(1, "Asked twice already")];
-    showTriage(row, mention, "quinn");
+    showTriage(row, mention, QUINN_VIEWS);
     expect(text(".m-notes")).toBe("📝 1");
     expect(row.querySelector(".m-notes")?.getAttribute("aria-label")).toBe("1 internal note");
 
     mention.notes = [...mention.notes, note(2, "<i>legal</i> says wait")];
-    showTriage(row, mention, "quinn");
+    showTriage(row, mention, QUINN_VIEWS);
     const badge = row.querySelector<HTMLElement>(".m-notes");
     expect(badge?.textContent).toBe("📝 2");
     expect(badge?.title).toContain("Olive: <i>legal</i> says wait");

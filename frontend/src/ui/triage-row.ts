@@ -97,7 +97,7 @@ function notesBadge(notes: readonly MentionNote[]): HTMLElement {
 }
 
 /** The line under the text: answered or dismissed, the reply and how it is doing. */
-function showOutcome(article: HTMLElement, mention: Mention): void {
+function showOutcome(article: HTMLElement, mention: Mention, viewer: RowViewer): void {
   let line = article.querySelector<HTMLElement>(".m-outcome");
   const reply = mention.reply;
   const state = mention.state;
@@ -145,8 +145,10 @@ function showOutcome(article: HTMLElement, mention: Mention): void {
       anchor.rel = "noopener noreferrer nofollow";
       box.append(" · ", anchor);
     }
-    // The server sends a failed reply again, or a retrying one without waiting its turn.
-    if (reply.status === "failed" || reply.status === "retrying") {
+    // The server sends a failed reply again, or a retrying one without waiting its turn;
+    // only for its author or a producer (the server refuses anyone else: 403).
+    const mayRetry = viewer.retriesAny || (viewer.me !== "" && reply.author?.username === viewer.me);
+    if (mayRetry && (reply.status === "failed" || reply.status === "retrying")) {
       const now = reply.status === "retrying";
       const retry = el("button", "btn btn-quiet m-retry", now ? "Retry now" : "Retry");
       retry.type = "button";
@@ -175,8 +177,17 @@ function sentText(reply: Reply): HTMLElement {
 // Rows that have shown something of triage: only they can have anything to clear.
 const touched = new WeakSet<HTMLElement>();
 
+/** Who looks at the row: their username, and whether they may retry anyone's reply. */
+export interface RowViewer {
+  me: string;
+  retriesAny: boolean;
+}
+
+/** A row seen by no one in particular (the replay): nothing of theirs, no Retry. */
+export const NOBODY: RowViewer = { me: "", retriesAny: false };
+
 /** Brings a row's triage parts up to date with its mention. */
-export function showTriage(article: HTMLElement, mention: Mention, me: string): void {
+export function showTriage(article: HTMLElement, mention: Mention, viewer: RowViewer): void {
   if (article.dataset.state !== mention.state) article.dataset.state = mention.state;
   if (mention.deleted_at || mention.edited_at || article.querySelector(".m-change")) {
     showChanges(article, mention);
@@ -191,8 +202,8 @@ export function showTriage(article: HTMLElement, mention: Mention, me: string): 
   // The flood's rows: new, unclaimed, untouched. Nothing to look up.
   if (quiet && mention.state === "new" && !touched.has(article)) return;
   touched.add(article);
-  showClaim(article, mention, me);
-  showOutcome(article, mention);
+  showClaim(article, mention, viewer.me);
+  showOutcome(article, mention, viewer);
 }
 
 /** Who else is typing a reply to this mention, on its row. */
