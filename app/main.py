@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -58,7 +59,7 @@ from app.replies.outbox import REPLY_QUEUE
 from app.replies.router import router as replies_router
 from app.reports.router import router as reports_router
 from app.stream.access import AccessGuard
-from app.stream.router import hub_registry
+from app.stream.router import hub_registry, login_role
 from app.stream.router import router as stream_router
 from app.triage.router import router as triage_router
 from app.triage.sweeper import ClaimSweeper
@@ -101,7 +102,7 @@ def create_app(
         kinds = (*NETWORK_KINDS, *source_kinds)
         sources = SourceManager(db, settings, extra_kinds=kinds)
         hubs = hub_registry(settings, db, broker)
-        access = AccessGuard(broker)
+        access = AccessGuard(broker, functools.partial(login_role, db))
         db.signals[auth.ACCESS_ENDED] = access.announce
         app.state.hubs = hubs
         app.state.access = access

@@ -3,7 +3,12 @@
 When a user logs out, is deactivated, changes password or role, or loses an API token, the
 auth service signals it after the commit (``Database.signals``); the signal goes out on the
 broker, and every process closes the sockets it holds that were opened with that login,
-with 4401. Nothing is polled: a socket keeps no credential check of its own.
+with 4401.
+
+A signal sent while the broker is out reaches only its own process. So while the broker
+is not healthy, and once more when it is back, each process looks up the logins of the
+sockets it holds, about once a second (one query per distinct login), and closes those
+that ended or whose role changed. While the broker is healthy nothing is polled.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, Protocol
 
 from app.auth.service import ANY_CREDENTIAL
@@ -26,6 +31,11 @@ CHANNEL = "access"
 SUBSCRIBE_WAIT_SECONDS = 5.0
 CLOSE_ACCESS_ENDED = 4401
 ACCESS_ENDED_REASON = "your login ended; log in again"
+# How often the logins of open sockets are looked up while the broker is out.
+SWEEP_SECONDS = 1.0
+
+# The role of a login while it works, None once it ended.
+LoginRole = Callable[[int, str], Awaitable[str | None]]
 
 
 class Closable(Protocol):
@@ -41,10 +51,15 @@ def ends(ended: str, credential: str) -> bool:
 
 
 class AccessGuard:
-    def __init__(self, broker: Broker) -> None:
+    def __init__(
+        self, broker: Broker, login_role: LoginRole, sweep_seconds: float = SWEEP_SECONDS
+    ) -> None:
         self._broker = broker
-        self._sockets: dict[int, dict[Closable, str]] = {}
-        self._task: asyncio.Task[None] | None = None
+        self._login_role = login_role
+        self._sweep_seconds = sweep_seconds
+        # user id → socket → (credential, role it was opened with)
+        self._sockets: dict[int, dict[Closable, tuple[str, str]]] = {}
+        self._tasks: list[asyncio.Task[None]] = []
 
     def announce(self, message: dict[str, Any]) -> None:
         """Close this process's sockets of the ended login at once, and tell the others
@@ -54,21 +69,24 @@ class AccessGuard:
 
     async def start(self) -> None:
         subscribed = asyncio.Event()
-        self._task = asyncio.create_task(self._listen(subscribed), name="stream-access")
+        self._tasks = [
+            asyncio.create_task(self._listen(subscribed), name="stream-access"),
+            asyncio.create_task(self._watch_outages(), name="stream-access-sweep"),
+        ]
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(SUBSCRIBE_WAIT_SECONDS):
                 await subscribed.wait()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
 
     @contextlib.contextmanager
-    def track(self, user_id: int, credential: str, socket: Closable) -> Iterator[None]:
+    def track(self, user_id: int, credential: str, role: str, socket: Closable) -> Iterator[None]:
         sockets = self._sockets.setdefault(user_id, {})
-        sockets[socket] = credential
+        sockets[socket] = (credential, role)
         try:
             yield
         finally:
@@ -84,7 +102,7 @@ class AccessGuard:
             return 0
         closing = [
             socket
-            for socket, credential in self._sockets.get(user_id, {}).items()
+            for socket, (credential, _role) in self._sockets.get(user_id, {}).items()
             if ends(ended, credential)
         ]
         for socket in closing:
@@ -105,6 +123,43 @@ class AccessGuard:
             except Exception:
                 logger.exception("ended logins: the subscription failed")
             await asyncio.sleep(backoff.next_delay())
+
+    async def _watch_outages(self) -> None:
+        was_out = False
+        while True:
+            await asyncio.sleep(self._sweep_seconds)
+            out = not self._broker.healthy
+            if out or was_out:  # and once more when it is back: what it missed meanwhile
+                await self.sweep()
+            was_out = out
+
+    async def sweep(self) -> int:
+        """Close the sockets whose login ended or whose role changed; answers how many."""
+        logins = {
+            (user_id, credential, role)
+            for user_id, sockets in self._sockets.items()
+            for credential, role in sockets.values()
+        }
+        closed = 0
+        for user_id, credential, role in logins:
+            try:
+                current = await self._login_role(user_id, credential)
+            except Exception:
+                logger.warning("could not look up a socket's login", exc_info=True)
+                return closed  # the database is out too: the next sweep tries again
+            if current != role:
+                closed += self._close_login(user_id, credential)
+        return closed
+
+    def _close_login(self, user_id: int, credential: str) -> int:
+        closing = [
+            socket
+            for socket, (held, _role) in self._sockets.get(user_id, {}).items()
+            if held == credential
+        ]
+        for socket in closing:
+            socket.end(CLOSE_ACCESS_ENDED, ACCESS_ENDED_REASON)
+        return len(closing)
 
     def _take(self, message: Any) -> None:
         try:

@@ -89,8 +89,14 @@ async def _socket_user(websocket: WebSocket) -> ConsoleUser | None:
 
 
 async def _login_still_works(db: Database, user: ConsoleUser) -> bool:
+    return await login_role(db, user.user_id, user.credential) == user.role
+
+
+async def login_role(db: Database, user_id: int, credential: str) -> str | None:
+    """The role of a login while it works; None once it ended (the access guard's check)."""
     async with db.read_session() as session:
-        return await auth.login_for_credential(session, user.user_id, user.credential) is not None
+        login = await auth.login_for_credential(session, user_id, credential)
+        return None if login is None else str(login.user.role)
 
 
 def _resume(websocket: WebSocket) -> Resume | str:
@@ -143,7 +149,7 @@ async def event_stream(websocket: WebSocket, event_id: int) -> None:
     async with registry.attach(event_id) as hub:
         limits = stream_limits(websocket.app.state.settings)
         connection = Connection(websocket, hub, user, limits, resume, epoch)
-        with guard.track(user.user_id, user.credential, connection):
+        with guard.track(user.user_id, user.credential, user.role, connection):
             # A login that ended after the handshake read it, but before the socket was
             # tracked, was announced to nobody who could close it: look once more.
             if not await _login_still_works(db, user):
