@@ -250,7 +250,12 @@ class Outbox:
                 published = await publisher.publish(post)
         except PublishFailed as exc:
             if exc.rate_limited_until is not None:
-                await self._rate_limited(queue, row, str(exc), exc.rate_limited_until)
+                until = exc.rate_limited_until
+                at = until.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+                await self._deferred(queue, row, f"rate limited until {at}: {exc}", until)
+                return
+            if exc.not_before is not None:
+                await self._deferred(queue, row, str(exc), exc.not_before)
                 return
             await self._failed(queue, row, str(exc), transient=exc.transient, wait=exc.retry_after)
             return
@@ -395,20 +400,19 @@ class Outbox:
             final_failure=True,
         )
 
-    async def _rate_limited(
-        self, queue: OutboxQueue, row: dict[str, Any], reason: str, until: datetime
+    async def _deferred(
+        self, queue: OutboxQueue, row: dict[str, Any], why: str, until: datetime
     ) -> None:
-        """Wait for the account's budget to come back, without spending an attempt: the
-        row says until when, and the rows held so go out oldest first (they share the
-        same due time, then the order of their ids)."""
-        at = until.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        """Come back at ``until`` without spending an attempt (nothing was sent): the row
+        says why, and rows held so (an account's budget spent) go out oldest first (they
+        share the same due time, then the order of their ids)."""
         await self._record(
             queue,
             row,
             {
                 "status": "retrying",
                 "attempts": row["attempts"] - 1,
-                "last_error": f"rate limited until {at}: {reason}"[:MAX_ERROR_LENGTH],
+                "last_error": why[:MAX_ERROR_LENGTH],
                 "next_attempt_at": until,
             },
             "retrying",

@@ -44,7 +44,9 @@ class Published:
 
 class PublishFailed(Exception):
     """``rate_limited_until`` set: nothing was sent, the account's budget is spent until
-    then; the outbox waits for it without counting an attempt."""
+    then; the outbox waits for it without counting an attempt. ``not_before`` set: nothing
+    was sent either, for the reason the message gives; the outbox comes back then, also
+    without counting an attempt."""
 
     def __init__(
         self,
@@ -53,11 +55,13 @@ class PublishFailed(Exception):
         transient: bool,
         retry_after: float | None = None,
         rate_limited_until: datetime | None = None,
+        not_before: datetime | None = None,
     ):
         super().__init__(message)
         self.transient = transient
         self.retry_after = retry_after
         self.rate_limited_until = rate_limited_until
+        self.not_before = not_before
 
 
 class Publisher(Protocol):

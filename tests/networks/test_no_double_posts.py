@@ -47,6 +47,8 @@ async def publish_all(
                     return (await publish(post)).external_id
                 except PublishFailed as failed:
                     assert failed.transient, str(failed)
+                    if failed.not_before is not None:  # as the outbox: come back then
+                        await asyncio.sleep((failed.not_before - datetime.now(UTC)).total_seconds())
                     post = Outgoing(**{**post.__dict__, "resend": True})
 
     return set(await asyncio.gather(*(one(i) for i in range(COUNT))))

@@ -5,14 +5,15 @@ X has no idempotency key. A post whose answer was lost may exist: before sending
 (``Outgoing.resend``), the account's recent posts (``GET /2/users/:id/tweets``) are searched
 for it (same text, replying to the same post), and it is sent again only if absent.
 
-A look-up is only as good as its timing: an attempt that timed out may still be on its way
-in, and X's timeline takes a moment to show a new post. So the look-up waits until the
-last attempt of that post is older than the send timeout plus ``settle_seconds``.
+A look-up is only as good as its timing: an attempt whose answer was lost (a timeout, a
+dropped connection) may still be on its way in, and X's timeline takes a moment to show a
+new post. So the look-up waits until such an attempt is older than the send timeout plus
+``settle_seconds`` (until then the publisher sends nothing and names the time to come
+back: ``not_before``). An attempt that got any answer is over and needs no wait.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 import unicodedata
 from collections import OrderedDict
@@ -23,6 +24,7 @@ from typing import Any
 import httpx
 import regex
 
+from app.common.time import utcnow
 from app.networks import publish_http as http
 from app.networks.limits import Budget
 from app.networks.x import budget as limits
@@ -70,7 +72,7 @@ class XPublisher:
     async def publish(self, post: Outgoing) -> Published:
         http.check_budget(NETWORK, self.budget)
         if post.resend:
-            await self._settled(post.idempotency_key)
+            self._check_settled(post.idempotency_key)
             found = await self._find(post)
             if found is not None:
                 return found
@@ -79,6 +81,8 @@ class XPublisher:
             body["reply"] = {"in_reply_to_tweet_id": post.in_reply_to}
         self._remember_attempt(post.idempotency_key)
         response = await self._authorised("POST", "/2/tweets", json=body)
+        # An answer came back: that attempt is over, whatever it says.
+        self._last_attempt.pop(post.idempotency_key, None)
         if response.status_code not in (200, 201):
             raise self._refused(response)
         self.budget.spend()
@@ -94,11 +98,17 @@ class XPublisher:
         while len(self._last_attempt) > _REMEMBERED_ATTEMPTS:
             self._last_attempt.popitem(last=False)
 
-    async def _settled(self, key: str) -> None:
-        """Wait until this process's last attempt of the post has landed or died."""
+    def _check_settled(self, key: str) -> None:
+        """Refuse to look yet (nothing sent) while this process's last attempt of the post
+        may still land: the outbox comes back when it has landed or died."""
         sent_at = self._last_attempt.get(key)
-        if sent_at is not None:
-            await asyncio.sleep(max(0.0, sent_at + self._settle - time.monotonic()))
+        wait = 0.0 if sent_at is None else sent_at + self._settle - time.monotonic()
+        if wait > 0:
+            raise PublishFailed(
+                "An earlier attempt may still reach X: looking for it before sending again",
+                transient=True,
+                not_before=utcnow() + timedelta(seconds=wait),
+            )
 
     async def _authorised(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """The call with the user's token; a 401 refreshes the token once and tries again

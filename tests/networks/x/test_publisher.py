@@ -43,13 +43,19 @@ async def test_a_resend_after_a_lost_answer_finds_the_post_instead_of_posting_ag
 ) -> None:
     x, url = fake
     x.plan = ["lose"]
-    publisher = XPublisher(url, "x-access-1", user_id=USER_ID, timeout=0.3)
+    publisher = XPublisher(url, "x-access-1", user_id=USER_ID, timeout=0.3, settle_seconds=0.5)
     with pytest.raises(PublishFailed) as lost:
         await publisher.publish(reply())
     assert lost.value.transient
+    # The lost attempt may still be on its way in: nothing is looked up nor sent yet.
+    with pytest.raises(PublishFailed, match="may still reach X") as early:
+        await publisher.publish(reply(resend=True))
+    not_before = early.value.not_before
+    assert not_before is not None and early.value.rate_limited_until is None
+    await asyncio.sleep(max(0.0, (not_before - datetime.now(UTC)).total_seconds()))
     again = await publisher.publish(reply(resend=True))
     await publisher.close()
-    assert len(x.posts) == 1
+    assert len(x.posts) == 1 and len(x.requests) == 1
     assert again.external_id == x.posts[0]["id"]
 
 
