@@ -119,7 +119,7 @@ async def fire(
         # Read under the counter lock, so only the scheduler's stale due time gets here
         # (the cue was rescheduled after it looked); it lets the cue be.
         raise Conflict(f"Cue {cue_id} changed before its time; not fired.", cue_id=cue_id)
-    queued, not_published = await _queue_drafts(session, cue, firing, user, now)
+    queued, not_published, published = await _queue_drafts(session, cue, firing, user, now)
     data = {
         "cue_id": cue_id,
         "firing": firing,
@@ -130,6 +130,21 @@ async def fire(
     }
     actor = user.username if user else None
     entries = [journal.NewEntry("cue.fired", data, actor)]
+    # Each draft the cue published says so, as one published by hand does.
+    entries += [
+        journal.NewEntry(
+            "draft.published",
+            {
+                "draft_id": draft_id,
+                "by_hand": False,
+                "cue_id": cue_id,
+                "firing": firing,
+                "post_ids": [post["id"] for post in queued if post["draft_id"] == draft_id],
+            },
+            actor,
+        )
+        for draft_id in published
+    ]
     entries += posts.queued_entries(queued, actor)
     await journal.write(session, cue["event_id"], last_seq, entries)
     return {
@@ -143,7 +158,8 @@ async def fire(
 
 async def _queue_drafts(
     session: AsyncSession, cue: dict[str, Any], firing: int, user: User | None, now: datetime
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[int]]:
+    """The posts queued, the drafts not published (and why), the drafts published."""
     drafts = list(
         (
             await session.execute(
@@ -182,7 +198,7 @@ async def _queue_drafts(
         cue_firing=firing,
     )
     await approval.mark_published(session, published, now)
-    return queued, not_published
+    return queued, not_published, published
 
 
 async def _earlier_posts(

@@ -72,6 +72,15 @@ async def test_drafts_not_approved_are_reported_not_published(
     assert fired["data"]["firing"] == 1 and fired["data"]["fired_by"]["username"] == "pat"
     queued = await entries(producer, event_id, "post.queued")
     assert [e["data"]["post"]["id"] for e in queued] == answer["post_ids"]
+    # The console learns which drafts went out from the journal alone.
+    (published,) = await entries(producer, event_id, "draft.published")
+    assert published["data"] == {
+        "draft_id": ready,
+        "by_hand": False,
+        "cue_id": cue["id"],
+        "firing": 1,
+        "post_ids": answer["post_ids"],
+    }
 
 
 async def test_rearm_publishes_again_once(
