@@ -122,6 +122,8 @@ async def fire(
     queued, not_published, published = await _queue_drafts(session, cue, firing, user, now)
     data = {
         "cue_id": cue_id,
+        # The title as fired: the replay and the report name the cue from the journal alone.
+        "title": cue["title"],
         "firing": firing,
         "fired_by": _person(user),
         "by_schedule": user is None,

@@ -116,7 +116,8 @@ async def _read_slice(
 def marker_row(event_id: int, entry: dict[str, Any]) -> dict[str, Any]:
     data = entry["data"]
     if entry["type"] == "cue.fired":
-        kind, label = "cue", f"Cue {data.get('cue_id')} fired"
+        title = data.get("title") or f"Cue {data.get('cue_id')}"  # older entries: no title
+        kind, label = "cue", f"{title} fired"
     else:
         post = data.get("post") or {}
         kind, label = "post", f"{post.get('network', '?')}: {post.get('text', '')}"

@@ -70,7 +70,8 @@ async def post_published(db: Database, event_id: int, post_id: int, text: str) -
     post = {"id": post_id, "event_id": event_id, "network": "x", "text": text}
     post |= {"status": "published", "cue_id": 1, "draft_id": None}
     async with db.transaction() as session:
-        await journal.append(session, event_id, "cue.fired", {"cue_id": 1, "post_ids": [post_id]})
+        fired = {"cue_id": 1, "title": "Kickoff", "post_ids": [post_id]}
+        await journal.append(session, event_id, "cue.fired", fired)
         await journal.append(session, event_id, "post.published", {"post": post})
 
 
@@ -151,7 +152,7 @@ async def test_the_overview_counts_every_mention_and_marks_cues_and_posts(
     assert sum(overview["minutes"]["mentions"]) == 2100
     assert sum(overview["minutes"]["entries"]) == overview["last_seq"]
     kinds = [(marker["kind"], marker["label"]) for marker in overview["markers"]]
-    assert kinds == [("cue", "Cue 1 fired"), ("post", "x: Goal! #CupFinal")]
+    assert kinds == [("cue", "Kickoff fired"), ("post", "x: Goal! #CupFinal")]
     assert overview["event"]["name"] == "Cup Final"
 
 
