@@ -16,6 +16,12 @@ so a late answer from a send presumed lost cannot undo a newer one.
 
 Each step is journaled (``<noun>.sending``, ``.published``, ``.retrying``, ``.failed`` with
 ``{<noun>: public shape}``), so consoles show each row's fate as it happens.
+
+Rows go out one at a time per lane (an event's network: the account that posts for it),
+oldest due first: a reply or post never overtakes an earlier one of its account, a burst
+held for the account's budget leaves in the order it was written, and sends racing each
+other cannot overshoot a budget. Lanes run side by side, so a slow network holds only
+its own rows. (Per process: two processes may each have one send of a lane in flight.)
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, or_, select, true, update
+from sqlalchemy import ColumnElement, Table, and_, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.common.errors import NotFound
@@ -121,6 +127,8 @@ class Outbox:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._sends: set[asyncio.Task[None]] = set()
+        # (event id, network) of each send in flight: one per lane.
+        self._lanes: dict[asyncio.Task[None], tuple[int, str]] = {}
         self._outcomes: list[_Outcome] = []
         self._recorder: asyncio.Task[None] | None = None
 
@@ -166,12 +174,14 @@ class Outbox:
                 name = f"{queue.noun}-send-{row['id']}"
                 task = asyncio.create_task(self._send(queue, row, outgoing), name=name)
                 self._sends.add(task)
+                self._lanes[task] = (row["event_id"], row["network"])
                 task.add_done_callback(self._sent)
                 count += 1
         return count
 
     def _sent(self, task: asyncio.Task[None]) -> None:
         self._sends.discard(task)
+        self._lanes.pop(task, None)
         self._wake.set()  # room for another send, or the next post of a thread
         if not task.cancelled() and task.exception() is not None:
             logger.error("sending failed", exc_info=task.exception())
@@ -194,16 +204,29 @@ class Outbox:
         self, queue: OutboxQueue, now: datetime, limit: int
     ) -> list[tuple[dict[str, Any], Outgoing]]:
         table = queue.table
+        # Each lane's oldest due row, for the lanes with no send in flight here.
+        rank = func.row_number().over(
+            partition_by=(table.c.event_id, table.c.network),
+            order_by=(table.c.next_attempt_at, table.c.id),
+        )
+        due = (
+            select(table.c.id, table.c.event_id, table.c.network, table.c.next_attempt_at)
+            .add_columns(rank.label("rank"))
+            .where(self._due(queue, now))
+            .subquery()
+        )
+        busy = set(self._lanes.values())
         async with self._db.read_session() as session:
             result = await session.execute(
-                select(table.c.id, table.c.event_id)
-                .where(self._due(queue, now))
-                .order_by(table.c.next_attempt_at, table.c.id)
-                .limit(limit)
+                select(due.c.id, due.c.event_id, due.c.network)
+                .where(due.c.rank == 1)
+                .order_by(due.c.next_attempt_at, due.c.id)
+                .limit(limit + len(busy))
             )
-            by_event: dict[int, list[int]] = {}
-            for row in result:
-                by_event.setdefault(row.event_id, []).append(row.id)
+            free = [row for row in result if (row.event_id, row.network) not in busy]
+        by_event: dict[int, list[int]] = {}
+        for row in free[:limit]:
+            by_event.setdefault(row.event_id, []).append(row.id)
         taken: list[tuple[dict[str, Any], Outgoing]] = []
         for event_id, row_ids in by_event.items():
             # One transaction (one journal lock, one write) takes the event's due rows.

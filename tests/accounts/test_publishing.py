@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -160,3 +161,28 @@ async def test_the_budget_meter_counts_the_accounts_posts(
         "resets_at": after["budget"]["windows"][0]["resets_at"],
     }  # fmt: skip
     assert after["budget"]["header"]["remaining"] == 98
+
+
+async def test_a_burst_beyond_the_accounts_budget_waits_visibly_and_goes_out_oldest_first(
+    x: tuple[FakeX, str], db: Database, settings: Settings,
+    olive: httpx.AsyncClient, producer: httpx.AsyncClient, event_id: int,
+) -> None:  # fmt: skip
+    fake, _ = x
+    # Two posts left in X's window, which resets in a few seconds.
+    fake.remaining, fake.window_seconds, fake.reset_at = 2, 900.0, time.time() + 3
+    await connect_x(db, settings)
+    texts = [f"Thanks, fan number {n}!" for n in range(5)]
+    for n, text in enumerate(texts):
+        await answer(olive, producer, event_id, x_mention(f"17900000000000001{n:02d}"), text)
+
+    await wait_for_entry(producer, event_id, "reply.published", count=5, timeout=30)
+    assert [post["text"] for post in fake.posts] == texts
+    entries = await journal(producer, event_id)
+    held = {
+        entry["data"]["reply"]["text"]
+        for entry in entries
+        if entry["type"] == "reply.retrying"
+        and "rate limited until" in (entry["data"]["reply"]["last_error"] or "")
+    }
+    assert held == set(texts[2:])  # said on each reply while it waited
+    assert not [entry for entry in entries if entry["type"] == "reply.failed"]

@@ -9,6 +9,8 @@ carries ``x-rate-limit-*`` headers. ``plan`` scripts the next answers to ``POST 
 - ``"ok"`` (also when the plan runs out), ``"lose"`` (post, then never answer),
 - ``"500"`` / ``"503"`` (fail before posting), ``"503-posted"`` (post, then answer 503),
 - ``"429"`` (refused, ``x-rate-limit-reset`` a second from now),
+  and, whatever the plan, a 429 while the window's ``remaining`` is spent (it refills when
+  the window resets: ``window_seconds``),
 - ``"expire"`` (the access token has expired: 401, the refresh token still works),
 - ``"403"`` (X refuses the reply: the self-serve rule on mentions).
 """
@@ -46,6 +48,10 @@ class FakeX:
     codes: dict[str, str] = field(default_factory=dict)
     refreshes: int = 0
     remaining: int = 99
+    # X's posting window: when it is spent, posts get 429 until it resets, then it refills.
+    window_seconds: float = 900.0
+    window_limit: int = 100
+    reset_at: float = field(default_factory=lambda: time.time() + 900.0)
 
     def app(self) -> Starlette:
         return Starlette(
@@ -59,11 +65,18 @@ class FakeX:
         )
 
     def _headers(self, remaining: int | None = None) -> dict[str, str]:
+        self._roll_window()
         return {
-            "x-rate-limit-limit": "100",
+            "x-rate-limit-limit": str(self.window_limit),
             "x-rate-limit-remaining": str(self.remaining if remaining is None else remaining),
-            "x-rate-limit-reset": str(int(time.time()) + 900),
+            # Epoch seconds, rounded up: the window is over by then.
+            "x-rate-limit-reset": str(int(self.reset_at) + 1),
         }
+
+    def _roll_window(self) -> None:
+        if time.time() >= self.reset_at:
+            self.remaining = self.window_limit
+            self.reset_at = time.time() + self.window_seconds
 
     def _authorised(self, request: Request) -> bool:
         header = request.headers.get("authorization", "")
@@ -85,6 +98,13 @@ class FakeX:
             return self._unauthorised()
         body = await request.json()
         self.requests.append(body)
+        self._roll_window()
+        if self.remaining <= 0:
+            return JSONResponse(
+                {"title": "Too Many Requests", "detail": "Too Many Requests"},
+                status_code=429,
+                headers=self._headers(0),
+            )
         behaviour = self.plan.pop(0) if self.plan else "ok"
         if behaviour == "expire":
             self.access_tokens.clear()
