@@ -17,6 +17,8 @@ from fastapi.staticfiles import StaticFiles
 # no code path has imported yet (draft.cue_id → cue) only when its model is known.
 import app.models  # noqa: F401
 from app import migrate
+from app.accounts.crypto import Vault
+from app.accounts.listening import store_credentials
 from app.accounts.publishing import AccountPublishers
 from app.accounts.router import router as accounts_router
 from app.auth import service as auth
@@ -98,9 +100,11 @@ def create_app(
         db = Database(url, publisher=publish)
         collapse.configure(db, enabled=settings.flood_collapse)
         answerable.use_rules(db, eligibility.check)
-        # The networks' kinds come from app.networks: the ingest package knows no network.
+        # The networks' kinds come from app.networks and the credentials from the admin's
+        # store (asked by network name): the ingest package knows no network.
         kinds = (*NETWORK_KINDS, *source_kinds)
-        sources = SourceManager(db, settings, extra_kinds=kinds)
+        credentials = store_credentials(db, Vault.from_settings(settings))
+        sources = SourceManager(db, settings, extra_kinds=kinds, credentials=credentials)
         hubs = hub_registry(settings, db, broker)
         access = AccessGuard(broker, functools.partial(login_role, db))
         db.signals[auth.ACCESS_ENDED] = access.announce

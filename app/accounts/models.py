@@ -39,6 +39,9 @@ class NetworkAccount(SQLModel, table=True):
     server_url: str | None = Field(default=None, max_length=2048)
     secrets: str = Field(default="", sa_type=Text)
     secret_hint: str = Field(default="", max_length=32)
+    # X only: what the console may show of the X app's bearer token (in ``secrets``), which
+    # the filtered stream listens with; empty when none is stored.
+    bearer_token_hint: str = Field(default="", max_length=32)
     status: str = Field(default=AccountStatus.pending.value, max_length=16)
     last_error: str | None = Field(default=None, max_length=1000)
     last_tested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

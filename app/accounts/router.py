@@ -15,6 +15,7 @@ from app.accounts.schemas import (
     AccountCreate,
     AccountList,
     AccountPublic,
+    AccountUpdate,
     BudgetList,
     ConnectionTest,
     XAuthorize,
@@ -85,7 +86,7 @@ async def authorize_x(
     settings = _settings(request)
     base = settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
     account, url = await service.start_x(
-        session, _vault(request), settings, body.event_id, base + X_CALLBACK
+        session, _vault(request), settings, body.event_id, base + X_CALLBACK, body.bearer_token
     )
     return {"account": service.public(account), "authorize_url": url}
 
@@ -118,6 +119,22 @@ async def test_account(
         session, _vault(request), _settings(request), account_id
     )
     return {"ok": ok, "message": message, "account": service.public(account)}
+
+
+@router.patch(
+    "/{account_id}",
+    response_model=AccountPublic,
+    responses={status.HTTP_404_NOT_FOUND: error_response("No such account")},
+)
+async def update_account(
+    account_id: Id, body: AccountUpdate, request: Request, session: SessionDep, _admin: AdminUser
+) -> dict[str, Any]:
+    """Store the X app's bearer token on an X account (null removes it): the filtered
+    stream's credential when CUEDESK_X_BEARER_TOKEN is not set. Answered masked."""
+    account = await service.set_bearer_token(
+        session, _vault(request), account_id, body.bearer_token
+    )
+    return service.public(account)
 
 
 @router.delete("/{account_id}", status_code=status.HTTP_204_NO_CONTENT)

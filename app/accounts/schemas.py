@@ -38,9 +38,23 @@ class AccountCreate(InputModel):
 
 
 class XAuthorize(InputModel):
+    """Start connecting an X account; ``bearer_token``: the X app's app-only bearer token,
+    which the filtered stream listens with (optional; see AccountUpdate)."""
+
     model_config = ConfigDict(extra="forbid")
 
     event_id: Id | None = None
+    bearer_token: Secret | None = None
+
+
+class AccountUpdate(InputModel):
+    """Set (or, with null, remove) the X app's bearer token on an X account. The filtered
+    stream listens with CUEDESK_X_BEARER_TOKEN, else with the one stored on the X account
+    for every event."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bearer_token: Secret | None
 
 
 class AccountPublic(BaseModel):
@@ -54,6 +68,9 @@ class AccountPublic(BaseModel):
     server_url: str | None
     secret_set: bool
     secret_hint: str
+    # X: whether the X app's bearer token (for listening) is stored, and its masked hint.
+    bearer_token_set: bool
+    bearer_token_hint: str
     status: AccountStatus
     last_error: str | None
     last_tested_at: UtcTime | None

@@ -32,6 +32,8 @@ def public(account: NetworkAccount) -> dict[str, Any]:
         "server_url": account.server_url,
         "secret_set": bool(account.secrets) and account.status != AccountStatus.pending,
         "secret_hint": account.secret_hint,
+        "bearer_token_set": bool(account.bearer_token_hint),
+        "bearer_token_hint": account.bearer_token_hint,
         "status": account.status,
         "last_error": account.last_error,
         "last_tested_at": account.last_tested_at,
@@ -58,7 +60,20 @@ async def for_event(
 ) -> NetworkAccount | None:
     """The account that posts on ``network`` for the event: its own, else the one for every
     event; the latest connected wins."""
-    result = await session.execute(
+    result = await session.execute(_for_event(network, event_id).limit(1))
+    return result.scalars().first()
+
+
+async def all_for_event(
+    session: AsyncSession, network: str, event_id: int | None
+) -> list[NetworkAccount]:
+    """Every account on ``network`` that may serve the event, in :func:`for_event`'s order:
+    the event's own, then those for every event (``None``: only those), the latest first."""
+    return list((await session.execute(_for_event(network, event_id))).scalars())
+
+
+def _for_event(network: str, event_id: int | None) -> Any:
+    return (
         select(NetworkAccount)
         .where(
             account_table.c.network == network,
@@ -66,9 +81,7 @@ async def for_event(
             or_(account_table.c.event_id == event_id, account_table.c.event_id.is_(None)),
         )
         .order_by(account_table.c.event_id.is_(None), account_table.c.id.desc())
-        .limit(1)
     )
-    return result.scalars().first()
 
 
 async def connect(
@@ -96,6 +109,28 @@ async def connect(
 
 async def remove(session: AsyncSession, account_id: int) -> None:
     await session.delete(await get(session, account_id))
+
+
+async def set_bearer_token(
+    session: AsyncSession, vault: Vault, account_id: int, bearer_token: str | None
+) -> NetworkAccount:
+    """Store (or, with None, forget) the X app's bearer token on an X account: the filtered
+    stream listens with it when CUEDESK_X_BEARER_TOKEN is not set (docs/listening.md)."""
+    account = await get(session, account_id)
+    if account.network != "x":
+        raise Invalid(
+            "Only an X account holds a bearer token (the X app's, for the filtered stream).",
+            account_id=account_id,
+        )
+    secrets_now = vault.open(account.secrets) if account.secrets else {}
+    if bearer_token:
+        secrets_now["bearer_token"] = bearer_token
+    else:
+        secrets_now.pop("bearer_token", None)
+    account.secrets = vault.seal(secrets_now)
+    account.bearer_token_hint = mask(bearer_token or "")
+    account.updated_at = utcnow()
+    return account
 
 
 def mark(account: NetworkAccount, status: AccountStatus, error: str | None) -> None:
@@ -153,19 +188,25 @@ def x_client(settings: Settings) -> oauth.Client:
 
 
 async def start_x(
-    session: AsyncSession, vault: Vault, settings: Settings, event_id: int | None, redirect_uri: str
-) -> tuple[NetworkAccount, str]:
-    """A pending X account and the consent page to send the admin to."""
+    session: AsyncSession, vault: Vault, settings: Settings, event_id: int | None,
+    redirect_uri: str, bearer_token: str | None = None,
+) -> tuple[NetworkAccount, str]:  # fmt: skip
+    """A pending X account and the consent page to send the admin to; ``bearer_token``, the
+    X app's, is kept for the filtered stream."""
     client = x_client(settings)
     if event_id is not None:
         await events.get_or_raise(session, event_id)
     verifier, challenge = oauth.new_verifier()
     state = secrets.token_urlsafe(32)
     now = utcnow()
+    pending: dict[str, str] = {"code_verifier": verifier, "redirect_uri": redirect_uri}
+    if bearer_token:
+        pending["bearer_token"] = bearer_token
     account = NetworkAccount(
         network="x",
         event_id=event_id,
-        secrets=vault.seal({"code_verifier": verifier, "redirect_uri": redirect_uri}),
+        secrets=vault.seal(pending),
+        bearer_token_hint=mask(bearer_token or ""),
         status=AccountStatus.pending.value,
         oauth_state=state,
         created_at=now,
@@ -198,6 +239,7 @@ async def finish_x(
     except oauth.OAuthRefused as exc:
         mark(account, AccountStatus.refused, str(exc))
         account.secrets = ""
+        account.bearer_token_hint = ""
         return account
     store_x_tokens(account, vault, tokens)
     try:
@@ -217,6 +259,8 @@ def store_x_tokens(account: NetworkAccount, vault: Vault, tokens: oauth.Tokens) 
     sealed: dict[str, str] = {"access_token": tokens.access_token}
     if refresh:
         sealed["refresh_token"] = refresh
+    if previous.get("bearer_token"):
+        sealed["bearer_token"] = previous["bearer_token"]  # the app's, not the user's
     account.secrets = vault.seal(sealed)
     account.secret_hint = mask(tokens.access_token)
     account.token_expires_at = tokens.expires_at

@@ -39,7 +39,7 @@ from app.ingest.leader import Leadership, leadership_for
 from app.ingest.models import Source, SourceStatus
 from app.ingest.reporting import ChangeWriter, JournalReporter
 from app.ingest.sources import KINDS, EventInfo, SourceContext, SourceKind, get_kind, parse_config
-from app.ingest.sources.base import SharedResources
+from app.ingest.sources.base import Credentials, SharedResources, SourceCheck, no_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -81,9 +81,12 @@ class SourceManager:
         *,
         leadership: Leadership | None = None,
         extra_kinds: Sequence[SourceKind] = (),
+        credentials: Credentials = no_credentials,
     ) -> None:
         self.db = db
         self.settings = settings
+        # The admin's stored credentials, asked by network name: opaque to the manager.
+        self.credentials = credentials
         # The kinds this server runs: the built-in ones and any the app was given.
         self.kinds: dict[str, SourceKind] = {**KINDS, **{kind.name: kind for kind in extra_kinds}}
         self.batcher = Batcher.from_settings(db, settings, on_missing_event=self._event_gone)
@@ -147,7 +150,8 @@ class SourceManager:
         """Persist a running source (journaled ``source.started``); it starts on commit."""
         kind = get_kind(kind_name, self.kinds)
         if kind.check is not None:
-            await kind.check(session, event_id, config)
+            started = SourceCheck(session, event_id, self.settings, self.credentials)
+            await kind.check(started, config)
         config = kind.prepare(config)
         row = await service.create(
             session, event_id, kind.name, config.model_dump(mode="json"), actor
@@ -305,6 +309,7 @@ class SourceManager:
                 reload_event=functools.partial(self._event_info, event_id),
                 report=functools.partial(self._report, event_id, source_id),
                 db=self.db,
+                credentials=self.credentials,
             )
             await kind.build(context, config).run()
         except asyncio.CancelledError:

@@ -28,7 +28,7 @@ def failure_of(
         return StreamFailure(
             "refused",
             f"{what}: the server refused the credentials (HTTP {code}); check the token "
-            "and its access level in the settings",
+            "and its access level (in the settings, or the account's on the Accounts page)",
             code,
         )
     if code == 429:

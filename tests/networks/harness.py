@@ -15,7 +15,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.config import Settings
-from app.ingest.sources.base import EventInfo, MentionChange, SharedResources, SourceContext
+from app.ingest.sources.base import (
+    Credentials,
+    EventInfo,
+    MentionChange,
+    SharedResources,
+    SourceContext,
+    no_credentials,
+)
 from app.mentions.schemas import MentionIn
 
 
@@ -60,6 +67,7 @@ def context_for(
     source_id: int = 1,
     resources: SharedResources | None = None,
     previous_state: dict[str, Any] | None = None,
+    credentials: Credentials = no_credentials,
 ) -> SourceContext:
     event = EventInfo(id=event_id, name="Cup Final", hashtags=hashtags, keywords=keywords)
     return SourceContext(
@@ -72,6 +80,7 @@ def context_for(
         settings=settings,
         resources=resources or SharedResources(),
         previous_state=previous_state or {},
+        credentials=credentials,
     )
 
 

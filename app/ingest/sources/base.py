@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -117,6 +117,30 @@ async def _no_changes(changes: Sequence[MentionChange]) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredCredential:
+    """A network account from the admin's store, as a source may listen with it. Its
+    secrets are opened: never log them (the repr leaves them out)."""
+
+    handle: str
+    event_id: int | None
+    server_url: str | None
+    secrets: Mapping[str, str] = field(repr=False)
+    # Why the account cannot be used (the network refused it: its words), else None.
+    refused: str | None = None
+
+
+# The store's accounts on a network for an event: the event's own first, then those for
+# every event (``None``: only those), the latest first; never one still being connected.
+# The sources ask it by network name, so the manager that hands it over knows none.
+Credentials = Callable[[str, int | None], Awaitable[Sequence[StoredCredential]]]
+
+
+async def no_credentials(network: str, event_id: int | None) -> Sequence[StoredCredential]:
+    """No store (a source run outside a server): only the settings' credentials."""
+    return ()
+
+
+@dataclass(frozen=True, slots=True)
 class SourceContext:
     source_id: int
     event: EventInfo
@@ -137,6 +161,8 @@ class SourceContext:
     report: InputReporter | None = None
     # For sources that read the database (rehearsals); never to write.
     db: Database | None = None
+    # The credentials the admin stored (app/accounts), besides the settings' ones.
+    credentials: Credentials = no_credentials
 
 
 class MentionSource(ABC):
@@ -150,6 +176,16 @@ def _unchanged(config: Any) -> Any:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceCheck:
+    """What a kind's check may consult when a source is started."""
+
+    session: AsyncSession
+    event_id: int
+    settings: Settings
+    credentials: Credentials = no_credentials
+
+
+@dataclass(frozen=True, slots=True)
 class SourceKind:
     """A kind of source: its validated configuration and how to build one."""
 
@@ -158,9 +194,10 @@ class SourceKind:
     build: Callable[[SourceContext, Any], MentionSource]
     # Settles choices made once at creation (a random seed) so that restarts repeat them.
     prepare: Callable[[Any], Any] = field(default=_unchanged)
-    # Checks against the database when the source is started (session, event id, config):
-    # raises NotFound (404) or Invalid (422), e.g. a rehearsal of a missing event.
-    check: Callable[[AsyncSession, int, Any], Awaitable[None]] | None = None
+    # Checks when the source is started, against the database and the credentials:
+    # raises NotFound (404) or Invalid (422), e.g. a rehearsal of a missing event, or a
+    # network source with nothing to listen with.
+    check: Callable[[SourceCheck, Any], Awaitable[None]] | None = None
 
 
 async def sleep_for(seconds: float) -> None:

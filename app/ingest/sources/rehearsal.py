@@ -14,13 +14,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.common.errors import Invalid
 from app.common.time import utcnow
 from app.events import service as events
 from app.ingest.sources import pacing
-from app.ingest.sources.base import MentionSource, SourceContext, SourceKind
+from app.ingest.sources.base import MentionSource, SourceCheck, SourceContext, SourceKind
 from app.mentions.models import Mention
 from app.mentions.schemas import MentionIn
 
@@ -84,11 +83,11 @@ def _mention_in(row: Any, created_at: datetime) -> MentionIn:
     )
 
 
-async def check(session: AsyncSession, event_id: int, config: RehearsalConfig) -> None:
+async def check(started: SourceCheck, config: RehearsalConfig) -> None:
     """Refuse, when the source is started, a rehearsal of a missing event or of itself."""
-    if config.from_event_id == event_id:
+    if config.from_event_id == started.event_id:
         raise Invalid("A rehearsal plays another event's mentions, not its own.")
-    await events.get_or_raise(session, config.from_event_id)
+    await events.get_or_raise(started.session, config.from_event_id)
 
 
 class RehearsalSource(MentionSource):

@@ -4,6 +4,9 @@ One connection per (server, hashtag), each reconnecting by itself; the source is
 when all are. After a reconnect (or a restart, from the cursor it reported) the hashtag
 timeline from the last id seen fills the gap; the store's dedupe (network, uri) absorbs the
 overlap. ``update`` adds, ``status.update`` edits, ``delete`` marks deleted.
+
+Each connection takes its server's token afresh (credentials.py: the settings', else the
+admin's connected account on that server); none left is a "credentials refused" state.
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.common.time import utcnow
-from app.config import MastodonServer, Settings
+from app.config import Settings
 from app.events.models import Network
 from app.ingest.sources.base import (
     MentionDeleted,
     MentionEdited,
     MentionSource,
+    SourceCheck,
     SourceContext,
     SourceKind,
 )
@@ -42,6 +46,7 @@ from app.ingest.sources.stateful import (
     reconnect_forever,
     resumed_from,
 )
+from app.networks.mastodon import credentials
 from app.networks.mastodon.client import MastodonClient
 from app.networks.mastodon.parsing import NotAStatus, matches, normalise_tag, status_to_mention
 
@@ -53,8 +58,8 @@ class MastodonConfig(BaseModel):
 
     servers: list[str] = Field(
         default_factory=list,
-        description="Server URLs to listen on, among those in CUEDESK_MASTODON_SERVERS "
-        "(empty: all of them).",
+        description="Server URLs to listen on, each listed in CUEDESK_MASTODON_SERVERS or "
+        "with a connected Mastodon account (empty: all of them).",
     )
     tags: list[str] = Field(
         default_factory=list,
@@ -99,49 +104,61 @@ class MastodonSource(MentionSource):
         previous = context.previous_state.get("cursors")
         self.cursors: dict[str, str] = dict(previous) if isinstance(previous, dict) else {}
 
-    def servers(self) -> list[MastodonServer]:
-        configured = self.settings.mastodon_servers
-        if not configured:
-            raise ValueError("No Mastodon server to listen on: set CUEDESK_MASTODON_SERVERS.")
-        if not self.config.servers:
-            return list(configured)
-        wanted = {url.rstrip("/") for url in self.config.servers}
-        chosen = [server for server in configured if server.url.rstrip("/") in wanted]
-        missing = wanted - {server.url.rstrip("/") for server in chosen}
-        if missing:
-            raise ValueError(
-                f"Not in CUEDESK_MASTODON_SERVERS (no token for them): {', '.join(sorted(missing))}"
+    async def servers(self) -> list[str]:
+        """The servers asked for, or every one with a token; none (the accounts that gave
+        them were removed since the start) waits as refused, looking again now and then."""
+        if self.config.servers:
+            return list(dict.fromkeys(map(credentials.normalise, self.config.servers)))
+        while True:
+            found = await credentials.servers_with_a_token(
+                self.settings, self.context.credentials, self.context.event.id
             )
-        return chosen
+            if found:
+                return found
+            wait = self.settings.listen_refused_retry_seconds
+            message = "credentials refused: no Mastodon server to listen on: "
+            await self.state.failed(
+                StreamFailure("refused", message + credentials.HOW_TO_GIVE_A_TOKEN), wait
+            )
+            await self.sleep(wait)
 
     async def run(self) -> None:
-        servers = self.servers()
         if not self.tracked:
             raise ValueError("The event has no hashtag to follow on Mastodon.")
-        timeout = httpx.Timeout(10.0, read=self.settings.mastodon_stream_read_timeout_seconds)
         await self.state.report()
+        servers = await self.servers()
+        timeout = httpx.Timeout(10.0, read=self.settings.mastodon_stream_read_timeout_seconds)
         async with httpx.AsyncClient(timeout=timeout) as http, asyncio.TaskGroup() as group:
-            for server in servers:
-                client = MastodonClient(http, server.url, server.token.get_secret_value())
-                self.uri_of[client.server_url] = RecentIds()
+            for server_url in servers:
+                self.uri_of[server_url] = RecentIds()
                 for tag in sorted(self.tracked):
-                    group.create_task(self._follow(client, tag))
+                    group.create_task(self._follow(http, server_url, tag))
 
-    async def _follow(self, client: MastodonClient, tag: str) -> None:
-        key = f"{client.server_url}#{tag}"
+    async def _client(self, http: httpx.AsyncClient, server_url: str) -> MastodonClient:
+        token = await credentials.token_for(
+            server_url, self.settings, self.context.credentials, self.context.event.id
+        )
+        return MastodonClient(http, server_url, token)
+
+    async def _follow(self, http: httpx.AsyncClient, server_url: str, tag: str) -> None:
+        key = f"{server_url}#{tag}"
         link = self.links.link(key)
+        # The connection's client (its token), which the back-fill on opening uses too.
+        current: list[MastodonClient] = []
 
         async def session(opened: Any) -> None:
+            client = await self._client(http, server_url)
+            current[:] = [client]
             streaming = await client.streaming_url()
             async for event, data in client.hashtag_stream(streaming, tag, opened):
-                await self.handle(client.server_url, key, event, data)
+                await self.handle(server_url, key, event, data)
 
         async def on_open(reconnected: bool) -> None:
             since = self.cursors.get(key)
             if since is None:
                 await link.back(False)
                 return
-            await self._backfill(client, tag, key, since, link)
+            await self._backfill(current[0], tag, key, since, link)
 
         resumed = resumed_from(self.context.previous_state)
         if resumed is not None and key in self.cursors:
@@ -230,4 +247,8 @@ def build(context: SourceContext, config: MastodonConfig) -> MastodonSource:
     return MastodonSource(context, config)
 
 
-MASTODON = SourceKind(name="mastodon", config_model=MastodonConfig, build=build)
+async def check(started: SourceCheck, config: MastodonConfig) -> None:
+    await credentials.check(started, config.servers)
+
+
+MASTODON = SourceKind(name="mastodon", config_model=MastodonConfig, build=build, check=check)

@@ -21,6 +21,7 @@ class XClient:
     def __init__(self, http: httpx.AsyncClient, api_url: str, bearer_token: str) -> None:
         self.http = http
         self.api_url = api_url.rstrip("/")
+        self.bearer_token = bearer_token
         self._headers = {"Authorization": f"Bearer {bearer_token}"}
 
     async def stream_lines(self, on_open: Callable[[], Awaitable[None]]) -> AsyncIterator[str]:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.common.time import utcnow
 from app.config import Settings
 from app.events.models import Network
-from app.ingest.sources.base import MentionSource, SourceContext, SourceKind
+from app.ingest.sources.base import MentionSource, SourceCheck, SourceContext, SourceKind
 from app.ingest.sources.stateful import (
     Clock,
     GapTracker,
@@ -20,6 +20,7 @@ from app.ingest.sources.stateful import (
     StreamFailure,
     resumed_from,
 )
+from app.networks.x import credentials as x_credentials
 from app.networks.x.limits import x_backoff
 from app.networks.x.rules import rule_values
 from app.networks.x.stream import Subscriber, XStreamHub
@@ -58,7 +59,11 @@ class XSource(MentionSource):
     def hub(self) -> XStreamHub:
         hub: XStreamHub = self.context.resources.get_or_create(
             HUB_KEY,
-            lambda: XStreamHub(self.settings, clock=self.clock, sleep=self.sleep),
+            # The first source's context makes it; every context of a manager holds the
+            # same credentials.
+            lambda: XStreamHub(
+                self.settings, self.context.credentials, clock=self.clock, sleep=self.sleep
+            ),
             XStreamHub.aclose,
         )
         return hub
@@ -112,4 +117,8 @@ def build(context: SourceContext, config: Any) -> XSource:
     return XSource(context, config)
 
 
-X = SourceKind(name="x", config_model=XConfig, build=build)
+async def check(started: SourceCheck, config: XConfig) -> None:
+    await x_credentials.check(started)
+
+
+X = SourceKind(name="x", config_model=XConfig, build=build, check=check)

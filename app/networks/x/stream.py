@@ -4,7 +4,8 @@ A pay-per-use app gets one stream connection (a second closes the first), so eac
 source subscribes here with its event's rules; the hub keeps the app's rules in step with
 the subscribers (tagged ``cuedesk-event-<id>``), reads the stream, and hands each post to
 the subscribers of the event its rule names. After any reconnect, recent search from each
-subscriber's last id fills its gap.
+subscriber's last id fills its gap. The bearer token is read at each connection and rules
+sync (credentials.py: the settings', else the admin's store).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import orjson
 from app.common.time import utcnow
 from app.config import Settings
 from app.events.models import Network
-from app.ingest.sources.base import MentionEdited, SourceContext
+from app.ingest.sources.base import Credentials, MentionEdited, SourceContext, no_credentials
 from app.ingest.sources.stateful import (
     Clock,
     GapTracker,
@@ -29,6 +30,7 @@ from app.ingest.sources.stateful import (
     StreamFailure,
     reconnect_forever,
 )
+from app.networks.x import credentials as x_credentials
 from app.networks.x import rules as x_rules
 from app.networks.x.client import XClient
 from app.networks.x.limits import ReadCounter, x_backoff
@@ -76,17 +78,20 @@ class Subscriber:
 
 class XStreamHub:
     def __init__(
-        self, settings: Settings, *, clock: Clock = utcnow, sleep: Sleep = asyncio.sleep
+        self,
+        settings: Settings,
+        credentials: Credentials = no_credentials,
+        *,
+        clock: Clock = utcnow,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
-        token = settings.x_bearer_token.get_secret_value()
-        if not token:
-            raise ValueError("No X bearer token to listen with: set CUEDESK_X_BEARER_TOKEN.")
         self.settings = settings
+        self.credentials = credentials
         self.clock = clock
         self.sleep = sleep
         timeout = httpx.Timeout(10.0, read=settings.x_stream_read_timeout_seconds)
         self._http = httpx.AsyncClient(timeout=timeout)
-        self.client = XClient(self._http, settings.x_api_url, token)
+        self._client: XClient | None = None
         self.reads = ReadCounter(settings.x_monthly_read_cap)
         self.subscribers: list[Subscriber] = []
         self._rule_events: dict[str, int] = {}
@@ -129,6 +134,13 @@ class XStreamHub:
         await self._stop_stream()
         await self._http.aclose()
 
+    async def client(self) -> XClient:
+        """A client with the current bearer token (a new one when the token changed)."""
+        token = await x_credentials.bearer_token(self.settings, self.credentials)
+        if self._client is None or self._client.bearer_token != token:
+            self._client = XClient(self._http, self.settings.x_api_url, token)
+        return self._client
+
     async def _stop_stream(self) -> None:
         if self._task is not None:
             self._task.cancel()
@@ -148,7 +160,8 @@ class XStreamHub:
                 for sub in self.subscribers
                 for value in sub.values
             }
-            current = await self.client.rules()
+            client = await self.client()
+            current = await client.rules()
             ours = [rule for rule in current if x_rules.event_of(rule.get("tag")) is not None]
             stale = [
                 str(rule["id"])
@@ -158,12 +171,12 @@ class XStreamHub:
             have = {(rule.get("value"), rule.get("tag")) for rule in ours}
             missing = [{"value": value, "tag": tag} for value, tag in sorted(wanted - have)]
             if stale:
-                await self.client.change_rules({"delete": {"ids": stale}})
+                await client.change_rules({"delete": {"ids": stale}})
             if missing:
-                answer = await self.client.change_rules({"add": missing})
+                answer = await client.change_rules({"add": missing})
                 for error in (answer or {}).get("errors") or ():
                     logger.error("X refused a stream rule: %s", error)
-            rules = await self.client.rules() if stale or missing else current
+            rules = await client.rules() if stale or missing else current
             self._rule_events = {
                 str(rule["id"]): event
                 for rule in rules
@@ -203,7 +216,8 @@ class XStreamHub:
                 await sub.gaps.close(await self._backfill(sub))
 
     async def _session(self, opened: object) -> None:
-        async for line in self.client.stream_lines(opened):  # type: ignore[arg-type]
+        client = await self.client()
+        async for line in client.stream_lines(opened):  # type: ignore[arg-type]
             if line.strip():
                 await self._line(line)
 
@@ -242,10 +256,11 @@ class XStreamHub:
             return False
         since = str(sub.last_id)
         try:
+            client = await self.client()
             for value in sub.values:
                 token: str | None = None
                 for _page in range(self.settings.listen_backfill_max_pages):
-                    posts, bad, token = search_page(await self.client.recent(value, since, token))
+                    posts, bad, token = search_page(await client.recent(value, since, token))
                     self.reads.add(len(posts), self.clock())
                     for raw in bad:
                         await sub.state.malformed_payload(raw, "recent search: not a post")

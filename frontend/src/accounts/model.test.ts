@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 
-import { type AccountBudget, meterText, statusText, tightest } from "./model";
+import { type Account, type AccountBudget, accountLabel, meterText, secretText, statusText, tightest } from "./model";
+
+const account = (overrides: Partial<Account> = {}): Account => ({
+  id: 1, network: "x", event_id: null, handle: "cuedesk", secret_set: true, secret_hint: "••••",
+  bearer_token_set: false, bearer_token_hint: "", status: "connected", last_error: null,
+  last_tested_at: null, ...overrides,
+});
 
 const entry = (used: number, remaining = 99): AccountBudget => ({
   account_id: 1,
@@ -36,10 +42,27 @@ describe("the budget meter", () => {
 
 describe("an account's status", () => {
   it("says what the network refused", () => {
-    const text = statusText({
-      id: 1, network: "x", event_id: null, handle: "cuedesk", secret_set: true, secret_hint: "••••",
-      status: "refused", last_error: "X refused the account's token", last_tested_at: null,
-    });
+    const text = statusText(account({ status: "refused", last_error: "X refused the account's token" }));
     expect(text).toBe("Refused: X refused the account's token");
+  });
+});
+
+describe("an account's secrets", () => {
+  it("says whether an X account holds the app's bearer token, masked", () => {
+    expect(secretText(account())).toBe("•••• · app bearer token not set");
+    expect(secretText(account({ bearer_token_set: true, bearer_token_hint: "••••wxyz" }))).toBe(
+      "•••• · app bearer token ••••wxyz",
+    );
+  });
+
+  it("shows only the login secret of the other networks", () => {
+    expect(secretText(account({ network: "mastodon", secret_hint: "••••oken" }))).toBe("••••oken");
+  });
+
+  it("names an account by its handle and what it is for", () => {
+    expect(accountLabel(account(), () => "")).toBe("X @cuedesk (every event)");
+    expect(accountLabel(account({ event_id: 4, handle: "" }), (id) => `event ${id}`)).toBe(
+      "X account 1 (event 4)",
+    );
   });
 });

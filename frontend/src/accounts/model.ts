@@ -8,6 +8,9 @@ export interface Account {
   handle: string;
   secret_set: boolean;
   secret_hint: string;
+  // X: the X app's bearer token, which the filtered stream listens with.
+  bearer_token_set: boolean;
+  bearer_token_hint: string;
   status: "pending" | "connected" | "refused";
   last_error: string | null;
   last_tested_at: string | null;
@@ -43,6 +46,21 @@ export function statusText(account: Account): string {
   if (account.status === "refused") return `Refused: ${account.last_error ?? "reconnect it"}`;
   if (account.status === "pending") return "Waiting for X's consent";
   return account.last_tested_at ? "Connected, tested" : "Connected (not tested yet)";
+}
+
+/** What the Secret column shows: masked, and for X whether the app's bearer token is stored. */
+export function secretText(account: Account): string {
+  const secret = account.secret_set ? account.secret_hint || "set" : "not set";
+  if (account.network !== "x") return secret;
+  const bearer = account.bearer_token_set ? account.bearer_token_hint || "set" : "not set";
+  return `${secret} · app bearer token ${bearer}`;
+}
+
+/** How an account is named in a list to pick from: "X @cuedesk (every event)". */
+export function accountLabel(account: Account, eventName: (id: number) => string): string {
+  const who = account.handle ? `@${account.handle}` : `account ${account.id}`;
+  const forWhat = account.event_id === null ? "every event" : eventName(account.event_id);
+  return `${networkLabel(account.network)} ${who} (${forWhat})`;
 }
 
 /** The fullest window (the one that runs out first), as a share of its limit. */

@@ -1,11 +1,12 @@
-// The Accounts page (admins): list, connect, test and remove the networks' accounts. What
-// a secret was is never shown: the API sends only whether one is set and its last four.
+// The Accounts page (admins): list, connect, test and remove the networks' accounts, and
+// store the X app's bearer token (listening). What a secret was is never shown: the API
+// sends only whether one is set and its last four.
 
 import "./accounts.css";
 import { ApiError, getJSON, postJSON, request } from "../lib/api";
 import { byId, el } from "../lib/dom";
 import { startShell } from "../lib/shell";
-import { type Account, networkLabel, statusText } from "./model";
+import { type Account, accountLabel, networkLabel, secretText, statusText } from "./model";
 
 interface ConnectionTest {
   ok: boolean;
@@ -34,7 +35,7 @@ function row(account: Account, events: Map<string, string>): HTMLTableRowElement
     el("td", "", networkLabel(account.network)),
     el("td", "", account.handle ? `@${account.handle}` : "—"),
     el("td", "", account.event_id === null ? "every event" : events.get(String(account.event_id)) ?? `event ${account.event_id}`),
-    el("td", "", account.secret_set ? account.secret_hint || "set" : "not set"),
+    el("td", "", secretText(account)),
     el("td", `account-status status-${account.status}`, statusText(account)),
   );
   const actions = el("td", "account-actions");
@@ -53,9 +54,12 @@ function start(tbody: HTMLElement): void {
   const eventSelect = byId<HTMLSelectElement>("connect-event");
   const events = new Map([...eventSelect.options].map((o) => [o.value, o.textContent ?? ""]));
 
+  const eventName = (id: number): string => events.get(String(id)) ?? `event ${id}`;
+  const bearer = bearerForm(say, () => refresh());
   const refresh = async (): Promise<void> => {
     const { accounts } = await getJSON<{ accounts: Account[] }>("/api/accounts");
     tbody.replaceChildren(...accounts.map((account) => row(account, events)));
+    bearer.show(accounts.filter((account) => account.network === "x"), eventName);
   };
 
   tbody.addEventListener("click", (event) => {
@@ -93,7 +97,8 @@ function start(tbody: HTMLElement): void {
     const value = (name: string): string => String(data.get(name) ?? "").trim();
     const eventId = value("event_id") ? Number(value("event_id")) : null;
     if (network.value === "x") {
-      void postJSON<{ authorize_url: string }>("/api/accounts/x/authorize", { event_id: eventId })
+      const bearerToken = value("bearer_token") || null;
+      void postJSON<{ authorize_url: string }>("/api/accounts/x/authorize", { event_id: eventId, bearer_token: bearerToken })
         .then((started) => window.location.assign(started.authorize_url))
         .catch((error: unknown) => say(messageOf(error), true));
       return;
@@ -115,4 +120,42 @@ function start(tbody: HTMLElement): void {
   const params = new URLSearchParams(window.location.search);
   if (params.get("x_error")) say(`X did not connect: ${params.get("x_error")}`, true);
   void refresh().catch((error: unknown) => say(messageOf(error), true));
+}
+
+/** Store (or remove) the X app's bearer token on one of the X accounts. */
+function bearerForm(
+  say: (text: string, failed?: boolean) => void,
+  refresh: () => Promise<void>,
+): { show: (accounts: Account[], eventName: (id: number) => string) => void } {
+  const form = byId<HTMLFormElement>("bearer-form");
+  const select = byId<HTMLSelectElement>("bearer-account");
+  const token = byId<HTMLInputElement>("bearer-token");
+  const save = (bearerToken: string | null, done: string): void => {
+    void request<Account>("PATCH", `/api/accounts/${select.value}`, { bearer_token: bearerToken })
+      .then(() => {
+        form.reset();
+        say(done);
+        return refresh();
+      })
+      .catch((error: unknown) => say(messageOf(error), true));
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (token.value.trim()) save(token.value.trim(), "The X app's bearer token is stored.");
+  });
+  byId("bearer-remove").addEventListener("click", () => save(null, "The X app's bearer token is removed."));
+  return {
+    show(accounts, eventName) {
+      const chosen = select.value;
+      select.replaceChildren(
+        ...accounts.map((account) => {
+          const option = el("option", "", accountLabel(account, eventName));
+          option.value = String(account.id);
+          return option;
+        }),
+      );
+      if (accounts.some((account) => String(account.id) === chosen)) select.value = chosen;
+      byId("bearer-section").hidden = accounts.length === 0;
+    },
+  };
 }

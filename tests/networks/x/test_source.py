@@ -16,7 +16,6 @@ from app.networks.x.source import XConfig, XSource
 from tests.fakes.scripted_stream import DROP, HOLD
 from tests.fakes.server import serve_asgi
 from tests.fakes.x_stream import KEEP_ALIVE, RATE_LIMIT_RESET_SECONDS, TOKEN, FakeX, line, post
-from tests.ingest.helpers import eventually as until_async
 from tests.networks.fixtures import fixture_bytes
 from tests.networks.harness import Kept, RecordingSleep, context_for, running, stop, until
 
@@ -259,20 +258,14 @@ async def test_a_refused_token_says_so_and_waits_instead_of_retrying(
     assert server.stream_requests == []  # not even one stream connection
 
 
-async def test_an_x_source_without_a_bearer_token_fails_saying_which_setting_is_missing(
+async def test_an_x_source_without_a_bearer_token_anywhere_is_refused_naming_both_ways(
     app: Any, producer: Any, event_id: int
 ) -> None:
     response = await producer.post(f"/api/events/{event_id}/sources", json={"kind": "x"})
-    assert response.status_code == 201, response.text
-    source_id = response.json()["id"]
-
-    async def failed() -> bool:
-        found = (await producer.get(f"/api/events/{event_id}/sources/{source_id}")).json()
-        return bool(found["status"] == "failed")
-
-    await until_async(failed)
-    found = (await producer.get(f"/api/events/{event_id}/sources/{source_id}")).json()
-    assert "CUEDESK_X_BEARER_TOKEN" in found["error"]
+    assert response.status_code == 422, response.text
+    message = response.json()["detail"]
+    assert "CUEDESK_X_BEARER_TOKEN" in message and "X account connected for every event" in message
+    assert (await producer.get(f"/api/events/{event_id}/sources")).json() == []
 
 
 async def test_a_source_resumed_after_a_restart_fills_the_time_it_was_down(
