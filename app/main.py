@@ -51,7 +51,7 @@ from app.networks.kinds import NETWORK_KINDS
 from app.ops import metrics
 from app.ops.docs import mount_docs
 from app.ops.router import router as ops_router
-from app.posts.outbox import POST_QUEUE
+from app.posts.outbox import PostQueue
 from app.posts.router import router as posts_router
 from app.publish.outbox import Outbox
 from app.replay.index import ReplayIndexer
@@ -118,7 +118,7 @@ def create_app(
         app.state.sweeper = sweeper
         publishers = AccountPublishers(settings, db)
         app.state.publishers = publishers
-        outbox = Outbox(db, settings, publishers, [REPLY_QUEUE, POST_QUEUE])
+        outbox = Outbox(db, settings, publishers, [REPLY_QUEUE, PostQueue(settings.data_dir)])
         scheduler = CueScheduler(db, settings, clock)
         replay_indexer = ReplayIndexer(db)
         length.warm_up()

@@ -82,6 +82,13 @@ class AccountPublishers(Publishers):
         self._built: dict[int, _Built] = {}
         self._fallback: dict[str, Publisher] = {}
 
+    def settings_mastodon(self, settings: Settings) -> Publisher:
+        return MastodonPublisher(
+            settings.publish_mastodon_url,
+            settings.publish_mastodon_token,
+            timeout=settings.publish_send_timeout_seconds,
+        )
+
     async def for_event(self, network: str, event_id: int) -> Publisher:
         async with self._db.read_session() as session:
             account = await service.for_event(session, network, event_id)

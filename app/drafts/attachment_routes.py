@@ -14,6 +14,7 @@ from app.common.http_errors import error_response
 from app.common.ids import Id
 from app.db import SessionDep
 from app.drafts import attachments
+from app.drafts import content as checks
 from app.drafts.media_limits import MAX_UPLOAD_BYTES
 from app.drafts.schemas import AttachmentPublic, AttachmentUpdate
 from app.events.service import get_or_raise as get_event
@@ -79,13 +80,20 @@ async def read_attachment(
     )
 
 
-@router.patch("/api/attachments/{attachment_id}", response_model=AttachmentPublic)
+@router.patch(
+    "/api/attachments/{attachment_id}",
+    response_model=AttachmentPublic,
+    responses={422: error_response("Longer than a network a draft sends the image to takes")},
+)
 async def update_attachment(
     attachment_id: Id, data: AttachmentUpdate, session: SessionDep, user: WriterUser
 ) -> dict[str, Any]:
     attachment = await attachments.set_alt_text(
         session, attachment_id, data.alt_text, actor=user.username
     )
+    # Under the event's lock set_alt_text took: no draft is saved meanwhile. A refusal
+    # rolls the change back with the request.
+    await checks.check_alt_text_where_used(session, attachment)
     return attachments.public_dict(attachment)
 
 

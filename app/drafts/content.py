@@ -13,7 +13,7 @@ from app.common.errors import Invalid, NotFound
 from app.common.time import UTCDateTime
 from app.drafts import attachments
 from app.drafts.media_limits import MEDIA_LIMITS
-from app.drafts.models import Draft
+from app.drafts.models import Draft, DraftAttachment
 from app.drafts.schemas import DraftContent
 from app.replies.length import check_length
 
@@ -115,6 +115,34 @@ def _check_image_for(number: int, image: Any, network: str) -> None:
             length=len(image.alt_text),
             limit=limit.max_alt_text,
         )
+
+
+async def check_alt_text_where_used(session: AsyncSession, image: DraftAttachment) -> None:
+    """422 when a draft of the event (any not deleted: a re-armed cue posts a published
+    one again) sends the image to a network whose limit its alt text now breaks."""
+    result = await session.execute(
+        select(Draft)
+        .where(col(Draft.event_id) == image.event_id, col(Draft.deleted_at).is_(None))
+        .order_by(col(Draft.id))
+    )
+    for draft in result.scalars():
+        for number, post in enumerate(draft.content.get("posts", []), start=1):
+            if image.id not in post.get("attachment_ids", []):
+                continue
+            for network, text in post.get("texts", {}).items():
+                limit = MEDIA_LIMITS[network]
+                if text and len(image.alt_text) > limit.max_alt_text:
+                    raise Invalid(
+                        f"Draft {draft.id} sends image {image.id} to {limit.name} (post "
+                        f"{number}), which takes alt text of at most {limit.max_alt_text:,} "
+                        f"characters; this one is {len(image.alt_text):,}.",
+                        draft_id=draft.id,
+                        post=number,
+                        network=network,
+                        attachment_id=image.id,
+                        length=len(image.alt_text),
+                        limit=limit.max_alt_text,
+                    )
 
 
 async def check_cue(session: AsyncSession, event_id: int, cue_id: int) -> None:

@@ -2,7 +2,7 @@
 
 Sources (docs/drafts.md repeats them):
 - X: media upload takes images up to 5 MB (JPEG, PNG, GIF, WEBP); alt text through
-  ``media/metadata/create`` up to 1,000 characters.
+  ``POST /2/media/metadata`` up to 1,000 characters (a GIF goes by the segmented upload).
 - Mastodon: ``configuration.media_attachments.image_size_limit`` (16 MiB on a default
   Mastodon 4 server, ``MediaAttachment::IMAGE_LIMIT``); a description (alt text) up to
   1,500 characters (``MediaAttachment::MAX_DESCRIPTION_LENGTH``).

@@ -4,22 +4,29 @@ A post of a thread is due only once the post before it (same draft, firing and n
 the previous ``thread_index``) is published, and goes out as an answer to that post's
 external id; when a post fails for good, the rest of its thread is failed with it (they
 cannot be threaded under a post that does not exist), each journaled ``post.failed``.
+
+Each post carries its own images (``attachment_ids``, any post of a thread), read from
+the drafts' attachments and their files under the data folder; a file gone from there
+fails the post for good, saying which image, rather than retrying what cannot succeed.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.drafts import attachments
 from app.journal import service as journal
 from app.posts import service as posts
 from app.posts.models import PostStatus
 from app.posts.views import post_table, public_dict
 from app.publish.outbox import OutboxQueue
-from app.publish.publishers import Outgoing
+from app.publish.publishers import Outgoing, OutgoingImage, missing_image
 
 _parent = post_table.alias("parent_post")
 
@@ -36,6 +43,9 @@ def _same_thread(parent: Any, post: Any) -> ColumnElement[bool]:
 class PostQueue(OutboxQueue):
     noun = "post"
     table = post_table
+
+    def __init__(self, data_dir: Path) -> None:
+        self._data_dir = data_dir
 
     def due_also(self, now: datetime) -> ColumnElement[bool]:
         parent_published = exists().where(
@@ -61,12 +71,46 @@ class PostQueue(OutboxQueue):
                 )
             )
             in_reply_to = result.scalar_one()
+        images, refused = await self._images(session, row)
         return Outgoing(
             idempotency_key=row["idempotency_key"],
             network=row["network"],
             text=row["text"],
             in_reply_to=in_reply_to,
+            # Like a reply's: an attempt after one that may have posted looks first (X),
+            # and every attempt writes the same record (Bluesky's key is from this time).
+            resend=row["attempts"] > 1 or row["last_error"] is not None,
+            created_at=row["created_at"],
+            images=images,
+            refused=refused,
         )
+
+    async def _images(
+        self, session: AsyncSession, row: dict[str, Any]
+    ) -> tuple[tuple[OutgoingImage, ...], str | None]:
+        """The post's images in order, and why it cannot be sent if one is gone."""
+        ids = [int(i) for i in row["attachment_ids"] or []]
+        found = await attachments.of_event(session, row["event_id"], set(ids))
+        images: list[OutgoingImage] = []
+        for attachment_id in ids:
+            attachment = found.get(attachment_id)
+            if attachment is None:
+                return (), f"Not sent: image {attachment_id} no longer exists."
+            path = attachments.stored_path(self._data_dir, attachment.sha256)
+            if not await asyncio.to_thread(path.is_file):
+                return (), missing_image(attachment_id, path)
+            images.append(
+                OutgoingImage(
+                    attachment_id=attachment_id,
+                    path=path,
+                    media_type=attachment.media_type,
+                    alt_text=attachment.alt_text,
+                    size=attachment.size,
+                    width=attachment.width,
+                    height=attachment.height,
+                )
+            )
+        return tuple(images), None
 
     async def after_failure(self, session: AsyncSession, row: dict[str, Any]) -> None:
         if row["draft_id"] is None:
@@ -97,6 +141,3 @@ class PostQueue(OutboxQueue):
             )
             public = await posts.get_public(session, post_id)
             await journal.append(session, row["event_id"], "post.failed", {"post": public})
-
-
-POST_QUEUE = PostQueue()

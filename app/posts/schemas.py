@@ -23,6 +23,9 @@ class PostPublic(BaseModel):
     network: str
     thread_index: int
     text: str
+    attachment_ids: list[int] = Field(
+        default_factory=list, description="The images sent with it, in order (their ids)"
+    )
     status: PostStatus
     attempts: int
     last_error: str | None

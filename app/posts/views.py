@@ -20,6 +20,7 @@ def public_dict(row: dict[str, Any]) -> dict[str, Any]:
         "network": row["network"],
         "thread_index": row["thread_index"],
         "text": row["text"],
+        "attachment_ids": list(row["attachment_ids"] or []),
         "status": row["status"],
         "attempts": row["attempts"],
         "last_error": row["last_error"],

@@ -43,7 +43,7 @@ from app.common.time import utcnow
 from app.config import Settings
 from app.db import Database
 from app.journal import service as journal
-from app.publish.publishers import Outgoing, Published, Publishers, PublishFailed
+from app.publish.publishers import Outgoing, Published, Publishers, PublishFailed, send_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -260,16 +260,29 @@ class Outbox:
             for row in rows:
                 public = await queue.public_of(session, row)
                 entries.append(journal.NewEntry(f"{queue.noun}.sending", {queue.noun: public}))
-                taken.append((row, await queue.outgoing(session, row)))
+                outgoing = await queue.outgoing(session, row)
+                if outgoing.images:  # its uploads get their time before it is presumed lost
+                    longer = send_seconds(outgoing, self._settings.publish_send_timeout_seconds)
+                    await session.execute(
+                        update(table)
+                        .where(table.c.id == row["id"])
+                        .values(next_attempt_at=now + timedelta(seconds=2 * longer))
+                    )
+                taken.append((row, outgoing))
             await journal.write(session, event_id, last_seq, entries)
         return taken
 
     # -- sending ----------------------------------------------------------------------------
 
     async def _send(self, queue: OutboxQueue, row: dict[str, Any], post: Outgoing) -> None:
+        if post.refused is not None:
+            await self._failed(queue, row, post.refused, transient=False)
+            return
         try:
             publisher = await self._publishers.for_event(row["network"], row["event_id"])
-            async with asyncio.timeout(self._settings.publish_send_timeout_seconds):
+            async with asyncio.timeout(
+                send_seconds(post, self._settings.publish_send_timeout_seconds)
+            ):
                 published = await publisher.publish(post)
         except PublishFailed as exc:
             if exc.rate_limited_until is not None:

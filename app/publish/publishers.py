@@ -8,14 +8,53 @@ or raises :class:`PublishFailed` saying whether the failure may pass (a timeout,
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Protocol
 
 import httpx
 
 from app.config import Settings
+
+
+@dataclass(frozen=True)
+class OutgoingImage:
+    """An image to attach: its stored file (read when sent, so a queue of posts holds no
+    image in memory), its type, alt text and size as checked at upload."""
+
+    attachment_id: int
+    path: Path
+    media_type: str
+    alt_text: str
+    size: int
+    width: int | None = None
+    height: int | None = None
+
+    async def read(self) -> bytes:
+        """The image's bytes; a file gone from the data folder fails the post for good
+        (no attempt can bring it back)."""
+        try:
+            return await asyncio.to_thread(self.path.read_bytes)
+        except FileNotFoundError:
+            raise PublishFailed(
+                missing_image(self.attachment_id, self.path), transient=False
+            ) from None
+        except OSError as exc:
+            raise PublishFailed(
+                f"Could not read image {self.attachment_id} from the data folder: {exc}",
+                transient=True,
+            ) from None
+
+
+def missing_image(attachment_id: int, path: Path) -> str:
+    where = "/".join(path.parts[-3:])
+    return (
+        f"Not sent: the file of image {attachment_id} is missing from the server's data "
+        f"folder ({where}). Upload the image again and post it in a new draft."
+    )
 
 
 @dataclass(frozen=True)
@@ -33,6 +72,18 @@ class Outgoing:
     (X), look for the post before sending it again."""
     created_at: datetime | None = None
     """When the post was accepted: the same on every attempt (Bluesky's record key)."""
+    images: tuple[OutgoingImage, ...] = ()
+    """The images to attach, in order: a post's (up to four), never a reply's. Each
+    publisher uploads them first, with their alt text, then posts naming them."""
+    refused: str | None = None
+    """Why the post cannot go out at all (an image's file is gone): the outbox fails it
+    for good with this message, without calling a network."""
+
+
+def send_seconds(post: Outgoing, call_seconds: float) -> float:
+    """How long one attempt may take: a call's time for the post, and as much again for
+    each image (its upload, its alt text, the network processing it)."""
+    return call_seconds * (1 + len(post.images))
 
 
 @dataclass(frozen=True)
@@ -83,7 +134,10 @@ class DryRunPublisher:
 
 class MastodonPublisher:
     """``POST /api/v1/statuses`` with the key in ``Idempotency-Key``: the server answers a
-    repeated key with the status it already made (it remembers keys for about an hour)."""
+    repeated key with the status it already made (it remembers keys for about an hour).
+
+    Text only: a post with images is refused here rather than sent without them (the app
+    posts through app/networks/mastodon/publisher.py, which uploads them)."""
 
     def __init__(self, base_url: str, token: str, timeout: float) -> None:
         self._client = httpx.AsyncClient(
@@ -93,6 +147,8 @@ class MastodonPublisher:
         )
 
     async def publish(self, post: Outgoing) -> Published:
+        if post.images:
+            raise PublishFailed("This Mastodon publisher sends no images", transient=False)
         try:
             response = await self._client.post(
                 "/api/v1/statuses",
@@ -171,11 +227,17 @@ class Publishers:
         self.dry_run = DryRunPublisher()
         self._by_network: dict[str, Publisher] = {}
         if settings.publish_mastodon_url:
-            self._by_network["mastodon"] = MastodonPublisher(
-                settings.publish_mastodon_url,
-                settings.publish_mastodon_token,
-                settings.publish_send_timeout_seconds,
-            )
+            self._by_network["mastodon"] = self.settings_mastodon(settings)
+
+    def settings_mastodon(self, settings: Settings) -> Publisher:
+        """The Mastodon publisher of ``CUEDESK_PUBLISH_MASTODON_URL``: text only here; the
+        app's registry (app/accounts/publishing.py) builds the network's own, which sends
+        images too."""
+        return MastodonPublisher(
+            settings.publish_mastodon_url,
+            settings.publish_mastodon_token,
+            settings.publish_send_timeout_seconds,
+        )
 
     def for_network(self, network: str) -> Publisher:
         return self._by_network.get(network, self.dry_run)

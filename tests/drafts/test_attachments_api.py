@@ -11,6 +11,7 @@ from PIL import Image
 
 from app.config import Settings
 from tests.factories import draft_payload, png_bytes
+from tests.triage.helpers import journal
 
 
 async def _upload(
@@ -142,3 +143,23 @@ async def test_viewers_cannot_upload_and_unknown_events_are_404(
     assert (await _upload(olive, 4242, png_bytes())).status_code == 404
     assert _stored_files(settings) == []
     assert (await olive.get("/api/attachments/4242")).status_code == 404
+
+
+async def test_alt_text_a_network_the_image_goes_to_would_refuse_cannot_be_set_later(
+    olive: httpx.AsyncClient, event_id: int
+) -> None:
+    image = (await _upload(olive, event_id, png_bytes())).json()
+    post = {"texts": {"x": "Goal", "mastodon": "Goal"}, "attachment_ids": [image["id"]]}
+    draft = await olive.post(
+        f"/api/events/{event_id}/drafts", json=draft_payload(content={"posts": [post]})
+    )
+    assert draft.status_code == 201, draft.text
+    refused = await olive.patch(f"/api/attachments/{image['id']}", json={"alt_text": "a" * 1200})
+    assert refused.status_code == 422, refused.text
+    body = refused.json()
+    assert (body["network"], body["draft_id"], body["limit"]) == ("x", draft.json()["id"], 1000)
+    assert "X" in body["detail"]
+    types = [entry["type"] for entry in await journal(olive, event_id)]
+    assert "attachment.updated" not in types  # the refused change left nothing behind
+    allowed = await olive.patch(f"/api/attachments/{image['id']}", json={"alt_text": "a" * 1000})
+    assert allowed.status_code == 200 and allowed.json()["alt_text"] == "a" * 1000

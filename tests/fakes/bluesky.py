@@ -3,6 +3,12 @@
 (a record key taken twice is refused, as the PDS does), ``app.bsky.feed.getPosts`` and
 ``com.atproto.identity.resolveHandle``. Answers carry ``ratelimit-*`` headers.
 
+``com.atproto.repo.uploadBlob`` takes raw bytes with their ``Content-Type`` and answers a
+blob (``{"$type": "blob", "ref": {"$link": cid}, "mimeType", "size"}``, the CID from the
+bytes); each upload is recorded in ``uploads``. A record embedding ``app.bsky.embed.images``
+is checked as the PDS checks it against the lexicon: at most 4 images, each a blob this
+repository uploaded, an image type, 1,000,000 bytes at most, ``alt`` a string.
+
 ``plan`` scripts the next ``createRecord`` answers: ``"ok"``, ``"lose"`` (write, never
 answer), ``"500"`` (fail before writing), ``"500-written"`` (write, then 500), ``"429"``,
 ``"expire"`` (the access token has expired: ``ExpiredToken``).
@@ -12,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import json
 import secrets
 import time
@@ -27,6 +34,9 @@ DID = "did:plc:cuedeskdesk000000000000"
 HANDLE = "cuedesk.bsky.social"
 APP_PASSWORD = "abcd-efgh-ijkl-mnop"
 FAN_DID = "did:plc:fan00000000000000000000"
+# The app.bsky.embed.images lexicon: up to 4 images, each blob image/* of 1,000,000 bytes.
+MAX_IMAGES = 4
+MAX_IMAGE_BYTES = 1_000_000
 
 
 def jwt(lifetime: float) -> str:
@@ -49,6 +59,9 @@ class FakeBluesky:
     access_lifetime: float = 7200
     handles: dict[str, str] = field(default_factory=lambda: {"fan.bsky.social": FAN_DID})
     posts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Blobs uploaded: their CID → {"mimeType", "size"}; and each upload as received.
+    blobs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    uploads: list[dict[str, Any]] = field(default_factory=list)
 
     def app(self) -> Starlette:
         x = "/xrpc/"
@@ -57,6 +70,7 @@ class FakeBluesky:
                 Route(x + "com.atproto.server.createSession", self._login, methods=["POST"]),
                 Route(x + "com.atproto.server.refreshSession", self._refresh, methods=["POST"]),
                 Route(x + "com.atproto.repo.createRecord", self._create, methods=["POST"]),
+                Route(x + "com.atproto.repo.uploadBlob", self._upload_blob, methods=["POST"]),
                 Route(x + "com.atproto.repo.getRecord", self._get),
                 Route(x + "app.bsky.feed.getPosts", self._get_posts),
                 Route(x + "com.atproto.identity.resolveHandle", self._resolve),
@@ -144,6 +158,8 @@ class FakeBluesky:
         uri = f"at://{body['repo']}/{body['collection']}/{rkey}"
         if uri in self.records:
             return self._error(400, "InvalidRequest", f"Record already exists: {uri}")
+        if (wrong := self._check_embed(body["record"].get("embed"))) is not None:
+            return self._error(400, "InvalidRequest", f"Invalid app.bsky.feed.post record: {wrong}")
         self.creates.append(body)
         self.records[uri] = {"uri": uri, "cid": f"bafy{len(self.records)}", "value": body["record"]}
         if behaviour == "lose":
@@ -151,6 +167,38 @@ class FakeBluesky:
         if behaviour == "500-written":
             return self._error(500, "InternalServerError", "Internal Server Error")
         return JSONResponse({"uri": uri, "cid": self.records[uri]["cid"]}, headers=self._limits())
+
+    async def _upload_blob(self, request: Request) -> JSONResponse:
+        if (refused := self._authorised(request)) is not None:
+            return refused
+        data = await request.body()
+        mime_type = request.headers.get("content-type", "application/octet-stream")
+        cid = "bafkrei" + base64.b32encode(hashlib.sha256(data).digest()).decode().lower()[:52]
+        self.blobs[cid] = {"mimeType": mime_type, "size": len(data)}
+        self.uploads.append({"cid": cid, "mimeType": mime_type, "size": len(data)})
+        blob = {"$type": "blob", "ref": {"$link": cid}, "mimeType": mime_type, "size": len(data)}
+        return JSONResponse({"blob": blob}, headers=self._limits())
+
+    def _check_embed(self, embed: Any) -> str | None:
+        """What the PDS would refuse in an ``app.bsky.embed.images`` embed, if anything."""
+        if not isinstance(embed, dict) or embed.get("$type") != "app.bsky.embed.images":
+            return None
+        images = embed.get("images")
+        if not isinstance(images, list) or not 1 <= len(images) <= MAX_IMAGES:
+            return f"embed/images must hold 1 to {MAX_IMAGES} images"
+        for number, image in enumerate(images):
+            where = f"embed/images/{number}"
+            if not isinstance(image.get("alt"), str):
+                return f"{where}/alt must be a string"
+            cid = ((image.get("image") or {}).get("ref") or {}).get("$link")
+            blob = self.blobs.get(str(cid))
+            if blob is None:
+                return f"Could not find blob: {cid}"
+            if not blob["mimeType"].startswith("image/"):
+                return f"{where}/image has a mimeType of {blob['mimeType']}, not image/*"
+            if blob["size"] > MAX_IMAGE_BYTES:
+                return f"{where}/image is too big (maximum {MAX_IMAGE_BYTES} bytes)"
+        return None
 
     async def _get(self, request: Request) -> JSONResponse:
         query = request.query_params
@@ -161,7 +209,13 @@ class FakeBluesky:
 
     async def _get_posts(self, request: Request) -> JSONResponse:
         uris = request.query_params.getlist("uris")
-        return JSONResponse({"posts": [self.posts[uri] for uri in uris if uri in self.posts]})
+        # The AppView shows the desk's own posts too (a thread answers its previous post).
+        ours = {
+            uri: {"uri": uri, "cid": record["cid"], "record": record["value"]}
+            for uri, record in self.records.items()
+        }
+        known = {**ours, **self.posts}
+        return JSONResponse({"posts": [known[uri] for uri in uris if uri in known]})
 
     async def _resolve(self, request: Request) -> JSONResponse:
         did = self.handles.get(request.query_params.get("handle", ""))

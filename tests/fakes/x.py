@@ -4,7 +4,15 @@
 and a consent page that says yes at once (``GET /i/oauth2/authorize``).
 
 Like X, it has no idempotency key: two identical requests make two posts. Every answer
-carries ``x-rate-limit-*`` headers. ``plan`` scripts the next answers to ``POST /2/tweets``:
+carries ``x-rate-limit-*`` headers.
+
+Media as X API v2 documents it (tests/fakes/x_media.py): the one-shot ``POST
+/2/media/upload`` (``tweet_image``; no GIF), the segmented upload (``initialize``,
+``append``, ``finalize``, ``STATUS``) and ``POST /2/media/metadata`` for alt text. A post
+naming media unknown or still processing is refused (400, "Your media IDs are invalid."),
+and a post made carries ``attachments.media_keys``; :meth:`FakeX.media_of` gives its media.
+
+``plan`` scripts the next answers to ``POST /2/tweets``:
 
 - ``"ok"`` (also when the plan runs out), ``"lose"`` (post, then never answer),
 - ``"500"`` / ``"503"`` (fail before posting), ``"503-posted"`` (post, then answer 503),
@@ -32,6 +40,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
+from tests.fakes.x_media import FakeXMedia, Handler, invalid
+
 USER_ID = "1500000000000000001"
 USERNAME = "cuedesk"
 CLIENT_ID = "fake-x-client"
@@ -52,6 +62,8 @@ class FakeX:
     window_seconds: float = 900.0
     window_limit: int = 100
     reset_at: float = field(default_factory=lambda: time.time() + 900.0)
+    media: FakeXMedia = field(default_factory=FakeXMedia)
+    media_remaining: int = 499
 
     def app(self) -> Starlette:
         return Starlette(
@@ -61,8 +73,32 @@ class FakeX:
                 Route("/2/users/{user_id}/tweets", self._timeline),
                 Route("/2/oauth2/token", self._token, methods=["POST"]),
                 Route("/i/oauth2/authorize", self._consent),
+                *self.media.routes(self._guard),
             ]
         )
+
+    def media_of(self, tweet: dict[str, Any]) -> list[dict[str, Any]]:
+        """The media a post carries, in order (with their alt text)."""
+        keys = (tweet.get("attachments") or {}).get("media_keys") or []
+        by_key = {item["media_key"]: item for item in self.media.items.values()}
+        return [by_key[key] for key in keys]
+
+    def _guard(self, handler: Handler) -> Handler:
+        async def guarded(request: Request) -> JSONResponse:
+            if not self._authorised(request):
+                return self._unauthorised()
+            response = await handler(request)
+            # The media endpoints' own limits, not the posting budget's.
+            response.headers.update(
+                {
+                    "x-rate-limit-limit": "500",
+                    "x-rate-limit-remaining": str(self.media_remaining),
+                    "x-rate-limit-reset": str(int(time.time()) + 900),
+                }
+            )
+            return response
+
+        return guarded
 
     def _headers(self, remaining: int | None = None) -> dict[str, str]:
         self._roll_window()
@@ -129,6 +165,9 @@ class FakeX:
                 },
                 status_code=403,
             )
+        media_ids = (body.get("media") or {}).get("media_ids") or []
+        if len(media_ids) > 4 or not all(self.media.ready(str(i)) for i in media_ids):
+            return invalid("Your media IDs are invalid.")
         tweet = self._make(body)
         self.remaining = max(0, self.remaining - 1)
         if behaviour == "lose":
@@ -158,6 +197,10 @@ class FakeX:
         reply = (body.get("reply") or {}).get("in_reply_to_tweet_id")
         if reply:
             tweet["referenced_tweets"] = [{"type": "replied_to", "id": reply}]
+        media_ids = (body.get("media") or {}).get("media_ids") or []
+        if media_ids:
+            keys = [self.media.items[str(i)]["media_key"] for i in media_ids]
+            tweet["attachments"] = {"media_keys": keys}
         self.posts.append(tweet)
         return tweet
 
@@ -230,6 +273,6 @@ class FakeX:
                 "expires_in": 7200,
                 "access_token": access,
                 "refresh_token": refresh,
-                "scope": "tweet.read tweet.write users.read offline.access",
+                "scope": "tweet.read tweet.write users.read media.write offline.access",
             }
         )

@@ -4,10 +4,13 @@ The record key is a TID derived from the reply (its acceptance time and its idem
 key), so every attempt writes the same record: a resend after a lost answer finds the
 record there (the PDS refuses the second create, or the look-up before a resend finds it)
 and answers it instead of posting twice. The record's ``createdAt`` is that same time.
+A post's images are uploaded as blobs first and embedded (app/networks/bluesky/media.py);
+a resend that finds the record uploads nothing.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +19,7 @@ import httpx
 
 from app.networks import publish_http as http
 from app.networks.bluesky import facets, limits
+from app.networks.bluesky.media import images_embed
 from app.networks.bluesky.session import SessionKeeper, xrpc_error
 from app.networks.limits import Budget, Clock, system_clock
 from app.replies.publishers import Outgoing, Published, PublishFailed
@@ -85,18 +89,31 @@ class BlueskyPublisher:
                 return found
         raise _refused(response)
 
-    async def _authorised(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    async def _authorised(
+        self, method: str, url: str, *, observe: bool = True, **kwargs: Any
+    ) -> httpx.Response:
+        """The call with the session's token, refreshed once if the PDS says it expired.
+        ``observe``: its rate-limit headers are the posting budget's (not an upload's)."""
         session = await self.sessions.current()
-        response = await self._call(method, url, session.access_jwt, **kwargs)
+        response = await self._call(method, url, session.access_jwt, observe, **kwargs)
         if response.status_code in (400, 401) and xrpc_error(response)[0] in _EXPIRED:
             session = await self.sessions.expired()
-            response = await self._call(method, url, session.access_jwt, **kwargs)
+            response = await self._call(method, url, session.access_jwt, observe, **kwargs)
         return response
 
-    async def _call(self, method: str, url: str, token: str, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token}"}
+    async def _call(
+        self,
+        method: str,
+        url: str,
+        token: str,
+        observe: bool,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        headers = {**(headers or {}), "Authorization": f"Bearer {token}"}
         response = await http.call(self._pds, NETWORK, method, url, headers=headers, **kwargs)
-        self.budget.observe(limits.read(response.headers))
+        if observe:
+            self.budget.observe(limits.read(response.headers))
         return response
 
     async def _existing(self, did: str, handle: str, rkey: str) -> Published | None:
@@ -132,6 +149,9 @@ class BlueskyPublisher:
             record["facets"] = found
         if post.in_reply_to:
             record["reply"] = await self._reply_refs(post.in_reply_to)
+        if post.images:
+            upload = functools.partial(self._authorised, observe=False)
+            record["embed"] = await images_embed(upload, post.images)
         return record
 
     async def _reply_refs(self, parent_uri: str) -> dict[str, Any]:

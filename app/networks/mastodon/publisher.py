@@ -3,6 +3,8 @@
 
 A status seen on another server has another id on the desk's: it is looked up first
 (``GET /api/v2/search?resolve=true&q=<its address>``), which makes the desk's server fetch it.
+A post's images are uploaded first (app/networks/mastodon/media.py) and named in
+``media_ids``; a resend uploads them again, and the key still answers the one status.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import httpx
 from app.networks import publish_http as http
 from app.networks.limits import Budget
 from app.networks.mastodon import limits
+from app.networks.mastodon.media import MastodonMedia
+from app.networks.mastodon.refusal import refused as _refused
 from app.replies.publishers import Outgoing, Published, PublishFailed
 
 NETWORK = "Mastodon"
@@ -22,7 +26,13 @@ NETWORK = "Mastodon"
 
 class MastodonPublisher:
     def __init__(
-        self, base_url: str, token: str, *, timeout: float, budget: Budget | None = None
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: float,
+        budget: Budget | None = None,
+        media_poll_seconds: float = 0.5,
     ) -> None:
         self._host = urlsplit(base_url).netloc.lower()
         self._client = httpx.AsyncClient(
@@ -31,12 +41,15 @@ class MastodonPublisher:
             timeout=timeout,
         )
         self.budget = budget or limits.budget()
+        self._media = MastodonMedia(self._client, poll_seconds=media_poll_seconds)
 
     async def publish(self, post: Outgoing) -> Published:
         http.check_budget(NETWORK, self.budget)
         body: dict[str, Any] = {"status": post.text}
         if post.in_reply_to:
             body["in_reply_to_id"] = await self._local_id(post)
+        if post.images:
+            body["media_ids"] = await self._media.upload_all(post.images)
         response = await self._call(
             "POST", "/api/v1/statuses", json=body, headers={"Idempotency-Key": post.idempotency_key}
         )
@@ -80,24 +93,3 @@ class MastodonPublisher:
 
     async def close(self) -> None:
         await self._client.aclose()
-
-
-def _refused(response: httpx.Response, doing: str = "post") -> PublishFailed:
-    error = (http.json_of(response) or {}).get("error") or response.reason_phrase
-    if response.status_code == 429:
-        header = limits.read(response.headers)
-        return PublishFailed(
-            f"Mastodon answered 429: {error}",
-            transient=True,
-            rate_limited_until=header.reset_at if header else None,
-        )
-    if response.status_code >= 500:
-        return PublishFailed(f"Mastodon answered {response.status_code}: {error}", transient=True)
-    if response.status_code == 401:
-        return PublishFailed(
-            f"Mastodon refused the account's token: {error}; reconnect the account",
-            transient=False,
-        )
-    return PublishFailed(
-        f"Mastodon refused to {doing} ({response.status_code}): {error}", transient=False
-    )

@@ -1,8 +1,9 @@
 """X's OAuth 2.0 authorization code flow with PKCE: the consent page's address, the code
 exchanged for tokens, a refresh token exchanged for new ones, and who the account is.
 
-Scopes asked: ``tweet.read tweet.write users.read`` (post and find our own posts) and
-``offline.access`` (a refresh token, so the desk stays connected past two hours).
+Scopes asked: ``tweet.read tweet.write users.read`` (post and find our own posts),
+``media.write`` (upload a post's images) and ``offline.access`` (a refresh token, so the
+desk stays connected past two hours).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-SCOPES = "tweet.read tweet.write users.read offline.access"
+SCOPES = "tweet.read tweet.write users.read media.write offline.access"
 
 
 class OAuthRefused(Exception):

@@ -1,5 +1,6 @@
 """Posting on X: ``POST /2/tweets`` with ``reply.in_reply_to_tweet_id``, as the account
-(OAuth 2.0 user token).
+(OAuth 2.0 user token); a post's images are uploaded first (app/networks/x/media.py) and
+named in ``media.media_ids``.
 
 X has no idempotency key. A post whose answer was lost may exist: before sending it again
 (``Outgoing.resend``), the account's recent posts (``GET /2/users/:id/tweets``) are searched
@@ -14,6 +15,7 @@ back: ``not_before``). An attempt that got any answer is over and needs no wait.
 
 from __future__ import annotations
 
+import functools
 import time
 import unicodedata
 from collections import OrderedDict
@@ -28,6 +30,8 @@ from app.common.time import utcnow
 from app.networks import publish_http as http
 from app.networks.limits import Budget
 from app.networks.x import budget as limits
+from app.networks.x import problems
+from app.networks.x.media import XMedia
 from app.replies.publishers import Outgoing, Published, PublishFailed
 
 NETWORK = "X"
@@ -58,6 +62,7 @@ class XPublisher:
         refresh: TokenRefresher | None = None,
         budget: Budget | None = None,
         settle_seconds: float = 2.0,
+        media_poll_seconds: float = 5.0,
     ) -> None:
         self._client = httpx.AsyncClient(
             base_url=api_url.rstrip("/"), headers={"User-Agent": "Cuedesk"}, timeout=timeout
@@ -68,6 +73,9 @@ class XPublisher:
         self.budget = budget or limits.budget()
         self._settle = timeout + settle_seconds
         self._last_attempt: OrderedDict[str, float] = OrderedDict()
+        self._media = XMedia(
+            functools.partial(self._authorised, observe=False), max_poll_seconds=media_poll_seconds
+        )
 
     async def publish(self, post: Outgoing) -> Published:
         http.check_budget(NETWORK, self.budget)
@@ -79,6 +87,8 @@ class XPublisher:
         body: dict[str, Any] = {"text": post.text}
         if post.in_reply_to:
             body["reply"] = {"in_reply_to_tweet_id": post.in_reply_to}
+        if post.images:
+            body["media"] = {"media_ids": await self._media.upload_all(post.images)}
         self._remember_attempt(post.idempotency_key)
         response = await self._authorised("POST", "/2/tweets", json=body)
         # An answer came back: that attempt is over, whatever it says.
@@ -110,28 +120,35 @@ class XPublisher:
                 not_before=utcnow() + timedelta(seconds=wait),
             )
 
-    async def _authorised(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    async def _authorised(
+        self, method: str, url: str, *, observe: bool = True, **kwargs: Any
+    ) -> httpx.Response:
         """The call with the user's token; a 401 refreshes the token once and tries again
-        (a refused token cannot have posted)."""
-        response = await self._call(method, url, **kwargs)
+        (a refused token cannot have posted). ``observe``: its rate-limit headers are the
+        posting budget's (not a media endpoint's own)."""
+        response = await self._call(method, url, observe=observe, **kwargs)
         if response.status_code == 401 and self._refresh is not None:
             self._token = await self._refresh()
-            response = await self._call(method, url, **kwargs)
+            response = await self._call(method, url, observe=observe, **kwargs)
         if response.status_code == 401:
+            detail = problems.detail(response)
             raise PublishFailed(
-                f"X refused the account's token: {_detail(response)}; reconnect the account",
+                f"X refused the account's token: {detail}; reconnect the account",
                 transient=False,
             )
         return response
 
-    async def _call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    async def _call(
+        self, method: str, url: str, *, observe: bool = True, **kwargs: Any
+    ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self._token}"}
         response = await http.call(self._client, NETWORK, method, url, headers=headers, **kwargs)
-        self.budget.observe(limits.read(response.headers), limits.credits(response.headers))
+        header = limits.read(response.headers) if observe else None
+        self.budget.observe(header, limits.credits(response.headers))
         return response
 
     def _refused(self, response: httpx.Response) -> PublishFailed:
-        detail = _detail(response)
+        detail = problems.detail(response)
         if response.status_code == 429:
             header = limits.read(response.headers)
             reset = header.reset_at if header else None
@@ -162,9 +179,9 @@ class XPublisher:
             if response.status_code != 200:
                 raise PublishFailed(
                     f"Could not look for an earlier attempt on X ({response.status_code}): "
-                    f"{_detail(response)}",
+                    f"{problems.detail(response)}",
                     transient=True,
-                    rate_limited_until=_reset_if_429(response),
+                    rate_limited_until=problems.reset_if_429(response),
                 )
             body = http.json_of(response) or {}
             for tweet in body.get("data") or []:
@@ -182,7 +199,7 @@ class XPublisher:
             data = (http.json_of(response) or {}).get("data")
             if response.status_code != 200 or not isinstance(data, dict) or "id" not in data:
                 raise PublishFailed(
-                    f"X did not say who the account is: {_detail(response)}", transient=True
+                    f"X did not say who the account is: {problems.detail(response)}", transient=True
                 )
             self._user_id = str(data["id"])
         return self._user_id
@@ -206,21 +223,3 @@ def _published(tweet_id: str) -> Published:
     return Published(
         external_id=tweet_id, external_url=f"https://x.com/i/web/status/{tweet_id}", dry_run=False
     )
-
-
-def _reset_if_429(response: httpx.Response) -> Any:
-    if response.status_code != 429:
-        return None
-    header = limits.read(response.headers)
-    return header.reset_at if header else None
-
-
-def _detail(response: httpx.Response) -> str:
-    """X's own words: ``detail`` (problem JSON), else the first of ``errors``."""
-    body = http.json_of(response) or {}
-    if isinstance(body.get("detail"), str):
-        return str(body["detail"])
-    errors = body.get("errors")
-    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-        return str(errors[0].get("message") or errors[0].get("detail") or errors[0])
-    return response.reason_phrase or f"HTTP {response.status_code}"
