@@ -25,8 +25,8 @@ from app.journal import service as journal
 from app.posts import service as posts
 from app.posts.models import PostStatus
 from app.posts.views import post_table, public_dict
-from app.publish.outbox import OutboxQueue
 from app.publish.publishers import Outgoing, OutgoingImage, missing_image
+from app.publish.queue import OutboxQueue
 
 _parent = post_table.alias("parent_post")
 

@@ -29,13 +29,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, func, or_, select, true, update
+from sqlalchemy import Table, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.common.errors import NotFound
@@ -44,6 +43,7 @@ from app.config import Settings
 from app.db import Database
 from app.journal import service as journal
 from app.publish.publishers import Outgoing, Published, Publishers, PublishFailed, send_seconds
+from app.publish.queue import OutboxQueue, backoff
 
 logger = logging.getLogger(__name__)
 
@@ -53,36 +53,6 @@ OUTBOX_WAKER = "outbox"
 # is thirty posts, sent together).
 BATCH = 50
 MAX_ERROR_LENGTH = 1000
-
-
-class OutboxQueue(ABC):
-    """One kind of row the outbox publishes. Subclasses set ``noun`` and ``table`` and say
-    how a row looks to consoles (``public``)."""
-
-    noun: str
-    table: Table
-
-    def due_also(self, now: datetime) -> ColumnElement[bool]:
-        """What else must hold for a waiting row to be due (a thread's earlier post)."""
-        return true()
-
-    @abstractmethod
-    async def public(self, session: AsyncSession, row_id: int) -> dict[str, Any]:
-        """The row as its journal entries carry it."""
-
-    async def public_of(self, session: AsyncSession, row: dict[str, Any]) -> dict[str, Any]:
-        """The public shape of a row just read (a queue whose shape is the row's own
-        answers without a query)."""
-        return await self.public(session, row["id"])
-
-    async def outgoing(self, session: AsyncSession, row: dict[str, Any]) -> Outgoing:
-        return Outgoing(
-            idempotency_key=row["idempotency_key"], network=row["network"], text=row["text"]
-        )
-
-    async def after_failure(self, session: AsyncSession, row: dict[str, Any]) -> None:
-        """Whatever a final failure of ``row`` also ends, in its transaction."""
-        return None
 
 
 @dataclass(slots=True)
@@ -95,16 +65,6 @@ class _Outcome:
     # A retry's wait, counted from when the outcome is written (not from when it came).
     retry_in: float | None
     future: asyncio.Future[None]
-
-
-def backoff(attempts: int, settings: Settings) -> float:
-    """Seconds before attempt ``attempts + 1``: base, twice that, four times … up to the cap."""
-    return float(
-        min(
-            settings.publish_backoff_max_seconds,
-            settings.publish_backoff_base_seconds * 2 ** max(0, attempts - 1),
-        )
-    )
 
 
 async def _get_row(session: AsyncSession, table: Table, row_id: int) -> dict[str, Any]:

@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.db import Database
-from app.publish.outbox import Outbox, OutboxQueue, backoff
+from app.publish.outbox import Outbox
 from app.publish.publishers import Outgoing, Publishers
+from app.publish.queue import OutboxQueue, backoff
 from app.replies import service as replies
 from app.replies import views
 
