@@ -217,9 +217,13 @@ def test_backoff_doubles_up_to_the_cap() -> None:
 
 
 async def test_a_slow_network_holds_only_its_own_replies(
-    fake: FakeMastodon, olive: httpx.AsyncClient, producer: httpx.AsyncClient, event_id: int
-) -> None:
-    fake.plan = ["lose"]  # Mastodon keeps this one waiting until the send times out
+    fake: FakeMastodon, settings: Settings,
+    olive: httpx.AsyncClient, producer: httpx.AsyncClient, event_id: int,
+) -> None:  # fmt: skip
+    # Mastodon keeps this one waiting until the send times out: long enough for the other
+    # reply to go out even on a busy machine.
+    settings.publish_send_timeout_seconds = 3
+    fake.plan = ["lose"]
     slow = await reply_to_toot(olive, producer, event_id)
     (mention_id,) = await ingest(producer, event_id, [mention_payload("x-1")])
     fence = await claim(olive, mention_id)
@@ -227,7 +231,7 @@ async def test_a_slow_network_holds_only_its_own_replies(
         f"/api/mentions/{mention_id}/reply", json={"text": "Thanks!", "fence": fence}
     )
     assert quick.status_code == 201
-    await wait_for_entry(producer, event_id, "reply.published", count=2)
+    await wait_for_entry(producer, event_id, "reply.published", count=2, timeout=20)
     outcomes = [
         (e["type"], e["data"]["reply"]["id"])
         for e in await journal(producer, event_id)
