@@ -43,7 +43,7 @@ def settings(
     settings.publish_poll_seconds = 0.05
     settings.publish_backoff_base_seconds = 0.05
     settings.publish_backoff_max_seconds = 0.2
-    settings.publish_send_timeout_seconds = 0.5
+    settings.publish_send_timeout_seconds = 2  # a busy machine answers within it
     return settings
 
 

@@ -100,7 +100,7 @@ async def test_a_429_is_waited_out_and_said_on_the_reply(
     await connect_x(db, settings)
     fake.plan = ["429"]
     await answer(olive, producer, event_id, x_mention("1790000000000000042"))
-    (published,) = await wait_for_entry(producer, event_id, "reply.published", timeout=8)
+    (published,) = await wait_for_entry(producer, event_id, "reply.published", timeout=20)
     (retrying,) = [e for e in await journal(producer, event_id) if e["type"] == "reply.retrying"]
     assert retrying["data"]["reply"]["last_error"].startswith("rate limited until ")
     assert retrying["data"]["reply"]["next_attempt_at"] is not None
