@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -212,21 +211,31 @@ def test_bad_config_is_refused(config: dict[str, object]) -> None:
 
 
 async def test_the_source_keeps_to_its_rate() -> None:
+    """Mentions come at the configured rate of the show clock, and never ahead of it:
+    whatever the machine's load, nothing is handed over before its time."""
     received: list[MentionIn] = []
+    handed_late: list[float] = []
+    started_at = datetime.now(UTC)
+    enough = asyncio.Event()
 
     async def sink(items: Sequence[MentionIn]) -> None:
         received.extend(items)
+        now = datetime.now(UTC)
+        handed_late.extend((now - item.created_at).total_seconds() for item in items)
+        if len(received) >= 1000:
+            enough.set()
 
-    context = SourceContext(1, EVENT, datetime.now(UTC), sink)
+    context = SourceContext(1, EVENT, started_at, sink)
     source = SimulatorSource(context, SimulatorConfig(seed=1, rate=500, spikes=False))
-    started = time.monotonic()
     task = asyncio.create_task(source.run())
-    await asyncio.sleep(1.0)
+    await asyncio.wait_for(enough.wait(), 60)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    elapsed = time.monotonic() - started
 
-    # Poisson at 500/s over about a second: a generous band, whatever the machine's load.
-    assert 300 <= len(received) / elapsed <= 700
+    span = (received[-1].created_at - received[0].created_at).total_seconds()
+    # Poisson at 500/s over about two seconds of show clock.
+    assert 400 <= len(received) / span <= 600
+    # A mention is handed over once its time has come (the clocks' resolution aside).
+    assert min(handed_late) > -0.01
     assert source.produced == len(received)
