@@ -1,4 +1,5 @@
-"""Images for drafts: upload (multipart), read the bytes back, change the alt text."""
+"""Images for drafts: upload (multipart), list an event's, read the bytes back, change the
+alt text."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from app.db import SessionDep
 from app.drafts import attachments
 from app.drafts import content as checks
 from app.drafts.media_limits import MAX_UPLOAD_BYTES
-from app.drafts.schemas import AttachmentPublic, AttachmentUpdate
+from app.drafts.schemas import AttachmentList, AttachmentPublic, AttachmentUpdate
 from app.events.service import get_or_raise as get_event
 
 router = APIRouter(tags=["drafts"])
@@ -52,6 +53,14 @@ async def upload_attachment(
         actor=user.username,
     )
     return attachments.public_dict(attachment)
+
+
+@router.get("/api/events/{event_id}/attachments", response_model=AttachmentList)
+async def list_attachments(event_id: Id, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
+    """The event's images with their alt text, oldest first: what the draft editor shows."""
+    await get_event(session, event_id)
+    images = await attachments.all_of_event(session, event_id)
+    return {"attachments": [attachments.public_dict(image) for image in images]}
 
 
 @router.get(

@@ -190,3 +190,13 @@ async def of_event(
         )
     )
     return {a.id: a for a in result.scalars() if a.id is not None}
+
+
+async def all_of_event(session: AsyncSession, event_id: int) -> list[DraftAttachment]:
+    """Every image uploaded to the event, oldest first."""
+    result = await session.execute(
+        select(DraftAttachment)
+        .where(col(DraftAttachment.event_id) == event_id)
+        .order_by(col(DraftAttachment.id))
+    )
+    return list(result.scalars())

@@ -181,6 +181,10 @@ class AttachmentPublic(BaseModel):
     created_at: UtcTime
 
 
+class AttachmentList(BaseModel):
+    attachments: list[AttachmentPublic]
+
+
 class AttachmentUpdate(InputModel):
     model_config = ConfigDict(extra="forbid")
 

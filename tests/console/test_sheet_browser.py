@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 
 from tests.console.conftest import Tabs, run_server
 from tests.console.helpers import LiveServer, make_event, open_event
+from tests.factories import png_bytes
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import serve_asgi
 
@@ -229,3 +230,37 @@ def test_an_operator_posts_quickly_from_the_feed_with_shift_p(
     assert [(p["network"], p["text"], p["cue_id"]) for p in posts] == [
         ("mastodon", "Doors are open!", None)
     ]
+
+
+def test_an_image_attached_in_the_editor_is_seen_with_its_alt_text_and_can_be_removed(
+    tabs: Tabs, server: LiveServer, tmp_path: Path
+) -> None:
+    event_id = make_event(server, "Image night", status="live", networks=["mastodon"])
+    _cue, draft_id = _cue_with_draft(server, event_id, "The trophy!")
+    picture = tmp_path / "trophy.png"
+    picture.write_bytes(png_bytes(40, 30))
+    olive = tabs.open(width=1600, height=1000)
+    open_event(olive, server, event_id)
+
+    _edit(olive, "The trophy!")
+    olive.get_by_label("Image for post 1").set_input_files(str(picture))
+    olive.get_by_label("Alt text for post 1").fill("The cup on its plinth")
+    olive.get_by_role("button", name="Attach image").click()
+    thumb = olive.locator(".draft-image img")
+    expect(thumb).to_have_attribute("alt", "The cup on its plinth")
+    expect(thumb).to_have_js_property("naturalWidth", 40)  # the bytes, served back
+    olive.get_by_role("button", name="Save", exact=True).click()
+    expect(olive.locator(".draft-message")).to_have_text("Saved version 2.")
+    with server.api() as api:
+        draft = api.get(f"/api/drafts/{draft_id}").json()
+    (attached,) = draft["content"]["posts"][0]["attachment_ids"]
+
+    olive.get_by_role("button", name="Remove image 1").click()
+    expect(olive.locator(".draft-image")).to_have_count(0)
+    olive.get_by_role("button", name="Save", exact=True).click()
+    expect(olive.locator(".draft-message")).to_have_text("Saved version 3.")
+    with server.api() as api:
+        draft = api.get(f"/api/drafts/{draft_id}").json()
+        image = api.get(f"/api/events/{event_id}/attachments").json()["attachments"][0]
+    assert draft["content"]["posts"][0]["attachment_ids"] == []
+    assert image["id"] == attached and image["alt_text"] == "The cup on its plinth"

@@ -54,6 +54,18 @@ async def test_an_image_is_stored_by_hash_and_served_to_logged_in_users(
     assert len(_stored_files(settings)) == 1  # the same bytes are kept once
 
 
+async def test_the_events_images_are_listed_with_their_alt_text(
+    olive: httpx.AsyncClient, anon: httpx.AsyncClient, event_id: int
+) -> None:
+    first = (await _upload(olive, event_id, png_bytes(8, 6), alt_text="The ball")).json()
+    second = (await _upload(olive, event_id, png_bytes(4, 4), alt_text="The crowd")).json()
+    listed = await olive.get(f"/api/events/{event_id}/attachments")
+    assert listed.status_code == 200
+    assert listed.json()["attachments"] == [first, second]
+    assert (await olive.get("/api/events/999999/attachments")).status_code == 404
+    assert (await anon.get(f"/api/events/{event_id}/attachments")).status_code == 401
+
+
 async def test_a_file_that_is_not_an_accepted_image_is_415_and_leaves_no_file(
     olive: httpx.AsyncClient, settings: Settings, event_id: int
 ) -> None:

@@ -8,6 +8,7 @@ import type { Network } from "../compose/length";
 import { showCount } from "./counter";
 import { el } from "../lib/dom";
 import { DraftConflict, getJSON, postJSON, uploadImage, withVersion } from "./api";
+import { ImageLibrary, imageStrip } from "./draft-images";
 import { type DraftFields, clearLocalEdit, readLocalEdit, writeLocalEdit } from "./local-edits";
 import { mergeContent, mergeText, mergeValue } from "./merge";
 import { canDirect, canWrite } from "./roles";
@@ -46,11 +47,14 @@ export class DraftEditor {
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private message = "";
   private editors: (id: number) => string[] = () => [];
+  private readonly images: ImageLibrary;
 
   constructor(
     private readonly slot: HTMLElement,
     private readonly context: EditorContext,
-  ) {}
+  ) {
+    this.images = new ImageLibrary(context.eventId);
+  }
 
   /** Write a new draft on `cueId` (or on no cue), then open it. */
   create(cueId: number | null): void {
@@ -313,7 +317,7 @@ export class DraftEditor {
       label.append(text, counter);
       box.append(label);
     }
-    if (post.attachment_ids.length) box.append(el("p", "draft-images", `Images: ${post.attachment_ids.map((id) => `#${id}`).join(", ")}`));
+    if (post.attachment_ids.length) box.append(this.imagesOf(post, writable));
     if (!writable) return box;
     const row = el("div", "draft-post-actions");
     const button = (text: string, run: () => void, disabled = false): void => {
@@ -348,6 +352,7 @@ export class DraftEditor {
       if (!chosen) return;
       uploadImage(this.context.eventId, chosen, alt.value).then(
         (image) => {
+          this.images.add(image);
           post.attachment_ids.push(image.id);
           this.keep();
           this.render();
@@ -358,6 +363,25 @@ export class DraftEditor {
     row.append(file, alt, attach);
     box.append(row);
     return box;
+  }
+
+  private imagesOf(post: DraftContent["posts"][number], writable: boolean): HTMLElement {
+    const options = {
+      writable,
+      remove: (id: number): void => {
+        post.attachment_ids = post.attachment_ids.filter((held) => held !== id);
+        this.keep();
+        this.render();
+      },
+    };
+    const strip = imageStrip(post.attachment_ids, this.images, options);
+    // Images uploaded elsewhere are drawn by id first, then with their alt text once read.
+    if (post.attachment_ids.some((id) => !this.images.get(id))) {
+      void this.images.ensure(post.attachment_ids).then(() => {
+        if (strip.isConnected) strip.replaceWith(imageStrip(post.attachment_ids, this.images, options));
+      });
+    }
+    return strip;
   }
 
   private actions(draft: Draft, writable: boolean): HTMLElement {
