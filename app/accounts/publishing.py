@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.accounts import service
+from app.accounts import service, spent
 from app.accounts.crypto import CannotDecrypt, Vault
 from app.accounts.models import AccountStatus, NetworkAccount
 from app.config import Settings
@@ -31,6 +31,9 @@ from app.replies.publishers import Outgoing, Published, Publisher, Publishers, P
 logger = logging.getLogger(__name__)
 # A refresh this recent serves the sends that were waiting for it.
 REFRESH_SHARED_SECONDS = 30.0
+# How often an account's budget is read again from what the database says it published
+# (another process's posts, or this one's before a restart).
+BUDGET_RESEED_SECONDS = 30.0
 
 
 @dataclass
@@ -39,6 +42,8 @@ class _Built:
     updated_at: datetime
     handle: str
     network: str
+    # time.monotonic() of the budget's last reading from the database; None: never.
+    seeded_at: float | None = None
 
 
 class AccountPublisher:
@@ -108,6 +113,10 @@ class AccountPublishers(Publishers):
                 await built.publisher.close()
             built = _Built(self._build(account), account.updated_at, account.handle, network)
             self._built[account.id] = built
+        if built.seeded_at is None or time.monotonic() - built.seeded_at > BUDGET_RESEED_SECONDS:
+            async with self._db.read_session() as session:
+                await spent.seed(session, account, built.publisher.budget)
+            built.seeded_at = time.monotonic()
         return AccountPublisher(self, account.id, built.publisher)
 
     def _build(self, account: NetworkAccount) -> Any:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import RedirectResponse
 
-from app.accounts import service
+from app.accounts import service, spent
 from app.accounts.crypto import Vault
 from app.accounts.publishing import AccountPublishers
 from app.accounts.schemas import (
@@ -145,8 +145,8 @@ async def remove_account(account_id: Id, session: SessionDep, _admin: AdminUser)
 
 @router.get("/budgets", response_model=BudgetList)
 async def budgets(request: Request, session: SessionDep, _user: CurrentUser) -> dict[str, Any]:
-    """Each account's posting budget, as this process knows it (its last limit headers and
-    the posts it made): the console's meter polls this."""
+    """Each account's posting budget: its windows counted from the posts the database
+    holds, and the limit headers this process last read. The console's meter polls this."""
     publishers = getattr(request.app.state, "publishers", None)
     known = (
         {b["account_id"]: b for b in publishers.budgets()}
@@ -158,7 +158,9 @@ async def budgets(request: Request, session: SessionDep, _user: CurrentUser) -> 
         if account.id in known:
             listed.append(known[account.id])
             continue
+        # Not posted through this process yet: what the database says it spent.
         empty: Budget = _EMPTY_BUDGETS[account.network]()
+        await spent.seed(session, account, empty)
         listed.append(
             {
                 "account_id": account.id,

@@ -64,10 +64,21 @@ class Budget:
 
     def spend(self) -> None:
         self._spent.append(self.clock())
-        longest = max((w.seconds for w in self.windows), default=0)
-        horizon = self.clock() - timedelta(seconds=longest)
+        horizon = self.clock() - timedelta(seconds=self.horizon_seconds())
         while self._spent and self._spent[0] <= horizon:
             self._spent.popleft()
+
+    def horizon_seconds(self) -> int:
+        """How far back a post still counts: the longest window."""
+        return max((w.seconds for w in self.windows), default=0)
+
+    def seed(self, published: list[datetime]) -> None:
+        """What was spent, as the database knows it (this process's and others' posts);
+        this process's posts newer than the newest there are not recorded yet, and kept."""
+        horizon = self.clock() - timedelta(seconds=self.horizon_seconds())
+        known = sorted(moment for moment in published if moment > horizon)
+        newest = known[-1] if known else horizon
+        self._spent = deque([*known, *(moment for moment in self._spent if moment > newest)])
 
     def _used(self, window: Window, now: datetime) -> tuple[int, datetime | None]:
         """Units spent in the window, and when the oldest of them leaves it."""

@@ -9,6 +9,7 @@ import httpx
 
 from app.accounts import service
 from app.accounts.crypto import Vault
+from app.accounts.publishing import AccountPublishers
 from app.config import Settings
 from app.db import Database
 from tests.factories import mention_payload
@@ -186,3 +187,20 @@ async def test_a_burst_beyond_the_accounts_budget_waits_visibly_and_goes_out_old
     }
     assert held == set(texts[2:])  # said on each reply while it waited
     assert not [entry for entry in entries if entry["type"] == "reply.failed"]
+
+
+async def test_a_restarted_server_counts_what_the_account_already_posted(
+    x: tuple[FakeX, str], db: Database, settings: Settings,
+    olive: httpx.AsyncClient, producer: httpx.AsyncClient, event_id: int,
+) -> None:  # fmt: skip
+    await connect_x(db, settings)
+    await answer(olive, producer, event_id, x_mention("1790000000000000042"))
+    await wait_for_entry(producer, event_id, "reply.published")
+    # Another process, or this one after a restart: its budget starts from the database.
+    other_process = AccountPublishers(settings, db)
+    try:
+        publisher = await other_process.for_event("x", event_id)
+        windows = publisher.budget.snapshot()["windows"]
+    finally:
+        await other_process.close()
+    assert [(w["name"], w["used"]) for w in windows] == [("15 minutes", 1), ("day", 1)]
