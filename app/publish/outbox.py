@@ -17,11 +17,12 @@ so a late answer from a send presumed lost cannot undo a newer one.
 Each step is journaled (``<noun>.sending``, ``.published``, ``.retrying``, ``.failed`` with
 ``{<noun>: public shape}``), so consoles show each row's fate as it happens.
 
-Rows go out one at a time per lane (an event's network: the account that posts for it),
-oldest due first: a reply or post never overtakes an earlier one of its account, a burst
-held for the account's budget leaves in the order it was written, and sends racing each
-other cannot overshoot a budget. Lanes run side by side, so a slow network holds only
-its own rows. (Per process: two processes may each have one send of a lane in flight.)
+Rows are sent side by side (a cue's thirty posts go out together), except in a lane (an
+event's network: the account that posts for it) that met its budget: from a rate limit
+until ``HELD_LANE_SECONDS`` after its reset, that lane's rows go out one at a time, oldest
+due first, so the burst held for the budget leaves in the order it was written and its
+sends cannot race each other past the budget again. (Per process: two processes may each
+have one send of a held lane in flight.)
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.common.errors import NotFound
@@ -43,7 +44,7 @@ from app.config import Settings
 from app.db import Database
 from app.journal import service as journal
 from app.publish.publishers import Outgoing, Published, Publishers, PublishFailed, send_seconds
-from app.publish.queue import OutboxQueue, backoff
+from app.publish.queue import OutboxQueue, backoff, due_rows, is_due
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ OUTBOX_WAKER = "outbox"
 # is thirty posts, sent together).
 BATCH = 50
 MAX_ERROR_LENGTH = 1000
+# How long after a rate limit's reset its lane still sends one row at a time: the burst
+# it held drains in order before the lane runs side by side again.
+HELD_LANE_SECONDS = 60.0
 
 
 @dataclass(slots=True)
@@ -87,8 +91,10 @@ class Outbox:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._sends: set[asyncio.Task[None]] = set()
-        # (event id, network) of each send in flight: one per lane.
+        # (event id, network) of each send in flight, and the lanes held by a rate limit
+        # (until when they send one row at a time).
         self._lanes: dict[asyncio.Task[None], tuple[int, str]] = {}
+        self._held: dict[tuple[int, str], datetime] = {}
         self._outcomes: list[_Outcome] = []
         self._recorder: asyncio.Task[None] | None = None
 
@@ -148,45 +154,17 @@ class Outbox:
 
     # -- taking -----------------------------------------------------------------------------
 
-    def _due(self, queue: OutboxQueue, now: datetime) -> Any:
-        table = queue.table
-        waiting = ("queued", "retrying")
-        return or_(
-            and_(
-                table.c.status.in_(waiting),
-                table.c.next_attempt_at <= now,
-                queue.due_also(now),
-            ),
-            and_(table.c.status == "sending", table.c.next_attempt_at < now),
-        )
-
     async def _take_due(
         self, queue: OutboxQueue, now: datetime, limit: int
     ) -> list[tuple[dict[str, Any], Outgoing]]:
-        table = queue.table
-        # Each lane's oldest due row, for the lanes with no send in flight here.
-        rank = func.row_number().over(
-            partition_by=(table.c.event_id, table.c.network),
-            order_by=(table.c.next_attempt_at, table.c.id),
-        )
-        due = (
-            select(table.c.id, table.c.event_id, table.c.network, table.c.next_attempt_at)
-            .add_columns(rank.label("rank"))
-            .where(self._due(queue, now))
-            .subquery()
-        )
-        busy = set(self._lanes.values())
+        self._held = {lane: until for lane, until in self._held.items() if until > now}
         async with self._db.read_session() as session:
             result = await session.execute(
-                select(due.c.id, due.c.event_id, due.c.network)
-                .where(due.c.rank == 1)
-                .order_by(due.c.next_attempt_at, due.c.id)
-                .limit(limit + len(busy))
+                due_rows(queue, now, limit, self._held, set(self._lanes.values()))
             )
-            free = [row for row in result if (row.event_id, row.network) not in busy]
-        by_event: dict[int, list[int]] = {}
-        for row in free[:limit]:
-            by_event.setdefault(row.event_id, []).append(row.id)
+            by_event: dict[int, list[int]] = {}
+            for row in result:
+                by_event.setdefault(row.event_id, []).append(row.id)
         taken: list[tuple[dict[str, Any], Outgoing]] = []
         for event_id, row_ids in by_event.items():
             # One transaction (one journal lock, one write) takes the event's due rows.
@@ -211,7 +189,7 @@ class Outbox:
                 return []  # the event was deleted, with its rows
             result = await session.execute(
                 update(table)
-                .where(table.c.id.in_(row_ids), self._due(queue, now))
+                .where(table.c.id.in_(row_ids), is_due(queue, now))
                 .values(status="sending", attempts=table.c.attempts + 1, next_attempt_at=deadline)
                 .returning(*table.c)
             )
@@ -249,6 +227,8 @@ class Outbox:
                 until = exc.rate_limited_until
                 at = until.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
                 await self._deferred(queue, row, f"rate limited until {at}: {exc}", until)
+                lane = (row["event_id"], row["network"])
+                self._held[lane] = until + timedelta(seconds=HELD_LANE_SECONDS)
                 return
             if exc.not_before is not None:
                 await self._deferred(queue, row, str(exc), exc.not_before)
