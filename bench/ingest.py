@@ -17,6 +17,8 @@ created_at of the newest mention at the end (how far the pipeline trails the sim
 clock). The simulator runs inside the server, so its ``cpu/mention`` includes generating
 each mention: ``of which source`` is that part, measured by running the same generator
 in the benchmark's own process without storing anything, and the rest is the store path.
+``per core-second`` is 1 s over ``cpu/mention``: what the server would store a second with
+a whole core to itself (a loaded machine gives it less; read it with ``server cpu``).
 
 With ``--floods`` the HTTP mentions are a realistic night's mix instead of one text
 repeated: distinct texts, with ``--flood-share`` (30%) of them flood (reposts of a few
@@ -338,7 +340,7 @@ async def run_backend(backend: str, args: argparse.Namespace, collapse: bool) ->
 def print_table(results: list[Result]) -> None:
     header = (
         "backend", "path", "batch", "mentions/s", "duration s", "server cpu", "cpu/mention",
-        "of which source", "lag ms",
+        "of which source", "per core-second", "lag ms",
     )  # fmt: skip
     rows = [
         (
@@ -350,6 +352,7 @@ def print_table(results: list[Result]) -> None:
             "n/a" if r.cpu_percent is None else f"{r.cpu_percent:.0f}%",
             "n/a" if r.cpu_us_per_mention is None else f"{r.cpu_us_per_mention:.0f} µs",
             "" if r.source_us_per_mention is None else f"{r.source_us_per_mention:.0f} µs",
+            "" if not r.cpu_us_per_mention else f"{1e6 / r.cpu_us_per_mention:,.0f}",
             "" if r.lag_ms is None else f"{r.lag_ms:,.0f}",
         )
         for r in results

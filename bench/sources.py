@@ -1,16 +1,25 @@
-"""Listening under load: a fake Jetstream sending the post firehose to a real server.
+"""Listening under load: fake X and Jetstream streams sending to a real server.
+
+Each half starts the server (``uvicorn``, its own process, SQLite, flood collapse on unless
+``--collapse off``) with one source on a local fake of its network, and a console websocket
+of the event's stream notes when each stamped post arrives. It prints the lag from the fake
+server's send to the console (p50, p99, max), how many of the posts sent in the measured
+window arrived, and the server's CPU share (its process time over the window; the fakes
+and the console run in this process, not the server's).
+
+X half (``bench_x``): a fake X API v2 (bench/fake_x_stream.py: rules, recent search and
+the filtered stream as chunked newline-delimited JSON with ``\\r\\n`` keep-alives) sends
+``--x-rate`` posts a second (250), each matching the event's rule, its send time in its
+text; an ``x`` source listens with a bearer token.
 
 Bluesky half (``bench_jetstream``): a local Jetstream v1 websocket sends ``--rate`` posts a
-second (3,000 by default), one in ``--match-every`` (20) carrying the event's hashtag as a
-facet and its send time in its text; a local AppView answers every author. The server
-(``uvicorn``, its own process, flood collapse as configured: on by default) runs a
-``bluesky`` source on it; a console websocket of the event's stream notes when each
-matching post arrives. It prints the lag from the fake server's send to the console (p50,
-p99), how many matching posts arrived, and the server's CPU share (its process time over
-the measured seconds; the fake and the console run in this process, not the server's).
+second (3,000), one in ``--match-every`` (20) carrying the event's hashtag as a facet and
+its send time in its text; a local AppView answers every author. Then the ``bluesky``
+source alone in this process: every frame through ``BlueskySource.handle``, its CPU.
 
-    python bench/sources.py
-    python bench/sources.py --rate 3000 --duration 20 --match-every 20
+    python bench/sources.py                      # X, then Bluesky
+    python bench/sources.py --only x --duration 10
+    python bench/sources.py --only bluesky --rate 3000 --match-every 20
 """
 
 from __future__ import annotations
@@ -21,13 +30,12 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -44,13 +52,16 @@ from app.networks.bluesky.appview import ProfileBook
 from bench.common import (
     cpu_seconds,
     cpu_share,
-    free_port,
     fresh_database,
     last_seq,
     new_event,
     prepare,
+    run_queue_seconds,
     server,
 )
+from bench.fake_x_stream import FiringX
+from tests.fakes.server import serve_asgi
+from tests.fakes.x_stream import TOKEN as X_TOKEN
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests/data/networks"
 MARK = b"benchsent="
@@ -111,7 +122,7 @@ class FiringJetstream:
                 event = dict(templates[n % len(templates)])
                 event["commit"] = {**event["commit"], "rkey": f"3other{n:09d}"}
                 self.frames.append(orjson.dumps(event))
-        self.sent_matching = 0
+        self.sent: list[float] = []  # the send time of each matching post
 
     async def handler(self, websocket: ServerConnection) -> None:
         tick, started, n = 0.01, time.monotonic(), 0
@@ -123,10 +134,10 @@ class FiringJetstream:
                 frame = self.frames[n]
                 time_us = int(time.time() * 1e6)
                 if frame is None:
-                    event = _matching(n)
-                    event["commit"]["record"]["text"] += f" benchsent={time.time():.6f}"
+                    event, sent_at = _matching(n), time.time()
+                    event["commit"]["record"]["text"] += f" benchsent={sent_at:.6f}"
                     frame = orjson.dumps(event)
-                    self.sent_matching += 1
+                    self.sent.append(sent_at)
                 # time_us leads, as Jetstream writes it
                 try:
                     await websocket.send(b'{"time_us":%d,' % time_us + frame[1:], text=True)
@@ -148,25 +159,27 @@ async def _profiles(request: Request) -> JSONResponse:
     )
 
 
-@contextlib.asynccontextmanager
-async def fake_appview() -> AsyncIterator[str]:
-    port = free_port()
-    app = Starlette(routes=[Route("/xrpc/app.bsky.actor.getProfiles", _profiles)])
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    instance = uvicorn.Server(config)
-    task = asyncio.create_task(instance.serve())
-    for _ in range(500):
-        if instance.started:
-            break
-        await asyncio.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        instance.should_exit = True
-        await task
+def fake_appview() -> contextlib.AbstractAsyncContextManager[str]:
+    return serve_asgi(Starlette(routes=[Route("/xrpc/app.bsky.actor.getProfiles", _profiles)]))
 
 
-async def _console(url: str, token: str, lags: list[float]) -> None:
+@dataclass
+class Measured:
+    """What one half measured: the sends in its window and the arrivals of those sends."""
+
+    seconds: float
+    sent: int
+    lags_ms: list[float]
+    cpu_percent: float | None
+    # The same server with its console connected and no source, just before: its floor.
+    idle_cpu_percent: float | None
+    # How long the server's main thread was runnable but had no CPU, share of the window:
+    # what a loaded machine adds to the lag.
+    wait_percent: float | None
+
+
+async def _console(url: str, token: str, arrivals: list[tuple[float, float]]) -> None:
+    """Note (send time, arrival time) of every stamped mention the event's stream brings."""
     async with connect(
         url, additional_headers={"Authorization": f"Bearer {token}"}, max_size=None
     ) as socket:
@@ -176,10 +189,12 @@ async def _console(url: str, token: str, lags: list[float]) -> None:
                 continue
             received = time.time()
             for entry in orjson.loads(raw).get("entries", ()):
+                if entry.get("type") != "mention.received":
+                    continue
                 data = entry.get("data", {})
                 text = data.get("text") or data.get("mention", {}).get("text", "")
                 if "benchsent=" in text:
-                    lags.append((received - float(text.rsplit("benchsent=", 1)[1])) * 1000)
+                    arrivals.append((float(text.rsplit("benchsent=", 1)[1]), received))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -187,47 +202,97 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-async def bench_jetstream(args: argparse.Namespace) -> None:
-    fake = FiringJetstream(args.rate, args.match_every, args.duration)
-    lags: list[float] = []
+async def listen(kind: str, sent: list[float], duration: float) -> Measured:
+    """A real server with a ``kind`` source on the fake the environment points at: the
+    server's CPU over ``duration`` s after a 2 s warm-up, and the lag of every stamped post
+    sent in that window (waiting up to 10 s more for the last of them)."""
+    arrivals: list[tuple[float, float]] = []
     async with contextlib.AsyncExitStack() as stack:
-        ws = await stack.enter_async_context(serve(fake.handler, "127.0.0.1", 0))
-        port = next(iter(ws.sockets)).getsockname()[1]
-        os.environ["CUEDESK_BLUESKY_JETSTREAM_URL"] = f"ws://127.0.0.1:{port}/subscribe"
-        os.environ["CUEDESK_BLUESKY_APPVIEW_URL"] = await stack.enter_async_context(fake_appview())
         url, data_dir = await stack.enter_async_context(fresh_database("sqlite", None))
         token = await prepare(url)
         base, process = await stack.enter_async_context(server(url, data_dir))
         client = await stack.enter_async_context(
             httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"})
         )
-        event_id = await new_event(client, "Bench: Bluesky")
+        event_id = await new_event(client, f"Bench: {kind}")
         ws_url = base.replace("http", "ws") + f"/ws/events/{event_id}"
         ws_url += f"?after_seq={await last_seq(client, event_id)}"
-        console = asyncio.create_task(_console(ws_url, token, lags))
-        await asyncio.sleep(0.5)
-        response = await client.post(f"/api/events/{event_id}/sources", json={"kind": "bluesky"})
+        console = asyncio.create_task(_console(ws_url, token, arrivals))
+        idle_before, idle_started = cpu_seconds(process.pid), time.monotonic()
+        await asyncio.sleep(2.0)
+        idle = cpu_share(idle_before, cpu_seconds(process.pid), time.monotonic() - idle_started)
+        response = await client.post(f"/api/events/{event_id}/sources", json={"kind": kind})
         response.raise_for_status()
-        await asyncio.sleep(2.0)  # warm up: authors cached, the batcher running
-        lags.clear()
-        cpu_before, started = cpu_seconds(process.pid), time.monotonic()
-        await asyncio.sleep(args.duration)
-        cpu_after, elapsed = cpu_seconds(process.pid), time.monotonic() - started
-        measured = list(lags)
+        await asyncio.sleep(2.0)  # warm up: connected, authors cached, the batcher running
+        cpu_before, started, window_from = cpu_seconds(process.pid), time.monotonic(), time.time()
+        wait_before = run_queue_seconds(process.pid)
+        await asyncio.sleep(duration)
+        cpu_after, elapsed, window_to = (
+            cpu_seconds(process.pid),
+            time.monotonic() - started,
+            time.time(),
+        )
+        wait = cpu_share(wait_before, run_queue_seconds(process.pid), elapsed)
+        in_window = [s for s in sent if window_from <= s < window_to]
+        for _ in range(100):
+            arrived = [(s, r) for s, r in arrivals if window_from <= s < window_to]
+            if len(arrived) >= len(in_window):
+                break
+            await asyncio.sleep(0.1)
         console.cancel()
-    share = cpu_share(cpu_before, cpu_after, elapsed)
+        with contextlib.suppress(asyncio.CancelledError):
+            await console
+    lags = [(received - sent_at) * 1000 for sent_at, received in arrived]
+    cpu = cpu_share(cpu_before, cpu_after, elapsed)
+    return Measured(elapsed, len(in_window), lags, cpu, idle, wait)
+
+
+def report(name: str, what: str, measured: Measured) -> bool:
+    """Print one half's figures; False when nothing arrived."""
+    print(f"{name}: {what}, {measured.seconds:.1f} s measured")
+    lags = measured.lags_ms
+    if not lags:
+        print(f"  none of the {measured.sent} posts sent reached the console")
+        return False
     print(
-        f"bluesky: {args.rate}/s posts, 1 in {args.match_every} matching, {elapsed:.1f} s measured"
+        f"  send-to-console lag: p50 {percentile(lags, 0.5):.0f} ms, "
+        f"p99 {percentile(lags, 0.99):.0f} ms, max {max(lags):.0f} ms"
     )
-    if not measured:
-        print("  no matching post reached the console")
-        raise SystemExit(1)
     print(
-        f"  send-to-console lag: p50 {percentile(measured, 0.5):.0f} ms, "
-        f"p99 {percentile(measured, 0.99):.0f} ms, max {max(measured):.0f} ms "
-        f"({len(measured)} matching posts, {len(measured) / elapsed:.0f}/s)"
+        f"  arrived {len(lags)} of {measured.sent} sent in the window "
+        f"({len(lags) / measured.seconds:.0f}/s)"
     )
-    print(f"  server CPU: {share:.0f}% of a core" if share is not None else "  server CPU: n/a")
+    share, idle = measured.cpu_percent, measured.idle_cpu_percent
+    if share is None or idle is None:
+        print("  server CPU: n/a")
+    else:
+        print(f"  server CPU: {share:.0f}% of a core ({idle:.0f}% before the source started)")
+    if measured.wait_percent is not None:
+        print(f"  the server waited for a CPU {measured.wait_percent:.0f}% of the window")
+    return True
+
+
+async def bench_x(args: argparse.Namespace) -> bool:
+    fake = FiringX(rate=args.x_rate, authors=AUTHORS[0])
+    async with serve_asgi(fake.app()) as url:
+        os.environ["CUEDESK_X_API_URL"] = url
+        os.environ["CUEDESK_X_BEARER_TOKEN"] = X_TOKEN
+        measured = await listen("x", fake.sent, args.duration)
+    reconnects = (
+        f", {len(fake.stream_requests) - 1} reconnects" if len(fake.stream_requests) > 1 else ""
+    )
+    return report("x", f"{args.x_rate}/s posts on the filtered stream{reconnects}", measured)
+
+
+async def bench_jetstream(args: argparse.Namespace) -> bool:
+    fake = FiringJetstream(args.rate, args.match_every, args.duration)
+    async with contextlib.AsyncExitStack() as stack:
+        ws = await stack.enter_async_context(serve(fake.handler, "127.0.0.1", 0))
+        port = next(iter(ws.sockets)).getsockname()[1]
+        os.environ["CUEDESK_BLUESKY_JETSTREAM_URL"] = f"ws://127.0.0.1:{port}/subscribe"
+        os.environ["CUEDESK_BLUESKY_APPVIEW_URL"] = await stack.enter_async_context(fake_appview())
+        measured = await listen("bluesky", fake.sent, args.duration)
+    return report("bluesky", f"{args.rate}/s posts, 1 in {args.match_every} matching", measured)
 
 
 async def bench_jetstream_filter(args: argparse.Namespace) -> None:
@@ -270,16 +335,31 @@ async def bench_jetstream_filter(args: argparse.Namespace) -> None:
     )
 
 
+async def run(args: argparse.Namespace) -> bool:
+    os.environ["CUEDESK_FLOOD_COLLAPSE"] = "true" if args.collapse == "on" else "false"
+    print(f"flood collapse {args.collapse}", file=sys.stderr)
+    arrived = True
+    if args.only in (None, "x"):
+        arrived &= await bench_x(args)
+    if args.only in (None, "bluesky"):
+        arrived &= await bench_jetstream(args)
+        await bench_jetstream_filter(args)
+    return arrived
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", choices=("x", "bluesky"), help="run one half (both by default)")
+    parser.add_argument("--x-rate", type=int, default=250, help="posts a second on X's stream")
     parser.add_argument("--rate", type=int, default=3000, help="posts a second on the firehose")
     parser.add_argument("--match-every", type=int, default=20, help="one post in N matches")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds measured")
     parser.add_argument("--authors", type=int, default=5000, help="distinct matching authors")
+    parser.add_argument("--collapse", choices=("on", "off"), default="on", help="flood collapse")
     args = parser.parse_args()
     AUTHORS[0] = args.authors
-    asyncio.run(bench_jetstream(args))
-    asyncio.run(bench_jetstream_filter(args))
+    if not asyncio.run(run(args)):
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
