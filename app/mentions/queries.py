@@ -128,9 +128,11 @@ async def list_mentions(
     order: str = "desc",
     sort: str = "seq",
     after_priority: tuple[int, int] | None = None,
+    heads_only: bool = False,
     limit: int = 100,
 ) -> tuple[list[dict[str, Any]], bool]:
-    """Mentions of an event and whether more follow.
+    """Mentions of an event and whether more follow; ``heads_only`` leaves out the members
+    of flood groups (one mention per group, as "claim next" offers them).
 
     ``sort="seq"``: by arrival, newest first (``order="desc"``) or oldest first. ``sort=
     "priority"``: highest priority first, ties oldest first (the order of "claim next");
@@ -154,6 +156,8 @@ async def list_mentions(
     if flagged is not None:
         flag_set = mention_table.c.flagged_at.is_not(None)
         query = query.where(flag_set if flagged else ~flag_set)
+    if heads_only:
+        query = query.where(mention_table.c.cluster_id.is_(None))
     if after_seq is not None:
         query = query.where(mention_table.c.seq > after_seq)
     if before_seq is not None:

@@ -72,11 +72,19 @@ async def list_mentions(
             description="With sort=priority: the next_cursor of the previous page.",
         ),
     ] = None,
+    heads_only: Annotated[
+        bool,
+        Query(
+            description="One mention per flood group: its head, and mentions alone "
+            "(members, with a cluster_id, are left out), as claim next offers them."
+        ),
+    ] = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     """Mentions, newest first (``order=desc``) or in arrival order (``order=asc``).
     Page with ``before_seq`` (descending) or ``after_seq`` (ascending). With
-    ``sort=priority``, the triage queue's order; page with ``cursor``."""
+    ``sort=priority``, the triage queue's order; page with ``cursor``; with ``heads_only``
+    too, the queue as claim next takes it."""
     await events.get_or_raise(session, event_id)
     if cursor is not None and sort != "priority":
         raise Invalid(
@@ -103,6 +111,7 @@ async def list_mentions(
         order=order,
         sort=sort,
         after_priority=after_priority,
+        heads_only=heads_only,
         limit=limit,
     )
     next_cursor = None

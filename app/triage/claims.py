@@ -98,13 +98,17 @@ async def claim_next(
     answerable_only: bool = False,
 ) -> dict[str, Any]:
     """Claim the event's best waiting mention: highest priority, then oldest; 404 if none.
-    ``answerable_only`` skips what the desk's account cannot answer (as known at ingest)."""
+    Only a flood group's head or a mention alone is offered, never a member (docs/floods.md):
+    the head stands for its group, waiting, held or answered. ``answerable_only`` skips what
+    the desk's account cannot answer (as known at ingest)."""
     await journal.lock_counter(session, event_id)
     lease = timedelta(seconds=lease_seconds)
     for _round in range(_NEXT_ROUNDS):
         now = utcnow()
         waiting = select(mention_table.c.id).where(
-            mention_table.c.event_id == event_id, mention_table.c.state == NEW
+            mention_table.c.event_id == event_id,
+            mention_table.c.state == NEW,
+            mention_table.c.cluster_id.is_(None),
         )
         if answerable_only:
             waiting = waiting.where(mention_table.c.reply_blocked.is_(None))
@@ -124,7 +128,7 @@ async def claim_next(
                 return await grant_dict(session, mention_id)
     raise NotFound(
         f"Nothing is waiting in event {event_id}'s queue: every mention is claimed, "
-        "answered or dismissed.",
+        "answered or dismissed, or is a copy in a flood group whose first post is.",
         event_id=event_id,
     )
 

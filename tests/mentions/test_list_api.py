@@ -126,3 +126,26 @@ async def test_a_cursor_needs_sort_priority_and_the_right_form(
         response = await producer.get(url, params={"sort": "priority", "cursor": cursor})
         assert response.status_code == 422, cursor
     assert (await producer.get(url, params={"sort": "loudest"})).status_code == 422
+
+
+async def test_heads_only_lists_a_flood_once_in_the_queue_order(
+    producer: httpx.AsyncClient, event_id: int
+) -> None:
+    copies = [
+        mention_payload(
+            n, text="", repost_of_id="1", author={"handle": f"b{n}", "followers": 10**6}
+        )
+        for n in range(10, 14)
+    ]
+    batch = [
+        mention_payload(1, text="Penalty saved!", author={"handle": "a", "followers": 10**3}),
+        *copies,
+        mention_payload(2, text="nice", author={"handle": "c", "followers": 0}),
+    ]
+    await producer.post(f"/api/events/{event_id}/mentions", json=batch)
+    url = f"/api/events/{event_id}/mentions"
+    params = {"state": "new", "sort": "priority"}
+    every = (await producer.get(url, params=params)).json()["items"]
+    assert [m["external_id"] for m in every] == ["10", "11", "12", "13", "1", "2"]
+    heads = (await producer.get(url, params={**params, "heads_only": "true"})).json()["items"]
+    assert [m["external_id"] for m in heads] == ["1", "2"]

@@ -32,6 +32,12 @@ async def ingest(
     return [by_external[(p["network"], p["external_id"])] for p in payloads]
 
 
+def unrelated(count: int) -> list[dict[str, Any]]:
+    """``count`` mentions that flood collapse keeps apart, so "claim next" offers each of
+    them: the factory's texts differ by a digit, near enough to make one group."""
+    return [mention_payload(n, text=f"Distinct take {n}") for n in range(1, count + 1)]
+
+
 async def journal(client: httpx.AsyncClient, event_id: int, after_seq: int = 0) -> list[Any]:
     response = await client.get(
         f"/api/events/{event_id}/journal", params={"after_seq": after_seq, "limit": 5000}

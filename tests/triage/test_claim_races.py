@@ -14,7 +14,7 @@ from app.db import Database
 from app.journal import service as journal_service
 from app.triage import claims, lifecycle
 from tests.conftest import make_user
-from tests.triage.helpers import ingest, journal
+from tests.triage.helpers import ingest, journal, unrelated
 
 
 async def test_claimers_on_separate_engines_one_winner(
@@ -46,7 +46,7 @@ async def test_claimers_on_separate_engines_one_winner(
 async def test_claim_next_on_separate_engines_hands_out_distinct_mentions(
     database_url: str, db: Database, producer: httpx.AsyncClient, event_id: int
 ) -> None:
-    ids = await ingest(producer, event_id, list(range(1, 7)))
+    ids = await ingest(producer, event_id, unrelated(6))
     users = [await make_user(db, f"next{n}") for n in range(8)]
     databases = [Database(database_url) for _ in users]
 
