@@ -1,5 +1,6 @@
-// The live list with flood groups: one row per group (feed/groups.ts), opened and closed
-// by click or `e` on the selected row. Hooked into the live feed's drawing (app/live-feed.ts).
+// The feed's rows with flood groups: one row per group (feed/groups.ts in Live, feed/queue.ts
+// in the queue), opened and closed by click or `e` on the selected row. Hooked into the live
+// feed's drawing (app/live-feed.ts) and the queue's (app/queue-mode.ts).
 
 import { type FeedRow, groupOf, groupRows } from "../feed/groups";
 import type { MentionStore } from "../feed/store";
@@ -33,10 +34,23 @@ export class FloodRows {
     keep: (mention: Mention) => boolean,
     tracked: ReadonlySet<string>,
   ): void {
-    const rows = groupRows(store.newest(store.size, keep), this.limit);
+    this.show(view, groupRows(store.newest(store.size, keep), this.limit), tracked);
+  }
+
+  /**
+   * Exactly `rows` into `view` (the Live list's or the queue's), each with its group's badge
+   * and list, open where the operator opened it; `inherit` as in `FeedView.replace`.
+   */
+  show(
+    view: FeedView,
+    rows: readonly FeedRow[],
+    tracked: ReadonlySet<string>,
+    inherit = false,
+  ): void {
     view.replace(
       rows.map((row) => row.mention),
       tracked,
+      inherit,
     );
     this.rows = new Map(rows.map((row) => [groupOf(row.mention), row]));
     const nodes = new Map<string, HTMLElement>();

@@ -326,7 +326,7 @@ export class LiveFeed {
     if (this.queue.on) {
       // Claimed, answered, released, arrived: the queue follows it all, unpaused.
       if (rebuild || added.length || changed.length) {
-        this.queue.draw(this.view, this.store, this.match, this.tracked);
+        this.queue.draw(this.view, this.floods, this.store, this.match, this.tracked);
       }
       this.showEmpty();
       return;
@@ -348,7 +348,7 @@ export class LiveFeed {
     this.ui.feedWrap.scrollTop = 0;
     if (this.queue.on) {
       if (this.loaded) void this.readQueue();
-      this.queue.draw(this.view, this.store, this.match, this.tracked);
+      this.queue.draw(this.view, this.floods, this.store, this.match, this.tracked);
     } else {
       this.floods.draw(this.view, this.store, this.match, this.tracked);
       // A row still selected holds the Live list, as a click on it would.

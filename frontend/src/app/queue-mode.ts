@@ -1,14 +1,15 @@
 // The feed's two orders: Live (newest first, as they arrive, with its pause) and Queue (the
-// mentions waiting, highest priority first, redrawn in the frame anything changed). This
-// holds the mode (remembered per event), its Live / Queue buttons, the read of the top
-// waiting mentions that the store may not hold, and the drawing of the queue that keeps the
-// selection and what is on screen where they were.
+// mentions waiting, highest priority first, a flood group once, redrawn in the frame
+// anything changed). This holds the mode (remembered per event), its Live / Queue buttons,
+// the read of the top waiting mentions that the store may not hold, and the drawing of the
+// queue that keeps the selection and what is on screen where they were.
 
 import { getJSON } from "../lib/api";
-import { type FeedMode, queueOrder, readMode, saveMode } from "../feed/queue";
+import { type FeedMode, queueRows, readMode, saveMode } from "../feed/queue";
 import type { MentionStore } from "../feed/store";
 import { type Mention, type MentionPage, readMention } from "../feed/types";
 import type { FeedView } from "../ui/feed-view";
+import type { FloodRows } from "./flood-rows";
 
 // The waiting mentions read on entering the queue: the top of it, whatever their age.
 const QUEUE_READ = 200;
@@ -63,14 +64,15 @@ export class QueueMode {
   }
 
   /**
-   * GET the top waiting mentions (`sort=priority`), for the queue to cover those older than
-   * the store too; answers them, or null when a newer read or the Live mode took over.
+   * GET the top waiting mentions (`sort=priority`, flood heads and mentions alone), for the
+   * queue to cover those older than the store too; answers them, or null when a newer read
+   * or the Live mode took over.
    */
   async readTop(base: string): Promise<Mention[] | null> {
     const round = (this.round += 1);
     try {
       const page = await getJSON<MentionPage>(
-        `${base}/mentions?state=new&sort=priority&limit=${QUEUE_READ}`,
+        `${base}/mentions?state=new&sort=priority&heads_only=true&limit=${QUEUE_READ}`,
       );
       if (round !== this.round || !this.on) return null;
       return page.items.map(readMention).filter((item): item is Mention => item !== null);
@@ -82,13 +84,15 @@ export class QueueMode {
   }
 
   /**
-   * Redraw the queue from the store. The selected row stays selected wherever it moves (or
-   * hands over to the row taking its place) and stays where it was on screen; with none
-   * selected, the first row in sight stays put; at the very top with none selected, the top
-   * of the queue is what shows.
+   * Redraw the queue from the store, a flood group once by its head with its badge (through
+   * `floods`, as in Live). The selected row stays selected wherever it moves (or hands over
+   * to the row taking its place) and stays where it was on screen; with none selected, the
+   * first row in sight stays put; at the very top with none selected, the top of the queue
+   * is what shows.
    */
   draw(
     view: FeedView,
+    floods: FloodRows,
     store: MentionStore,
     keep: (mention: Mention) => boolean,
     tracked: ReadonlySet<string>,
@@ -96,7 +100,7 @@ export class QueueMode {
     const before = this.anchor(view);
     const wasSelected = before !== null && before === this.selectedRow();
     const top = before?.getBoundingClientRect().top ?? 0;
-    view.replace(queueOrder(store.all(), keep, view.limit), tracked, true);
+    floods.show(view, queueRows(store.all(), keep, view.limit), tracked, true);
     if (!before) return;
     // A selected row that left hands over to its heir, which takes its place on screen.
     const after = before.isConnected ? before : wasSelected ? this.selectedRow() : null;

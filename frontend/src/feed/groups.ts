@@ -3,7 +3,7 @@
 
 import type { Mention } from "./types";
 
-/** One row of the live list: a group of one or more mentions. */
+/** One row of the Live list or the queue: a group of one or more mentions. */
 export interface FeedRow {
   /** What the row shows and what triage acts on: the group's first mention when held. */
   mention: Mention;
@@ -31,19 +31,23 @@ export function groupRows(newestFirst: Iterable<Mention>, limit: number): FeedRo
   const result: FeedRow[] = [];
   for (const [key, members] of rows) {
     const head = members.find((member) => member.id === key) ?? members.at(-1);
-    if (!head) continue;
-    const authors: string[] = [];
-    const seen = new Set<string>();
-    for (let i = members.length - 1; i >= 0; i -= 1) {
-      const handle = members[i]?.author.handle ?? "";
-      if (!seen.has(handle)) {
-        seen.add(handle);
-        authors.push(handle);
-      }
-    }
-    result.push({ mention: head, members, authors });
+    if (head) result.push(rowOf(head, members));
   }
   return result;
+}
+
+/** The row of `head` with its group's `members` (newest first, the head included). */
+export function rowOf(head: Mention, members: Mention[]): FeedRow {
+  const authors: string[] = [];
+  const seen = new Set<string>();
+  for (let i = members.length - 1; i >= 0; i -= 1) {
+    const handle = members[i]?.author.handle ?? "";
+    if (!seen.has(handle)) {
+      seen.add(handle);
+      authors.push(handle);
+    }
+  }
+  return { mention: head, members, authors };
 }
 
 /** Whether any of `mentions` joined a group (and so changes a row already drawn). */

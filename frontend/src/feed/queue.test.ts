@@ -1,10 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { makeMention } from "../testing/make";
-import { heirOf, queueOrder, readMode, saveMode } from "./queue";
+import { heirOf, queueRows, readMode, saveMode } from "./queue";
+import type { Mention } from "./types";
 
 const all = () => true;
+const queueOrder = (mentions: Mention[], keep: (m: Mention) => boolean, limit: number) =>
+  queueRows(mentions, keep, limit).map((row) => row.mention);
+// A flood group's member: `seq` joined the group of the mention with seq `head`.
+const copy = (seq: number, head: number, overrides: Parameters<typeof makeMention>[1] = {}) =>
+  makeMention(seq, { cluster_id: head + 1000, ...overrides });
 
-describe("queueOrder", () => {
+describe("queueRows", () => {
   it("puts the highest priority first and, among equals, the oldest", () => {
     const mentions = [
       makeMention(1, { priority: 10 }),
@@ -40,6 +46,59 @@ describe("queueOrder", () => {
 
     held.state = "new";
     expect(queueOrder([held, other], all, 10)).toEqual([held, other]);
+  });
+});
+
+describe("queueRows with flood groups", () => {
+  it("lists a flood once, by its head, with its count, however high its copies rank", () => {
+    const mentions = [
+      makeMention(1, { priority: 10 }),
+      copy(2, 1, { priority: 90 }),
+      makeMention(3, { priority: 5 }),
+      copy(4, 1, { priority: 90, author: { handle: "bot" } }),
+      copy(5, 1, { priority: 90, author: { handle: "bot" } }),
+    ];
+
+    const rows = queueRows(mentions, all, 10);
+
+    expect(rows.map((row) => [row.mention.seq, row.members.length])).toEqual([
+      [1, 4],
+      [3, 1],
+    ]);
+    expect(rows[0]?.members.map((m) => m.seq)).toEqual([5, 4, 2, 1]);
+    expect(rows[0]?.authors).toEqual(["fan1", "fan2", "bot"]);
+  });
+
+  it("lists no copy of a post held or answered, nor of one it does not hold", () => {
+    const mentions = [
+      makeMention(1, { state: "claimed" }),
+      copy(2, 1),
+      makeMention(3, { state: "replied" }),
+      copy(4, 3),
+      copy(5, 99),
+      makeMention(6),
+    ];
+
+    expect(queueOrder(mentions, all, 10).map((m) => m.seq)).toEqual([6]);
+  });
+
+  it("counts the copies that pass the filters, in any state; the limit counts rows", () => {
+    const mentions = [
+      makeMention(1, { priority: 50 }),
+      copy(2, 1, { state: "dismissed" }),
+      copy(3, 1, { network: "mastodon" }),
+      makeMention(4, { priority: 40 }),
+      copy(5, 4),
+      copy(6, 4),
+      makeMention(7, { priority: 30 }),
+    ];
+
+    const rows = queueRows(mentions, (m) => m.network === "x", 2);
+
+    expect(rows.map((row) => [row.mention.seq, row.members.map((m) => m.seq)])).toEqual([
+      [1, [2, 1]],
+      [4, [6, 5, 4]],
+    ]);
   });
 });
 

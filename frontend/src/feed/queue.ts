@@ -1,7 +1,8 @@
 // The queue: the mentions waiting for an answer, in the order "claim next" takes them
-// (highest priority first, then oldest), and which row keeps the selection when the one
-// selected leaves it. Data only, no DOM.
+// (highest priority first, then oldest; a flood group once, by its head), and which row
+// keeps the selection when the one selected leaves it. Data only, no DOM.
 
+import { type FeedRow, rowOf } from "./groups";
 import type { Mention } from "./types";
 
 /** "live": newest first, as they arrive; "queue": waiting ones, highest priority first. */
@@ -14,16 +15,40 @@ export function byPriority(a: Mention, b: Mention): number {
   return b.priority - a.priority || a.seq - b.seq;
 }
 
-/** Up to `limit` waiting mentions that pass `keep`, in queue order. */
-export function queueOrder(
+/**
+ * The queue as "claim next" takes it, one row per flood group: up to `limit` waiting heads
+ * and mentions alone that pass `keep`, in queue order, each with the members held that pass
+ * `keep` (its count and badge, as in the Live list). A member is never a row of its own:
+ * its head stands for it, waiting, held or answered (docs/floods.md).
+ */
+export function queueRows(
   mentions: Iterable<Mention>,
   keep: (mention: Mention) => boolean,
   limit: number,
-): Mention[] {
+): FeedRow[] {
   const waiting: Mention[] = [];
-  for (const mention of mentions) if (isWaiting(mention) && keep(mention)) waiting.push(mention);
-  return waiting.sort(byPriority).slice(0, limit);
+  const membersOf = new Map<number, Mention[]>();
+  for (const mention of mentions) {
+    if (!keep(mention)) continue;
+    const group = mention.cluster_id;
+    if (group == null) {
+      if (isWaiting(mention)) waiting.push(mention);
+    } else {
+      const members = membersOf.get(group);
+      if (members) members.push(mention);
+      else membersOf.set(group, [mention]);
+    }
+  }
+  return waiting
+    .sort(byPriority)
+    .slice(0, limit)
+    .map((head) => {
+      const members = membersOf.get(head.id);
+      return rowOf(head, members ? [head, ...members].sort(newestFirst) : [head]);
+    });
 }
+
+const newestFirst = (a: Mention, b: Mention): number => b.seq - a.seq;
 
 /**
  * Which mention the selection goes to when the list changes from `before` to `after` (ids,
