@@ -1,7 +1,7 @@
 """the queue of flood heads: claim next's index without the members of flood groups
 
-Revision ID: 0014
-Revises: 0012 (to be re-chained after 0013 when both are merged)
+Revision ID: 0013
+Revises: 0012
 """
 
 from collections.abc import Sequence
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014"
+revision: str = "0013"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
