@@ -34,7 +34,13 @@ async def snapshot(engine: AsyncEngine, event_id: int) -> dict[str, Any]:
             raise NotFound(f"Event {event_id} does not exist.", event_id=event_id)
         as_of = int(event.last_seq)
         volume = await queries.volume(connection, event_id, as_of)
-        open_mentions = (mention_table.c.event_id == event_id, mention_table.c.state.in_(OPEN))
+        # A flood's copies wait with their head: the head alone counts (docs/floods.md).
+        heads = mention_table.c.cluster_id.is_(None)
+        open_mentions = (
+            mention_table.c.event_id == event_id,
+            mention_table.c.state.in_(OPEN),
+            heads,
+        )
         waiting = (
             await connection.execute(select(func.count()).where(*open_mentions))
         ).scalar_one()
@@ -43,6 +49,7 @@ async def snapshot(engine: AsyncEngine, event_id: int) -> dict[str, Any]:
                 select(mention_table.c.id).where(
                     mention_table.c.event_id == event_id,
                     mention_table.c.state == MentionState.claimed.value,
+                    heads,
                 )
             )
         ).scalars()

@@ -8,8 +8,26 @@ from typing import Any
 
 import httpx
 
+from tests.factories import mention_payload
 from tests.replies.conftest import claim
-from tests.triage.helpers import ingest, journal
+from tests.triage.helpers import ingest, journal, unrelated
+
+
+async def test_a_flood_waits_as_one_mention_its_head(
+    producer: httpx.AsyncClient, olive: httpx.AsyncClient, event_id: int
+) -> None:
+    chant = [mention_payload(100 + n, text="Ole ole ole! #CupFinal") for n in range(40)]
+    head, *_copies = await ingest(producer, event_id, chant)
+    (alone,) = await ingest(producer, event_id, unrelated(1))
+    backlog = (await producer.get(f"/api/events/{event_id}/numbers")).json()["backlog"]
+    assert backlog["waiting"] == 2
+    assert [mention_id for mention_id, _at in backlog["oldest"]] == [head, alone]
+
+    fence = await claim(olive, head)
+    await olive.post(f"/api/mentions/{head}/reply", json={"text": "Ole!", "fence": fence})
+    backlog = (await producer.get(f"/api/events/{event_id}/numbers")).json()["backlog"]
+    assert backlog["waiting"] == 1
+    assert [mention_id for mention_id, _at in backlog["oldest"]] == [alone]
 
 
 async def test_the_snapshot_counts_the_backlog_and_each_operators_answers(
@@ -18,7 +36,7 @@ async def test_the_snapshot_counts_the_backlog_and_each_operators_answers(
     oscar: httpx.AsyncClient,
     event_id: int,
 ) -> None:
-    first, second, third = await ingest(producer, event_id, [1, 2, 3])
+    first, second, third = await ingest(producer, event_id, unrelated(3))
     fence = await claim(olive, first)
     answered = await olive.post(
         f"/api/mentions/{first}/reply", json={"text": "Thanks!", "fence": fence}

@@ -5,6 +5,9 @@
 // mentions in arrival order, kept for the oldest `capacity` of them. Past that (a night
 // nobody answers), the newest are not tracked, and when the tracked ones have all been
 // answered the oldest is unknown until the next snapshot (`needsSnapshot`).
+//
+// A flood's copies (a mention with a `cluster_id`) wait with their head, which alone counts,
+// as claim next and the queue offer the head alone (docs/floods.md).
 
 export interface BacklogSnapshot {
   waiting: number;
@@ -23,6 +26,8 @@ export class Backlog {
   private readonly open = new Map<number, number>();
   /** Whether every open mention is in `open` (nothing was left out). */
   private complete = true;
+  /** Copies in floods received since the snapshot: not counted, so not uncounted. */
+  private readonly copies = new Set<number>();
 
   constructor(readonly capacity = 50_000) {}
 
@@ -31,11 +36,16 @@ export class Backlog {
     this.claimed.clear();
     for (const id of snapshot.claimed_ids) this.claimed.add(id);
     this.open.clear();
+    this.copies.clear();
     for (const [id, at] of snapshot.oldest.slice(0, this.capacity)) this.open.set(id, Date.parse(at));
     this.complete = !snapshot.more && snapshot.oldest.length <= this.capacity;
   }
 
-  received(id: number, atMs: number): void {
+  received(id: number, atMs: number, copyOf: number | null = null): void {
+    if (copyOf !== null) {
+      this.copies.add(id);
+      return;
+    }
     this.waitingCount += 1;
     if (!this.complete) return;
     if (this.open.size >= this.capacity) {
@@ -46,6 +56,7 @@ export class Backlog {
   }
 
   claimedBy(id: number): void {
+    if (this.copies.has(id)) return;
     this.claimed.add(id);
   }
 
@@ -56,6 +67,7 @@ export class Backlog {
 
   /** Answered or dismissed: final, it leaves the backlog. */
   closed(id: number): void {
+    if (this.copies.has(id)) return;
     this.waitingCount = Math.max(0, this.waitingCount - 1);
     this.claimed.delete(id);
     this.open.delete(id);

@@ -45,6 +45,23 @@ describe("the live numbers, entry by entry", () => {
     expect(core.read(T0 + 60_000)).toMatchObject({ waiting: 1, unclaimed: 1, oldestWaitSeconds: 40 });
   });
 
+  it("counts a flood's copies with their head: once, in volume every one", () => {
+    const core = new NumbersCore();
+    core.load(EMPTY_SNAPSHOT, T0);
+    const copy = (id: number, atMs: number) =>
+      entry("mention.received", { id, received_at: iso(atMs), cluster_id: 1 }, atMs);
+    core.apply([received(1, T0), copy(2, T0 + 1_000), copy(3, T0 + 2_000), received(4, T0 + 3_000)]);
+    const reading = core.read(T0 + 10_000);
+    expect(reading).toMatchObject({ waiting: 2, unclaimed: 2 });
+    expect(reading.spike.lastMinute).toBe(4);
+
+    core.apply([claimed(1, "olive"), replied(1, "olive", T0, T0 + 5_000)]);
+    // Answering the post answered the flood: nothing of it waits, the oldest is the next one.
+    expect(core.read(T0 + 10_000)).toMatchObject({ waiting: 1, unclaimed: 1, oldestWaitSeconds: 7 });
+    core.apply([entry("mention.dismissed", { mention_id: 3, reason: null, ended_claim: null })]);
+    expect(core.read(T0 + 10_000)).toMatchObject({ waiting: 1 });
+  });
+
   it("takes time to first answer per operator, median and p90", () => {
     const core = new NumbersCore();
     core.load(EMPTY_SNAPSHOT, T0);

@@ -123,7 +123,7 @@ export class NumbersCore {
         const at = timeOf(data.received_at ?? entry.at);
         this.volume.add(at);
         this.recent.add(at);
-        this.backlog.received(data.id, at);
+        this.backlog.received(data.id, at, isNumber(data.cluster_id) ? data.cluster_id : null);
         return;
       }
       case "mention.claimed":
