@@ -1,6 +1,6 @@
 """Every table, imported in one place so that Alembic and the tests see the whole schema."""
 
-from app.accounts.models import NetworkAccount
+from app.accounts.models import MastodonApp, NetworkAccount
 from app.auth.models import ApiToken, User, UserSession
 from app.cues.models import Cue
 from app.drafts.models import Draft, DraftAttachment, DraftVersion
@@ -23,6 +23,7 @@ __all__ = [
     "Event",
     "EventVip",
     "JournalEntry",
+    "MastodonApp",
     "Mention",
     "MentionNote",
     "MentionTag",

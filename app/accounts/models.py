@@ -46,7 +46,30 @@ class NetworkAccount(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=1000)
     last_tested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     token_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # X's OAuth 2.0 flow in progress: the state sent to X (its verifier is in ``secrets``).
+    # An OAuth flow in progress (X's, Mastodon's): the state sent to the consent page (its
+    # verifier is in ``secrets``).
     oauth_state: str | None = Field(default=None, max_length=128, index=True)
+    # Mastodon: how its server counts a status (the instance's configuration.statuses), read
+    # when the account is connected or tested; None until then (the settings' count).
+    max_characters: int | None = None
+    characters_reserved_per_url: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class MastodonApp(SQLModel, table=True):
+    """Cuedesk registered as an OAuth app on one Mastodon server (``POST /api/v1/apps``),
+    the first time an admin connects an account there, and reused for every account after.
+
+    ``secrets`` is a Fernet token of its ``client_id`` and ``client_secret``, as
+    :class:`NetworkAccount`'s. An app answers for one callback address and set of scopes:
+    another of either registers a new one."""
+
+    __tablename__ = "mastodon_app"
+
+    id: int | None = Field(default=None, primary_key=True)
+    server_url: str = Field(max_length=2048, index=True)
+    redirect_uri: str = Field(max_length=2048)
+    scopes: str = Field(max_length=256)
+    secrets: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import RedirectResponse
 
-from app.accounts import service, spent
+from app.accounts import mastodon, service, spent
 from app.accounts.crypto import Vault
 from app.accounts.publishing import AccountPublishers
 from app.accounts.schemas import (
@@ -16,12 +16,13 @@ from app.accounts.schemas import (
     AccountList,
     AccountPublic,
     AccountUpdate,
+    AuthorizeStarted,
     BudgetList,
     ConnectionTest,
+    MastodonAuthorize,
     XAuthorize,
-    XAuthorizeStarted,
 )
-from app.auth.deps import AdminUser, CurrentUser
+from app.auth.deps import AdminUser, CurrentLogin, CurrentUser
 from app.common.http_errors import error_response
 from app.common.ids import Id
 from app.config import Settings
@@ -33,6 +34,7 @@ from app.networks.x import budget as x_limits
 
 router = APIRouter(prefix="/api/accounts", tags=["accounts"])
 X_CALLBACK = "/api/accounts/x/callback"
+MASTODON_CALLBACK = "/api/accounts/mastodon/callback"
 _EMPTY_BUDGETS = {
     "x": x_limits.budget,
     "bluesky": bluesky_limits.budget,
@@ -47,6 +49,13 @@ def _settings(request: Request) -> Settings:
 
 def _vault(request: Request) -> Vault:
     return Vault.from_settings(_settings(request))
+
+
+def _callback_url(request: Request, path: str) -> str:
+    """Where a network's consent page sends the admin back: CUEDESK_PUBLIC_URL if set (the
+    address the network was told), else the address this request came to."""
+    base = _settings(request).public_url.rstrip("/") or str(request.base_url).rstrip("/")
+    return base + path
 
 
 @router.get("", response_model=AccountList)
@@ -77,17 +86,16 @@ async def connect_account(
     return service.public(account)
 
 
-@router.post("/x/authorize", response_model=XAuthorizeStarted, status_code=201)
+@router.post("/x/authorize", response_model=AuthorizeStarted, status_code=201)
 async def authorize_x(
     body: XAuthorize, request: Request, session: SessionDep, _admin: AdminUser
 ) -> dict[str, Any]:
     """Start connecting an X account: send the admin to ``authorize_url`` (X's consent
     page, OAuth 2.0 with PKCE); X sends them back to the callback."""
-    settings = _settings(request)
-    base = settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
     account, url = await service.start_x(
-        session, _vault(request), settings, body.event_id, base + X_CALLBACK, body.bearer_token
-    )
+        session, _vault(request), _settings(request), body.event_id,
+        _callback_url(request, X_CALLBACK), body.bearer_token,
+    )  # fmt: skip
     return {"account": service.public(account), "authorize_url": url}
 
 
@@ -104,6 +112,46 @@ async def x_callback(
         account = await service.finish_x(session, _vault(request), _settings(request), state, code)
         account_id = account.id
     return RedirectResponse(f"/accounts?connected={account_id}", status_code=303)
+
+
+@router.post(
+    "/mastodon/authorize",
+    response_model=AuthorizeStarted,
+    status_code=201,
+    responses={422: error_response("The server is out of reach, not Mastodon, or refused")},
+)
+async def authorize_mastodon(
+    body: MastodonAuthorize, request: Request, session: SessionDep, _admin: AdminUser,
+    login: CurrentLogin,
+) -> dict[str, Any]:  # fmt: skip
+    """Start connecting a Mastodon account on ``server_url``: Cuedesk registers itself as an
+    app there the first time, then the admin goes to ``authorize_url`` (the server's consent
+    page, with PKCE), which sends them back to the callback."""
+    account, url = await mastodon.start(
+        session, _vault(request), _settings(request), server_url=body.server_url,
+        event_id=body.event_id, redirect_uri=_callback_url(request, MASTODON_CALLBACK),
+        login=login.credential,
+    )  # fmt: skip
+    return {"account": service.public(account), "authorize_url": url}
+
+
+@router.get("/mastodon/callback", include_in_schema=False)
+async def mastodon_callback(
+    request: Request, _admin: AdminUser, login: CurrentLogin, state: str = "", code: str = "",
+    error: str = "", error_description: str = "",
+) -> Response:  # fmt: skip
+    """The server's redirect back, with a code or a refusal; the Accounts page says which.
+    A GET that writes (the server redirects the browser here), hence its own transaction."""
+    async with get_database(request).transaction() as session:
+        finished = await mastodon.finish(
+            session, _vault(request), _settings(request), state=state[:256], code=code[:512],
+            error=error[:64], error_description=error_description[:300],
+            login=login.credential,
+        )  # fmt: skip
+    if finished.problem is not None:
+        reason = quote(finished.problem[:500])
+        return RedirectResponse(f"/accounts?mastodon_error={reason}", status_code=303)
+    return RedirectResponse(f"/accounts?connected={finished.account_id}", status_code=303)
 
 
 @router.post(

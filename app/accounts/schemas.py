@@ -17,7 +17,8 @@ Url = Annotated[
 
 class AccountCreate(InputModel):
     """Connect a Bluesky account (handle and app password) or a Mastodon one (server and
-    access token). X is connected through its consent page (POST /api/accounts/x/authorize)."""
+    access token). X is connected through its consent page (POST /api/accounts/x/authorize),
+    and Mastodon may be too (POST /api/accounts/mastodon/authorize)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -45,6 +46,16 @@ class XAuthorize(InputModel):
 
     event_id: Id | None = None
     bearer_token: Secret | None = None
+
+
+class MastodonAuthorize(InputModel):
+    """Start connecting a Mastodon account on ``server_url`` through the server's consent
+    page, for one event or, without ``event_id``, every event."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    server_url: Url
+    event_id: Id | None = None
 
 
 class AccountUpdate(InputModel):
@@ -75,6 +86,9 @@ class AccountPublic(BaseModel):
     last_error: str | None
     last_tested_at: UtcTime | None
     token_expires_at: UtcTime | None
+    # Mastodon: how its server counts a status, once read (connected or tested).
+    max_characters: int | None
+    characters_reserved_per_url: int | None
     created_at: UtcTime
     updated_at: UtcTime
 
@@ -83,7 +97,9 @@ class AccountList(BaseModel):
     accounts: list[AccountPublic]
 
 
-class XAuthorizeStarted(BaseModel):
+class AuthorizeStarted(BaseModel):
+    """A pending account, and the network's consent page to send the admin to."""
+
     account: AccountPublic
     authorize_url: str
 

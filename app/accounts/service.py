@@ -15,8 +15,10 @@ from app.common.errors import Invalid, NotFound
 from app.common.time import utcnow
 from app.config import Settings
 from app.events import service as events
-from app.networks import checks
+from app.networks import checks, pkce
+from app.networks.mastodon import oauth as mastodon_oauth
 from app.networks.x import oauth
+from app.replies.length import MastodonCounting
 
 MAX_ERROR = 1000
 account_table = NetworkAccount.__table__  # type: ignore[attr-defined]
@@ -38,6 +40,8 @@ def public(account: NetworkAccount) -> dict[str, Any]:
         "last_error": account.last_error,
         "last_tested_at": account.last_tested_at,
         "token_expires_at": account.token_expires_at,
+        "max_characters": account.max_characters,
+        "characters_reserved_per_url": account.characters_reserved_per_url,
         "created_at": account.created_at,
         "updated_at": account.updated_at,
     }
@@ -146,10 +150,12 @@ async def test(
     account = await get(session, account_id)
     account.last_tested_at = utcnow()
     if account.status == AccountStatus.pending:
-        message = "X's consent was not given yet: open the authorize link again"
+        name = "X" if account.network == "x" else "Mastodon"
+        message = f"{name}'s consent was not given yet: connect it again"
         account.last_error = message
         return False, message, account
     timeout = settings.publish_send_timeout_seconds
+    said = ""
     try:
         secret = vault.open(account.secrets)
         if account.network == "x":
@@ -163,6 +169,7 @@ async def test(
             identity = await checks.check_mastodon(
                 account.server_url or "", secret["access_token"], timeout
             )
+            said = await _read_counting(account, timeout)
     except checks.CheckFailed as exc:
         mark(account, AccountStatus.refused, str(exc))
         return False, str(exc), account
@@ -172,7 +179,24 @@ async def test(
     account.handle = identity.handle or account.handle
     account.network_user_id = identity.user_id or account.network_user_id
     mark(account, AccountStatus.connected, None)
-    return True, f"Connected as @{account.handle}", account
+    return True, f"Connected as @{account.handle}{said}", account
+
+
+def remember_counting(account: NetworkAccount, counting: MastodonCounting) -> None:
+    account.max_characters = counting.max_characters
+    account.characters_reserved_per_url = counting.characters_reserved_per_url
+
+
+async def _read_counting(account: NetworkAccount, wait_seconds: float) -> str:
+    """Mastodon: how the account's server counts a status, read again at every test (an
+    admin may raise the limit); what the test says of it."""
+    server = account.server_url or ""
+    try:
+        counting = await mastodon_oauth.read_counting(server, wait_seconds)
+    except mastodon_oauth.ConnectFailed as exc:
+        return f" (the server's character limit could not be read: {exc})"
+    remember_counting(account, counting)
+    return f" (statuses of up to {counting.max_characters:,} characters)"
 
 
 def x_client(settings: Settings) -> oauth.Client:
@@ -196,7 +220,7 @@ async def start_x(
     client = x_client(settings)
     if event_id is not None:
         await events.get_or_raise(session, event_id)
-    verifier, challenge = oauth.new_verifier()
+    verifier, challenge = pkce.new_verifier()
     state = secrets.token_urlsafe(32)
     now = utcnow()
     pending: dict[str, str] = {"code_verifier": verifier, "redirect_uri": redirect_uri}

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from app.accounts import mastodon as mastodon_accounts
 from app.auth import service as auth
 from app.auth.deps import PRODUCER_ROLES, SESSION_COOKIE
 from app.auth.models import Role, User
@@ -203,6 +204,10 @@ async def event_page(request: Request, event_id: str, session: SessionDep) -> Re
     event = await _page_event(session, event_id)
     if event is None:
         return _not_found(request, user, f"Event {event_id}")
+    assert event.id is not None
+    mastodon = await mastodon_accounts.counting_for_event(
+        session, event.id, request.app.state.settings.mastodon_max_characters
+    )
     return _render(
         request,
         "event.html",
@@ -216,6 +221,8 @@ async def event_page(request: Request, event_id: str, session: SessionDep) -> Re
                 "on_air_at": isoformat_z(event.on_air_at) if event.on_air_at else None,
                 "off_air_at": isoformat_z(event.off_air_at) if event.off_air_at else None,
             },
+            # The composers count Mastodon as the event's server does.
+            "mastodon": mastodon,
             "username": user.username,
             "can_set_up": user.role in PRODUCER_ROLES,
             "networks": [(network.value, label) for network, label in NETWORK_LABELS.items()],

@@ -153,7 +153,7 @@ async def _why_not(
             event_id=draft.event_id,
             event_networks=networks,
             content=draft.content,
-            mastodon_limit=editor.mastodon_limit,
+            mastodon_default_limit=editor.mastodon_default_limit,
         )
     except Invalid as refused:
         return refused.message
@@ -170,7 +170,7 @@ async def _check_ready(session: AsyncSession, draft: Draft, editor: Editor) -> N
         event_id=draft.event_id,
         event_networks=event.networks,
         content=draft.content,
-        mastodon_limit=editor.mastodon_limit,
+        mastodon_default_limit=editor.mastodon_default_limit,
     )
 
 

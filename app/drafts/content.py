@@ -9,6 +9,7 @@ from sqlalchemy import Integer, column, func, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from app.accounts import mastodon as mastodon_accounts
 from app.common.errors import Invalid, NotFound
 from app.common.time import UTCDateTime
 from app.drafts import attachments
@@ -53,9 +54,11 @@ async def check_content(
     event_id: int,
     event_networks: list[str],
     content: dict[str, Any],
-    mastodon_limit: int,
+    mastodon_default_limit: int,
 ) -> None:
-    """422 naming the post, the network and the count for anything a network would refuse."""
+    """422 naming the post, the network and the count for anything a network would refuse;
+    Mastodon's as the event's server counts (``mastodon_default_limit`` until it is known)."""
+    mastodon = await mastodon_accounts.counting_for_event(session, event_id, mastodon_default_limit)
     posts = content.get("posts", [])
     wanted = {i for post in posts for i in post.get("attachment_ids", [])}
     images = await attachments.of_event(session, event_id, wanted)
@@ -78,7 +81,10 @@ async def check_content(
                     post=number,
                     network=network,
                 )
-            checked = check_length(network, text, mastodon_limit=mastodon_limit)
+            checked = check_length(
+                network, text, mastodon_limit=mastodon.max_characters,
+                mastodon_url_length=mastodon.characters_reserved_per_url,
+            )  # fmt: skip
             if not checked.valid:
                 raise Invalid(
                     f"Post {number} on {limit.name}: {checked.reason} "

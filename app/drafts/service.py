@@ -35,10 +35,11 @@ from app.journal import service as journal
 
 @dataclass(frozen=True)
 class Editor:
-    """Who saves, and the server's Mastodon limit the texts are counted against."""
+    """Who saves, and the Mastodon limit the texts are counted against until the event's
+    server is known (CUEDESK_MASTODON_MAX_CHARACTERS)."""
 
     user: User
-    mastodon_limit: int
+    mastodon_default_limit: int
 
     @property
     def user_id(self) -> int | None:
@@ -99,7 +100,7 @@ async def create(session: AsyncSession, event_id: int, data: DraftCreate, editor
         event_id=event_id,
         event_networks=event.networks,
         content=content,
-        mastodon_limit=editor.mastodon_limit,
+        mastodon_default_limit=editor.mastodon_default_limit,
     )
     if data.cue_id is not None:
         await checks.check_cue(session, event_id, data.cue_id)
@@ -276,7 +277,7 @@ async def _check_snapshot(
             event_id=draft.event_id,
             event_networks=event.networks,
             content=after["content"],
-            mastodon_limit=editor.mastodon_limit,
+            mastodon_default_limit=editor.mastodon_default_limit,
         )
     if "cue_id" in changed and after["cue_id"] is not None:
         await checks.check_cue(session, draft.event_id, after["cue_id"])

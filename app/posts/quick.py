@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts import mastodon as mastodon_accounts
 from app.auth.deps import PRODUCER_ROLES
 from app.auth.models import User
 from app.common.errors import Invalid, NotFound
@@ -19,11 +20,14 @@ from app.events.models import Event
 from app.journal import service as journal
 from app.posts import service as posts
 from app.posts.schemas import QuickPostTexts
+from app.replies import MastodonCounting
 
 QUICK_POST_TITLE = "Quick post"
 
 
-def _checked_specs(texts: QuickPostTexts, event: Event, settings: Settings) -> list[posts.PostSpec]:
+def _checked_specs(
+    texts: QuickPostTexts, event: Event, mastodon: MastodonCounting
+) -> list[posts.PostSpec]:
     specs = []
     for network in posts.NETWORKS:
         text: str = getattr(texts, network)
@@ -35,9 +39,7 @@ def _checked_specs(texts: QuickPostTexts, event: Event, settings: Settings) -> l
                 f"The event does not post to {name} (its networks: {', '.join(event.networks)}).",
                 network=network,
             )
-        posts.check_fits(
-            network, text, mastodon_limit=settings.mastodon_max_characters, what="quick post"
-        )
+        posts.check_fits(network, text, mastodon=mastodon, what="quick post")
         specs.append(posts.PostSpec(network=network, text=text))
     if not specs:
         raise Invalid("A quick post needs a text for at least one network.", field="texts")
@@ -51,7 +53,10 @@ async def create(
     event = await session.get(Event, event_id, populate_existing=True)
     if event is None:
         raise NotFound(f"Event {event_id} does not exist.", event_id=event_id)
-    specs = _checked_specs(texts, event, settings)
+    mastodon = await mastodon_accounts.counting_for_event(
+        session, event_id, settings.mastodon_max_characters
+    )
+    specs = _checked_specs(texts, event, mastodon)
     if event.quick_posts_need_approval and user.role not in PRODUCER_ROLES:
         editor = drafts.Editor(user, settings.mastodon_max_characters)
         draft_id = await hold_for_approval(session, event_id, specs, editor)

@@ -22,7 +22,7 @@ from app.journal.service import NewEntry
 from app.posts.models import PostStatus
 from app.posts.views import post_table, public_dict
 from app.publish.outbox import OUTBOX_WAKER
-from app.replies.length import check_length
+from app.replies.length import MastodonCounting, check_length
 
 NETWORKS = ("x", "mastodon", "bluesky")
 NETWORK_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky"}
@@ -72,9 +72,12 @@ def networks_of(content: dict[str, Any]) -> list[str]:
     return [network for network in NETWORKS if network in used]
 
 
-def check_fits(network: str, text: str, *, mastodon_limit: int, what: str = "post") -> None:
+def check_fits(network: str, text: str, *, mastodon: MastodonCounting, what: str = "post") -> None:
     """Refuse (422, naming the network and the count) a text the network would not take."""
-    checked = check_length(network, text, mastodon_limit=mastodon_limit)
+    checked = check_length(
+        network, text, mastodon_limit=mastodon.max_characters,
+        mastodon_url_length=mastodon.characters_reserved_per_url,
+    )  # fmt: skip
     if not checked.valid:
         name = NETWORK_NAMES.get(network, network)
         raise Invalid(

@@ -1,5 +1,5 @@
 """Replies written in the console: checking them against each network's rules before posting."""
 
-from app.replies.length import LengthCheck, check_length
+from app.replies.length import LengthCheck, MastodonCounting, check_length
 
-__all__ = ["LengthCheck", "check_length"]
+__all__ = ["LengthCheck", "MastodonCounting", "check_length"]

@@ -9,7 +9,8 @@ person watches while typing and the check the server makes before posting must n
   its ``twitter-text-parser`` port); at most 280.
 - Mastodon: what its ``StatusLengthValidator`` counts: the text with each URL that has a
   protocol replaced by 23 characters and each ``@user@domain`` by ``@user``, counted in
-  grapheme clusters (``each_grapheme_cluster.size``); 500 unless the server says otherwise.
+  grapheme clusters (``each_grapheme_cluster.size``); 500 and 23 unless the server says
+  otherwise (its instance's ``configuration.statuses``).
 - Bluesky: the ``app.bsky.feed.post`` lexicon: at most 300 grapheme clusters and 3,000 UTF-8
   bytes, URLs counted as typed.
 """
@@ -39,6 +40,15 @@ NETWORKS: Final = ("x", "mastodon", "bluesky")
 
 
 @dataclass(frozen=True)
+class MastodonCounting:
+    """How a Mastodon server counts a status: ``configuration.statuses`` of its instance
+    (``GET /api/v2/instance``), or Mastodon's defaults."""
+
+    max_characters: int = MASTODON_DEFAULT_LIMIT
+    characters_reserved_per_url: int = URL_LENGTH
+
+
+@dataclass(frozen=True)
 class LengthCheck:
     network: str
     """``"x"``, ``"mastodon"`` or ``"bluesky"``."""
@@ -56,18 +66,22 @@ class LengthCheck:
 
 
 def check_length(
-    network: str, text: str, *, mastodon_limit: int = MASTODON_DEFAULT_LIMIT
-) -> LengthCheck:
+    network: str, text: str, *, mastodon_limit: int = MASTODON_DEFAULT_LIMIT,
+    mastodon_url_length: int = URL_LENGTH,
+) -> LengthCheck:  # fmt: skip
     """Measure ``text`` as ``network`` would and say whether it may be posted there.
 
-    ``mastodon_limit`` is the server's ``configuration.statuses.max_characters``.
+    ``mastodon_limit`` and ``mastodon_url_length`` are the server's
+    ``configuration.statuses.max_characters`` and ``characters_reserved_per_url``.
     """
     if network == "x":
         return _check_x(text)
     if network == "mastodon":
         if mastodon_limit < 1:
             raise ValueError(f"mastodon_limit must be at least 1, not {mastodon_limit}")
-        return _check_mastodon(text, mastodon_limit)
+        if mastodon_url_length < 0:
+            raise ValueError(f"mastodon_url_length must not be negative: {mastodon_url_length}")
+        return _check_mastodon(text, mastodon_limit, mastodon_url_length)
     if network == "bluesky":
         return _check_bluesky(text)
     raise ValueError(f"unknown network {network!r}: expected one of {', '.join(NETWORKS)}")
@@ -212,22 +226,22 @@ _NOT_A_MENTION_AFTER = regex.compile(
 )
 
 
-def _check_mastodon(text: str, limit: int) -> LengthCheck:
-    length = _grapheme_count(_mastodon_countable_text(text))
+def _check_mastodon(text: str, limit: int, url_length: int) -> LengthCheck:
+    length = _grapheme_count(_mastodon_countable_text(text, url_length))
     reason: str | None = None
     if _is_blank(text):
         reason = EMPTY_REASON
     elif length > limit:
-        reason = _over_limit(length - limit, "Mastodon", limit, URL_HINT)
+        reason = _over_limit(length - limit, "Mastodon", limit, _url_hint(url_length))
     return _result("mastodon", length, limit, reason)
 
 
-def _mastodon_countable_text(text: str) -> str:
+def _mastodon_countable_text(text: str, url_length: int) -> str:
     """The text as ``StatusLengthValidator#countable_text`` rewrites it before counting."""
     # Mastodon extracts URLs with twitter-text, protocol required
     # (extract_url_without_protocol: false): "example.com" alone counts as typed.
     entities: list[tuple[int, int, str]] = [
-        (url["indices"][0], url["indices"][1], "x" * URL_LENGTH)
+        (url["indices"][0], url["indices"][1], "x" * url_length)
         for url in _twitter_text().extract_urls_with_indices(
             text, extract_urls_without_protocol=False
         )
@@ -281,6 +295,11 @@ def _check_bluesky(text: str) -> LengthCheck:
 # The wording is shared with length.ts word for word: tests on both sides pin it.
 EMPTY_REASON: Final = "Empty reply"
 URL_HINT: Final = f" (URLs count {URL_LENGTH} each)"
+
+
+def _url_hint(url_length: int) -> str:
+    return f" (URLs count {url_length} each)"
+
 
 _GRAPHEME = regex.compile(r"\X")
 # Unicode's White_Space property, spelled the same way in length.ts: str.strip() and

@@ -22,7 +22,7 @@ from app.db import database_of
 from app.journal import service as journal
 from app.publish.outbox import OUTBOX_WAKER
 from app.replies.access import require_author_or_producer
-from app.replies.length import check_length
+from app.replies.length import MastodonCounting, check_length
 from app.replies.models import ReplyStatus
 from app.replies.views import public_dict, reply_table, with_author
 
@@ -49,9 +49,12 @@ async def get_public(session: AsyncSession, reply_id: int) -> dict[str, Any]:
     return public_dict(await get_row(session, reply_id))
 
 
-def check_fits(network: str, text: str, *, mastodon_limit: int) -> None:
+def check_fits(network: str, text: str, *, mastodon: MastodonCounting) -> None:
     """Refuse (422, saying by how much) a text that the network would not take."""
-    checked = check_length(network, text, mastodon_limit=mastodon_limit)
+    checked = check_length(
+        network, text, mastodon_limit=mastodon.max_characters,
+        mastodon_url_length=mastodon.characters_reserved_per_url,
+    )  # fmt: skip
     if not checked.valid:
         name = NETWORK_NAMES.get(network, network)
         raise Invalid(

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts import mastodon as mastodon_accounts
 from app.accounts import service as accounts
 from app.auth.models import User
 from app.common.errors import Invalid
@@ -30,14 +31,15 @@ async def reply(
     *,
     text: str,
     fence: int,
-    mastodon_limit: int,
+    mastodon_default_limit: int,
 ) -> dict[str, Any]:
     """Accept ``user``'s reply to the mention they hold (claim ``fence``) for publishing."""
     event_id = await lifecycle.event_of(session, mention_id)
     await journal.lock_counter(session, event_id)
     mention = await lifecycle.check_fence(session, mention_id, user, fence)
     await _check_answerable(session, mention, event_id)
-    replies.check_fits(mention.network, text, mastodon_limit=mastodon_limit)
+    mastodon = await mastodon_accounts.counting_for_event(session, event_id, mastodon_default_limit)
+    replies.check_fits(mention.network, text, mastodon=mastodon)
     public = await replies.queue(
         session,
         event_id=event_id,

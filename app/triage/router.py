@@ -129,7 +129,7 @@ async def reply_to_mention(
         user,
         text=body.text,
         fence=body.fence,
-        mastodon_limit=_settings(request).mastodon_max_characters,
+        mastodon_default_limit=_settings(request).mastodon_max_characters,
     )
 
 

@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from app.accounts import service as accounts
+from app.accounts.crypto import Vault
 from app.auth.deps import SESSION_COOKIE
 from app.console.assets import Manifest
 from app.console.router import safe_next
@@ -211,6 +213,26 @@ async def test_the_event_page_carries_the_show_clock_once_on_air(
 
     html = (await client.get(f"/events/{event_id}")).text
     assert 'data-on-air-at="2026-02-08T20:00:00.000Z"' in html
+
+
+async def test_the_event_page_says_how_the_events_mastodon_server_counts(
+    app: Any, logged_in: LoggedIn, producer: httpx.AsyncClient
+) -> None:
+    event_id = await make_event(producer, "Cup Final")
+    client = await logged_in()
+    html = (await client.get(f"/events/{event_id}")).text
+    assert 'data-mastodon-max-characters="500" data-mastodon-url-length="23"' in html
+
+    async with app.state.db.transaction() as session:
+        account = await accounts.connect(
+            session, Vault.from_settings(app.state.settings), network="mastodon",
+            event_id=event_id, handle="cuedesk", server_url="https://mastodon.example",
+            secret={"access_token": "t"}, hint_of="t",
+        )  # fmt: skip
+        account.max_characters, account.characters_reserved_per_url = 1000, 30
+
+    html = (await client.get(f"/events/{event_id}")).text
+    assert 'data-mastodon-max-characters="1000" data-mastodon-url-length="30"' in html
 
 
 async def test_event_page_renders_the_header_and_the_feed(

@@ -1,5 +1,11 @@
 """A fake Mastodon server: ``POST /api/v1/statuses`` as the Mastodon docs describe it.
 
+Who may post: the bearer tokens in ``tokens`` (``TOKEN``, and those its OAuth flow gave).
+The OAuth app flow (tests/fakes/mastodon_oauth.py) as methods/apps.md and methods/oauth.md
+describe it: ``POST /api/v1/apps``, the consent page ``GET /oauth/authorize`` (which says
+yes at once, or no with ``consent = "deny"``), ``POST /oauth/token``; and the instance
+(``GET /api/v2/instance``) with its ``configuration.statuses``, ``max_characters`` as set.
+
 It honours ``Idempotency-Key`` as Mastodon does (a repeated key answers the status already
 made, and makes none), checks the bearer token, and answers with Status entities shaped as
 the docs show.
@@ -34,6 +40,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from tests.fakes.mastodon_oauth import FakeMastodonOAuth
+
 TOKEN = "fake-mastodon-token"
 HOST = "https://mastodon.example"
 # MediaAttachment::MAX_DESCRIPTION_LENGTH; a status takes at most 4 attachments.
@@ -58,10 +66,29 @@ class FakeMastodon:
     media_processing_checks: int = 0
     media_checks: list[tuple[str, int]] = field(default_factory=list)
     _media: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tokens: set[str] = field(default_factory=lambda: {TOKEN})
+    oauth: FakeMastodonOAuth = field(init=False)
+    # The instance's configuration.statuses.
+    max_characters: int = 500
+    characters_reserved_per_url: int = 23
+
+    def __post_init__(self) -> None:
+        self.oauth = FakeMastodonOAuth(self.tokens)
+
+    @property
+    def consent(self) -> str:
+        """``"allow"`` (the default) or ``"deny"``: what the account's owner answers."""
+        return self.oauth.consent
+
+    @consent.setter
+    def consent(self, answer: str) -> None:
+        self.oauth.consent = answer
 
     def app(self) -> Starlette:
         return Starlette(
             routes=[
+                *self.oauth.routes(),
+                Route("/api/v2/instance", self._instance),
                 Route("/api/v1/statuses", self._post_status, methods=["POST"]),
                 Route("/api/v2/media", self._upload, methods=["POST"]),
                 Route("/api/v1/media/{media_id}", self._show_media),
@@ -70,13 +97,36 @@ class FakeMastodon:
             ]
         )
 
+    def _authorised(self, request: Request) -> bool:
+        return request.headers.get("authorization", "").removeprefix("Bearer ") in self.tokens
+
+    async def _instance(self, request: Request) -> JSONResponse:
+        """An Instance as methods/instance.md shows it, cut to what a client reads."""
+        return JSONResponse(
+            {
+                "domain": "mastodon.example",
+                "title": "Mastodon",
+                "version": "4.3.0",
+                "source_url": "https://github.com/mastodon/mastodon",
+                "configuration": {
+                    "urls": {"streaming": str(request.base_url).rstrip("/")},
+                    "statuses": {
+                        "max_characters": self.max_characters,
+                        "max_media_attachments": MAX_MEDIA,
+                        "characters_reserved_per_url": self.characters_reserved_per_url,
+                    },
+                },
+                "registrations": {"enabled": False, "approval_required": False},
+            }
+        )
+
     async def _verify(self, request: Request) -> JSONResponse:
-        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+        if not self._authorised(request):
             return JSONResponse({"error": "The access token is invalid"}, status_code=401)
         return JSONResponse({"id": "1", "username": "cuedesk", "acct": "cuedesk"})
 
     async def _search(self, request: Request) -> JSONResponse:
-        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+        if not self._authorised(request):
             return JSONResponse({"error": "The access token is invalid"}, status_code=401)
         query = request.query_params.get("q", "")
         self.searches.append(query)
@@ -85,11 +135,12 @@ class FakeMastodon:
         return JSONResponse({"accounts": [], "statuses": statuses, "hashtags": []})
 
     async def _post_status(self, request: Request) -> JSONResponse:
-        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+        if not self._authorised(request):
             return JSONResponse({"error": "The access token is invalid"}, status_code=401)
         form = await request.json()
         key = request.headers.get("idempotency-key")
-        self.requests.append({"key": key, "body": form})
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        self.requests.append({"key": key, "body": form, "token": token})
         if key is not None and key in self._by_key:
             return JSONResponse(self._by_key[key])
         behaviour = self.plan.pop(0) if self.plan else "ok"
@@ -142,7 +193,7 @@ class FakeMastodon:
     # -- media ----------------------------------------------------------------------------
 
     async def _upload(self, request: Request) -> JSONResponse:
-        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+        if not self._authorised(request):
             return JSONResponse({"error": "The access token is invalid"}, status_code=401)
         form = await request.form()
         upload = form.get("file")
@@ -172,7 +223,7 @@ class FakeMastodon:
         return JSONResponse(entity, status_code=202 if processing else 200)
 
     async def _show_media(self, request: Request) -> JSONResponse:
-        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+        if not self._authorised(request):
             return JSONResponse({"error": "The access token is invalid"}, status_code=401)
         media = self._media.get(request.path_params["media_id"])
         if media is None:

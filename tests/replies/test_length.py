@@ -28,8 +28,9 @@ def test_the_shared_file_has_the_cases_it_is_meant_to() -> None:
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['network']}: {c['description']}" for c in CASES])
 def test_shared_case(case: dict[str, Any]) -> None:
     check = check_length(
-        case["network"], case["text"], mastodon_limit=case.get("mastodon_limit", 500)
-    )
+        case["network"], case["text"], mastodon_limit=case.get("mastodon_limit", 500),
+        mastodon_url_length=case.get("mastodon_url_length", 23),
+    )  # fmt: skip
 
     assert (check.length, check.valid) == (case["length"], case["valid"])
     assert check.network == case["network"]

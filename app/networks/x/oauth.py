@@ -9,8 +9,6 @@ desk stays connected past two hours).
 from __future__ import annotations
 
 import base64
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
@@ -38,13 +36,6 @@ class Client:
     client_id: str
     client_secret: str
     timeout: float
-
-
-def new_verifier() -> tuple[str, str]:
-    """A PKCE code verifier and its S256 challenge."""
-    verifier = secrets.token_urlsafe(64)[:96]
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def consent_url(client: Client, redirect_uri: str, state: str, challenge: str) -> str:

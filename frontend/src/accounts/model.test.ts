@@ -45,6 +45,18 @@ describe("an account's status", () => {
     const text = statusText(account({ status: "refused", last_error: "X refused the account's token" }));
     expect(text).toBe("Refused: X refused the account's token");
   });
+
+  it("says whose consent it waits for", () => {
+    expect(statusText(account({ status: "pending" }))).toBe("Waiting for X's consent");
+    expect(statusText(account({ network: "mastodon", status: "pending" }))).toBe(
+      "Waiting for Mastodon's consent",
+    );
+  });
+
+  it("gives a Mastodon server's character limit once it is known", () => {
+    const tested = account({ network: "mastodon", last_tested_at: "2026-02-08T20:00:00Z", max_characters: 1000 });
+    expect(statusText(tested)).toBe("Connected, tested · statuses up to 1,000 characters");
+  });
 });
 
 describe("an account's secrets", () => {

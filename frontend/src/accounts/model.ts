@@ -14,6 +14,8 @@ export interface Account {
   status: "pending" | "connected" | "refused";
   last_error: string | null;
   last_tested_at: string | null;
+  // Mastodon: its server's character limit, once read (connected or tested).
+  max_characters?: number | null;
 }
 
 export interface BudgetWindow {
@@ -44,8 +46,11 @@ export const networkLabel = (network: string): string => NETWORKS[network] ?? ne
 
 export function statusText(account: Account): string {
   if (account.status === "refused") return `Refused: ${account.last_error ?? "reconnect it"}`;
-  if (account.status === "pending") return "Waiting for X's consent";
-  return account.last_tested_at ? "Connected, tested" : "Connected (not tested yet)";
+  if (account.status === "pending") return `Waiting for ${networkLabel(account.network)}'s consent`;
+  const connected = account.last_tested_at ? "Connected, tested" : "Connected (not tested yet)";
+  return account.max_characters
+    ? `${connected} · statuses up to ${account.max_characters.toLocaleString("en")} characters`
+    : connected;
 }
 
 /** What the Secret column shows: masked, and for X whether the app's bearer token is stored. */

@@ -1,5 +1,5 @@
-// The Accounts page (admins): list, connect, test and remove the networks' accounts, and
-// store the X app's bearer token (listening). What a secret was is never shown: the API
+// The Accounts page (admins): list, connect (X and Mastodon through their consent pages),
+// test and remove the networks' accounts, and store the X app's bearer token (listening). What a secret was is never shown: the API
 // sends only whether one is set and its last four.
 
 import "./accounts.css";
@@ -117,9 +117,28 @@ function start(tbody: HTMLElement): void {
       .catch((error: unknown) => say(messageOf(error), true));
   });
 
+  mastodonForm();
   const params = new URLSearchParams(window.location.search);
   if (params.get("x_error")) say(`X did not connect: ${params.get("x_error")}`, true);
+  if (params.get("mastodon_error")) say(`Mastodon did not connect: ${params.get("mastodon_error")}`, true);
+  else if (params.get("connected")) say("Connected.");
   void refresh().catch((error: unknown) => say(messageOf(error), true));
+}
+
+/** Connect a Mastodon account through its server's consent page: the server's answer
+ *  brings the admin back here (?connected= or ?mastodon_error=). */
+function mastodonForm(): void {
+  const form = byId<HTMLFormElement>("mastodon-form");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const eventId = String(data.get("event_id") ?? "");
+    const body = { server_url: String(data.get("server_url") ?? "").trim(), event_id: eventId ? Number(eventId) : null };
+    say(`Asking ${body.server_url}…`);
+    void postJSON<{ authorize_url: string }>("/api/accounts/mastodon/authorize", body)
+      .then((started) => window.location.assign(started.authorize_url))
+      .catch((error: unknown) => say(messageOf(error), true));
+  });
 }
 
 /** Store (or remove) the X app's bearer token on one of the X accounts. */

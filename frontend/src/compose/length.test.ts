@@ -11,6 +11,7 @@ interface LengthCase {
   description: string;
   _source: string;
   mastodon_limit?: number;
+  mastodon_url_length?: number;
 }
 
 const cases = sharedCases as LengthCase[];
@@ -26,7 +27,7 @@ describe("checkLength on the shared cases", () => {
   });
 
   it.each(cases.map((c) => [`${c.network}: ${c.description}`, c] as const))("%s", (_name, c) => {
-    const check = checkLength(c.network, c.text, c.mastodon_limit);
+    const check = checkLength(c.network, c.text, c.mastodon_limit, c.mastodon_url_length);
 
     expect({ length: check.length, valid: check.valid }).toEqual({ length: c.length, valid: c.valid });
     expect(check.network).toBe(c.network);

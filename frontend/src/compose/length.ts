@@ -9,7 +9,8 @@
 //   twitter-text package); at most 280.
 // - Mastodon: what its StatusLengthValidator counts: the text with each URL that has a
 //   protocol replaced by 23 characters and each @user@domain by @user, counted in grapheme
-//   clusters; 500 unless the server says otherwise.
+//   clusters; 500 and 23 unless the server says otherwise (its instance's
+//   configuration.statuses).
 // - Bluesky: the app.bsky.feed.post lexicon: at most 300 grapheme clusters and 3,000 UTF-8
 //   bytes, URLs counted as typed.
 import twitterText from "twitter-text";
@@ -40,14 +41,17 @@ export const URL_LENGTH = 23;
 
 // The wording is shared with length.py word for word: tests on both sides pin it.
 export const EMPTY_REASON = "Empty reply";
-const URL_HINT = ` (URLs count ${URL_LENGTH} each)`;
+const urlHint = (urlLength: number): string => ` (URLs count ${urlLength} each)`;
+const URL_HINT = urlHint(URL_LENGTH);
 
 /** Measure `text` as `network` would and say whether it may be posted there.
- *  `mastodonLimit` is the server's configuration.statuses.max_characters. */
+ *  `mastodonLimit` and `mastodonUrlLength` are the server's configuration.statuses
+ *  max_characters and characters_reserved_per_url. */
 export function checkLength(
   network: Network,
   text: string,
   mastodonLimit: number = MASTODON_DEFAULT_LIMIT,
+  mastodonUrlLength: number = URL_LENGTH,
 ): LengthCheck {
   switch (network) {
     case "x":
@@ -56,7 +60,10 @@ export function checkLength(
       if (!Number.isInteger(mastodonLimit) || mastodonLimit < 1) {
         throw new RangeError(`mastodonLimit must be a whole number of at least 1, not ${mastodonLimit}`);
       }
-      return checkMastodon(text, mastodonLimit);
+      if (!Number.isInteger(mastodonUrlLength) || mastodonUrlLength < 0) {
+        throw new RangeError(`mastodonUrlLength must be a whole number, not ${mastodonUrlLength}`);
+      }
+      return checkMastodon(text, mastodonLimit, mastodonUrlLength);
     case "bluesky":
       return checkBluesky(text);
     default: {
@@ -161,13 +168,13 @@ const MENTION = new RegExp(
 const NOT_A_MENTION_AFTER =
   /^(?:[@\uFF20\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u00FF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259\u025B\u0263\u0268\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF]|:\/\/)/u;
 
-function checkMastodon(text: string, limit: number): LengthCheck {
-  const length = graphemeCount(mastodonCountableText(text));
+function checkMastodon(text: string, limit: number, urlLength: number): LengthCheck {
+  const length = graphemeCount(mastodonCountableText(text, urlLength));
   let reason: string | null = null;
   if (isBlank(text)) {
     reason = EMPTY_REASON;
   } else if (length > limit) {
-    reason = overLimit(length - limit, "Mastodon", limit, URL_HINT);
+    reason = overLimit(length - limit, "Mastodon", limit, urlHint(urlLength));
   }
   return result("mastodon", length, limit, reason);
 }
@@ -179,12 +186,12 @@ interface Entity {
 }
 
 /** The text as StatusLengthValidator#countable_text rewrites it before counting. */
-function mastodonCountableText(text: string): string {
+function mastodonCountableText(text: string, urlLength: number): string {
   // Mastodon extracts URLs with twitter-text, protocol required
   // (extract_url_without_protocol: false): "example.com" alone counts as typed.
   const entities: Entity[] = twitterText
     .extractUrlsWithIndices(text, { extractUrlsWithoutProtocol: false })
-    .map(({ indices: [start, end] }) => ({ start, end, replacement: "x".repeat(URL_LENGTH) }));
+    .map(({ indices: [start, end] }) => ({ start, end, replacement: "x".repeat(urlLength) }));
   for (const mention of text.matchAll(MENTION)) {
     const start = mention.index;
     const end = start + mention[0].length;

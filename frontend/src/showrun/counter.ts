@@ -1,8 +1,9 @@
 // Each network's live counter under a text, by the composer's own measure
-// (compose/length.ts), loaded when first needed as the composer loads it: twitter-text
-// stays out of the page's first download.
+// (compose/length.ts, Mastodon as the event's server counts), loaded when first needed as
+// the composer loads it: twitter-text stays out of the page's first download.
 
 import type { Network } from "../compose/length";
+import { pageMastodonCounting } from "../compose/mastodon-server";
 
 let lengths: Promise<typeof import("../compose/length")> | null = null;
 
@@ -15,7 +16,8 @@ export function showCount(counter: HTMLElement, network: Network, text: string):
   }
   lengths ??= import("../compose/length");
   void lengths.then(({ checkLength }) => {
-    const check = checkLength(network, text);
+    const mastodon = pageMastodonCounting();
+    const check = checkLength(network, text, mastodon.maxCharacters, mastodon.urlLength);
     counter.textContent = String(check.remaining);
     counter.classList.toggle("over", !check.valid);
   });

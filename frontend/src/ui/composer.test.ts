@@ -78,6 +78,20 @@ describe("ComposerView", () => {
     expect(ui.text.value).toBe("👍🏽");
   });
 
+  it("counts Mastodon as the event's server does, as the page says", async () => {
+    const view = await makeView();
+    view.show(makeMention(1, { network: "mastodon" }), "a".repeat(700));
+    expect(ui.count.textContent).toBe("200 over");
+
+    const desk = document.createElement("div");
+    desk.dataset.mastodonMaxCharacters = "1000";
+    desk.dataset.mastodonUrlLength = "23";
+    document.body.append(desk);
+    type("a".repeat(700));
+    expect(ui.count.textContent).toBe("300 left");
+    expect(ui.send.disabled).toBe(false);
+  });
+
   it("lets Send be pressed while claiming, and holds the text while it waits", async () => {
     const view = await makeView();
     view.show(null, "");

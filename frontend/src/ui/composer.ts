@@ -1,9 +1,11 @@
 // The reply composer's DOM: the mention being answered, the text, the length counter (as the
-// mention's network counts it, with compose/length.ts: the server's own rules), the saved
+// mention's network counts it, with compose/length.ts: the server's own rules, and Mastodon
+// as the event's server counts, compose/mastodon-server.ts), the saved
 // replies, Send and Release. What the buttons do is the controller's (app/composer.ts).
 
 import { el } from "../lib/dom";
 import type { LengthCheck, Network } from "../compose/length";
+import { pageMastodonCounting } from "../compose/mastodon-server";
 import type { Mention } from "../feed/types";
 import type { SavedReply } from "../triage/types";
 import { networkLabel } from "./mention-view";
@@ -36,7 +38,10 @@ const NETWORKS: ReadonlySet<string> = new Set(["x", "mastodon", "bluesky"]);
 // twitter-text is about 100 KB: the feed must not wait for it, so it comes when first needed.
 let measurer: Promise<Measure> | null = null;
 export const loadMeasure = (): Promise<Measure> =>
-  (measurer ??= import("../compose/length").then((module) => module.checkLength));
+  (measurer ??= import("../compose/length").then(({ checkLength }) => (network, text) => {
+    const mastodon = pageMastodonCounting();
+    return checkLength(network, text, mastodon.maxCharacters, mastodon.urlLength);
+  }));
 
 export class ComposerView {
   private network = "";
