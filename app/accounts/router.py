@@ -149,7 +149,7 @@ async def mastodon_callback(
             login=login.credential,
         )  # fmt: skip
     if finished.problem is not None:
-        reason = quote(finished.problem[:500])
+        reason = quote(finished.problem[:500], safe="")
         return RedirectResponse(f"/accounts?mastodon_error={reason}", status_code=303)
     return RedirectResponse(f"/accounts?connected={finished.account_id}", status_code=303)
 

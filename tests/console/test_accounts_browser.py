@@ -1,13 +1,15 @@
 """Posting accounts in Chromium: the admin connects X (through its consent page) and
 Bluesky (an app password) and tests them; an operator answers on both fakes and the budget
-meter moves; a token X refuses shows on the account.
+meter moves; a token X refuses shows on the account; the admin connects Mastodon through
+its server's consent page, and a declined consent says so.
 
-X and Bluesky are fake servers (the edge of the world) on a thread of their own.
+X, Bluesky and Mastodon are fake servers (the edge of the world) on a thread of their own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import threading
 from collections.abc import Iterator
@@ -22,6 +24,7 @@ from tests.conftest import PASSWORD
 from tests.console.conftest import run_server
 from tests.console.helpers import LiveServer, ingest, log_in, make_event, mention, open_event
 from tests.fakes.bluesky import APP_PASSWORD, FAN_DID, HANDLE, FakeBluesky
+from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.server import serve_asgi
 from tests.fakes.x import CLIENT_ID, FakeX
 
@@ -32,28 +35,45 @@ expect.set_options(timeout=15_000)
 PARENT = f"at://{FAN_DID}/app.bsky.feed.post/3lparent00000"
 
 
-@pytest.fixture(scope="module")
-def fakes() -> Iterator[tuple[FakeX, str, FakeBluesky, str]]:
-    x, bluesky = FakeX(), FakeBluesky()
-    bluesky.add_post(PARENT)
+@contextlib.contextmanager
+def served(*apps: Any) -> Iterator[list[str]]:
+    """The fake servers' addresses, served on a thread (and event loop) of their own."""
     loop = asyncio.new_event_loop()
     ready = threading.Event()
     stop = asyncio.Event()
     urls: list[str] = []
 
     async def run() -> None:
-        async with serve_asgi(x.app()) as x_url, serve_asgi(bluesky.app()) as bluesky_url:
-            urls.extend([x_url, bluesky_url])
+        async with contextlib.AsyncExitStack() as stack:
+            urls.extend([await stack.enter_async_context(serve_asgi(app)) for app in apps])
             ready.set()
             await stop.wait()
 
     thread = threading.Thread(target=loop.run_until_complete, args=(run(),), daemon=True)
     thread.start()
     assert ready.wait(20), "the fake networks did not start"
-    yield x, urls[0], bluesky, urls[1]
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(timeout=20)
-    loop.close()
+    try:
+        yield urls
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=20)
+        loop.close()
+
+
+@pytest.fixture(scope="module")
+def fakes() -> Iterator[tuple[FakeX, str, FakeBluesky, str]]:
+    x, bluesky = FakeX(), FakeBluesky()
+    bluesky.add_post(PARENT)
+    with served(x.app(), bluesky.app()) as (x_url, bluesky_url):
+        yield x, x_url, bluesky, bluesky_url
+
+
+@pytest.fixture(scope="module")
+def mastodon_fake() -> Iterator[tuple[FakeMastodon, str]]:
+    """A Mastodon server whose statuses may be 1,000 characters long."""
+    fake = FakeMastodon(max_characters=1000)
+    with served(fake.app()) as (url,):
+        yield fake, url
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +190,32 @@ def test_a_token_x_refuses_shows_on_the_reply_and_on_the_account(
     expect(page).to_have_url(f"{server.url}/accounts", timeout=20_000)
     expect(row(page, "X")).to_have_attribute("data-status", "refused")
     expect(row(page, "X")).to_contain_text("Refused: X refused the account's token")
+
+
+def test_the_admin_connects_mastodon_through_its_servers_consent_page(
+    page: Page, server: LiveServer, mastodon_fake: tuple[FakeMastodon, str]
+) -> None:
+    mastodon, mastodon_url = mastodon_fake
+    page.goto(f"{server.url}/login?next=/accounts")
+    log_in(page, "ada")
+    expect(page).to_have_url(f"{server.url}/accounts", timeout=20_000)
+
+    # The server declines first: the page says so, and no account is left behind.
+    mastodon.consent = "deny"
+    page.fill("#mastodon-server", mastodon_url)
+    page.click("#mastodon-connect")
+    page.wait_for_url("**/accounts?mastodon_error=*")
+    expect(page.locator("#accounts-status")).to_have_text(
+        f"Mastodon did not connect: the consent was declined on {mastodon_url}: "
+        "Cuedesk was given no access"
+    )
+    expect(row(page, "Mastodon")).to_have_count(0)
+
+    # Then it says yes: back here, connected, counting as the server does.
+    mastodon.consent = "allow"
+    page.fill("#mastodon-server", mastodon_url)
+    page.click("#mastodon-connect")
+    page.wait_for_url("**/accounts?connected=*")
+    expect(row(page, "Mastodon")).to_contain_text("@cuedesk")
+    expect(row(page, "Mastodon")).to_contain_text("statuses up to 1,000 characters")
+    assert len(mastodon.oauth.registrations) == 1  # once for the server, reused

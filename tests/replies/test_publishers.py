@@ -54,6 +54,7 @@ async def test_mastodon_posts_a_reply_with_the_idempotency_key(
     assert fake.requests[0] == {
         "key": "k1",
         "body": {"status": "Thanks!", "in_reply_to_id": "42"},
+        "token": TOKEN,
     }
     assert first.external_url == fake.statuses[0]["url"]
 
