@@ -219,13 +219,13 @@ async def _exchange(
 ) -> Finished:  # fmt: skip
     server = account.server_url or ""
     timeout = settings.publish_send_timeout_seconds
-    sealed = vault.open(app.secrets)
-    client = oauth.App(sealed["client_id"], sealed["client_secret"])
     try:
+        sealed = vault.open(app.secrets)
+        client = oauth.App(sealed["client_id"], sealed["client_secret"])
         token = await oauth.exchange_code(
             server, client, code, pending["code_verifier"], pending["redirect_uri"], timeout
         )
-    except oauth.ConnectFailed as exc:
+    except (oauth.ConnectFailed, CannotDecrypt) as exc:
         service.mark(account, AccountStatus.refused, str(exc))
         account.secrets = ""
         return Finished(None, str(exc))

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.crypto import Vault, mask
-from app.accounts.models import AccountStatus, NetworkAccount
+from app.accounts.models import AccountStatus, MastodonApp, NetworkAccount
 from app.common.errors import Invalid, NotFound
 from app.common.time import utcnow
 from app.config import Settings
@@ -293,7 +293,9 @@ def store_x_tokens(account: NetworkAccount, vault: Vault, tokens: oauth.Tokens) 
 
 
 async def rotate_all(session: AsyncSession, vault: Vault) -> tuple[int, list[int]]:
-    """Re-encrypt every account under the current key; the ids it could not open."""
+    """Re-encrypt every account under the current key; the ids it could not open. Cuedesk's
+    Mastodon apps too: one it cannot open is forgotten (the next account connected on its
+    server registers a new one)."""
     done, failed = 0, []
     from app.accounts.crypto import CannotDecrypt
 
@@ -305,4 +307,9 @@ async def rotate_all(session: AsyncSession, vault: Vault) -> tuple[int, list[int
             done += 1
         except CannotDecrypt:
             failed.append(int(account.id or 0))
+    for app in (await session.execute(select(MastodonApp))).scalars():
+        try:
+            app.secrets = vault.rotate(app.secrets)
+        except CannotDecrypt:
+            await session.delete(app)
     return done, failed

@@ -11,8 +11,11 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from sqlalchemy import text
 
+from app.accounts import service
+from app.accounts.crypto import Vault
 from app.accounts.models import NetworkAccount
 from app.common.time import utcnow
+from app.config import Settings
 from app.db import Database
 from app.networks.mastodon.oauth import SCOPES
 from tests.accounts.test_accounts_api import raw_rows
@@ -225,3 +228,17 @@ async def test_the_token_path_still_connects_and_reads_the_servers_limit(
     assert tested["message"] == "Connected as @cuedesk (statuses of up to 1,000 characters)"
     assert tested["account"]["max_characters"] == 1000
     assert tested["account"]["characters_reserved_per_url"] == 23
+
+
+async def test_rotating_the_secret_key_keeps_the_servers_app(
+    admin: httpx.AsyncClient, mastodon: tuple[FakeMastodon, str], db: Database,
+    settings: Settings,
+) -> None:  # fmt: skip
+    fake, url = mastodon
+    await connect(admin, url)
+    new = Vault("a-brand-new-secret-key-after-rotation-xyz", [settings.secret_key])
+    async with db.transaction() as session:
+        assert await service.rotate_all(session, new) == (1, [])
+    settings.secret_key = "a-brand-new-secret-key-after-rotation-xyz"
+    await connect(admin, url)  # the app, now under the new key, is still the one used
+    assert len(fake.oauth.registrations) == 1
