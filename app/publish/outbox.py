@@ -54,6 +54,16 @@ OUTBOX_WAKER = "outbox"
 # is thirty posts, sent together).
 BATCH = 50
 MAX_ERROR_LENGTH = 1000
+# Ends the error of a row failed after its attempts ran out on transient failures: one of
+# them may have posted (unlike a refusal), so only a resend with its key is safe.
+GAVE_UP = " (gave up after"
+
+
+def may_have_posted(last_error: str | None) -> bool:
+    """Whether a failed row's attempts ran out rather than the network refusing it."""
+    return last_error is not None and GAVE_UP in last_error
+
+
 # How long after a rate limit's reset its lane still sends one row at a time: the burst
 # it held drains in order before the lane runs side by side again.
 HELD_LANE_SECONDS = 60.0
@@ -367,7 +377,7 @@ class Outbox:
             self._wake_at(delay)
             return
         if transient:
-            error = f"{error} (gave up after {row['attempts']} attempts)"[:MAX_ERROR_LENGTH]
+            error = f"{error}{GAVE_UP} {row['attempts']} attempts)"[:MAX_ERROR_LENGTH]
         await self._record(
             queue,
             row,

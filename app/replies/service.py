@@ -20,7 +20,7 @@ from app.common.sql import affected
 from app.common.time import utcnow
 from app.db import database_of
 from app.journal import service as journal
-from app.publish.outbox import OUTBOX_WAKER
+from app.publish.outbox import OUTBOX_WAKER, may_have_posted
 from app.replies.access import require_author_or_producer
 from app.replies.length import MastodonCounting, check_length
 from app.replies.models import ReplyStatus
@@ -35,6 +35,17 @@ def _wake_outbox_after_commit(session: AsyncSession) -> None:
 
 
 NETWORK_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky"}
+
+
+async def event_of(session: AsyncSession, reply_id: int) -> int:
+    """The reply's event (404 for no such reply)."""
+    result = await session.execute(
+        select(reply_table.c.event_id).where(reply_table.c.id == reply_id)
+    )
+    event_id = result.scalar_one_or_none()
+    if event_id is None:
+        raise NotFound(f"Reply {reply_id} does not exist.", reply_id=reply_id)
+    return int(event_id)
 
 
 async def get_row(session: AsyncSession, reply_id: int) -> dict[str, Any]:
@@ -105,12 +116,7 @@ async def retry(session: AsyncSession, reply_id: int, user: User) -> dict[str, A
     """Send a failed reply again now (or a retrying one without waiting), same key.
 
     Its author or a producer may (403 for anyone else)."""
-    result = await session.execute(
-        select(reply_table.c.event_id).where(reply_table.c.id == reply_id)
-    )
-    event_id = result.scalar_one_or_none()
-    if event_id is None:
-        raise NotFound(f"Reply {reply_id} does not exist.", reply_id=reply_id)
+    event_id = await event_of(session, reply_id)
     await journal.lock_counter(session, event_id)
     row = await get_row(session, reply_id)
     author = row["author_display_name"] or row["author_username"]
@@ -131,6 +137,57 @@ async def retry(session: AsyncSession, reply_id: int, user: User) -> dict[str, A
         raise Conflict(f"Reply {reply_id} changed meanwhile; look again.")
     public = await get_public(session, reply_id)
     await journal.append(session, event_id, "reply.requeued", {"reply": public}, user.username)
+    _wake_outbox_after_commit(session)
+    return public
+
+
+async def send_edited(
+    session: AsyncSession,
+    reply_id: int,
+    user: User,
+    text: str,
+    *,
+    mastodon: MastodonCounting,
+) -> dict[str, Any]:
+    """Send a failed reply again with a new text: one the network refused (too long, a
+    duplicate, a forbidden word) is edited, not only retried. A reply the network refused
+    cannot have been posted, so it takes a new idempotency key; one whose attempts ran out
+    unanswered, or one still retrying, may have been, and is refused (409: Retry sends it
+    with its key). Its author or a producer may."""
+    event_id = await event_of(session, reply_id)
+    await journal.lock_counter(session, event_id)
+    row = await get_row(session, reply_id)
+    author = row["author_display_name"] or row["author_username"]
+    require_author_or_producer(user, row["author_id"], author, "edit this reply")
+    if row["status"] != ReplyStatus.failed:
+        raise Conflict(
+            f"Reply {reply_id} is {row['status']}; only a failed reply can be edited (one "
+            "being retried may still reach the network).",
+            status=row["status"],
+        )
+    if may_have_posted(row["last_error"]):
+        raise Conflict(
+            f"Reply {reply_id} failed after its attempts went unanswered: it may have been "
+            "posted. Retry sends it again with its key, which cannot post it twice.",
+            status=row["status"],
+        )
+    check_fits(row["network"], text, mastodon=mastodon)
+    await session.execute(
+        update(reply_table)
+        .where(reply_table.c.id == reply_id)
+        .values(
+            text=text,
+            idempotency_key=uuid.uuid4().hex,
+            status=ReplyStatus.queued.value,
+            attempts=0,
+            last_error=None,
+            next_attempt_at=utcnow(),
+        )
+    )
+    public = await get_public(session, reply_id)
+    await journal.append(
+        session, event_id, "reply.requeued", {"reply": public, "edited": True}, user.username
+    )
     _wake_outbox_after_commit(session)
     return public
 

@@ -56,6 +56,15 @@ async def reply(
     return public
 
 
+async def send_edited(
+    session: AsyncSession, reply_id: int, user: User, *, text: str, mastodon_default_limit: int
+) -> dict[str, Any]:
+    """A failed reply, edited and sent again, counted as the event's Mastodon server does."""
+    event_id = await replies.event_of(session, reply_id)
+    mastodon = await mastodon_accounts.counting_for_event(session, event_id, mastodon_default_limit)
+    return await replies.send_edited(session, reply_id, user, text, mastodon=mastodon)
+
+
 async def _check_answerable(session: AsyncSession, mention: Mention, event_id: int) -> None:
     """Refuse (422, saying why) what the event's account cannot answer through the API,
     with the account connected now (it may have changed since ingest)."""

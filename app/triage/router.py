@@ -28,6 +28,7 @@ from app.triage.schemas import (
     ClaimGrant,
     ClaimRequest,
     DismissRequest,
+    EditedReply,
     FlagRequest,
     MentionTags,
     MyClaims,
@@ -129,6 +130,31 @@ async def reply_to_mention(
         user,
         text=body.text,
         fence=body.fence,
+        mastodon_default_limit=_settings(request).mastodon_max_characters,
+    )
+
+
+@router.post(
+    "/api/replies/{reply_id}/edit",
+    response_model=ReplyPublic,
+    responses={
+        **REPLY_REFUSALS,
+        status.HTTP_403_FORBIDDEN: error_response("Neither its author nor a producer"),
+        status.HTTP_409_CONFLICT: error_response("Not failed (one being retried may land)"),
+    },
+    tags=["replies"],
+)
+async def edit_failed_reply(
+    reply_id: Id, body: EditedReply, request: Request, session: SessionDep, user: WriterUser
+) -> dict[str, Any]:
+    """Send a failed reply again with a new text (the network refused the old one). Its
+    author or a producer may; it goes out with a new idempotency key, journaled
+    ``reply.requeued`` with ``edited: true``."""
+    return await replying.send_edited(
+        session,
+        reply_id,
+        user,
+        text=body.text,
         mastodon_default_limit=_settings(request).mastodon_max_characters,
     )
 

@@ -96,6 +96,12 @@ class NoteList(BaseModel):
     notes: list[NotePublic]
 
 
+class EditedReply(InputModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, StringConstraints(max_length=MAX_REPLY_TEXT)]
+
+
 class ReplyRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 

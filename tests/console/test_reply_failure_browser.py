@@ -99,3 +99,33 @@ def test_a_refused_reply_shows_its_error_and_retry_publishes_it(
     assert fake.statuses[0]["content"] == "<p>The home side, 2-1!</p>"
     # The refused attempt and the retry carried one idempotency key.
     assert len({request["key"] for request in fake.requests}) == 1
+
+
+def test_a_refused_reply_is_edited_and_sent_again(
+    page: Page, server: LiveServer, mastodon: tuple[FakeMastodon, str]
+) -> None:
+    fake = mastodon[0]
+    fake.plan = ["422"]
+    event_id = make_event(server, "Semi", status="live")
+    ingest(server, event_id, [mention("2", "Who scored?", network="mastodon")])
+    open_event(page, server, event_id, "olive")
+    page.keyboard.press("j")
+    page.keyboard.press("r")
+    expect(page.locator("#composer-text")).to_be_focused()
+    page.keyboard.type("Number nine, what a goal!!!")
+    page.keyboard.press("Control+Enter")
+    reply = page.locator("#feed .mention.is-selected .m-reply")
+    expect(reply).to_have_attribute("data-status", "failed")
+
+    reply.get_by_role("button", name="Edit").click()
+    editor = page.get_by_role("dialog", name="Edit the reply")
+    box = editor.get_by_label("The reply's new text")
+    expect(box).to_have_value("Number nine, what a goal!!!")
+    box.fill("Number nine, what a goal!")
+    page.keyboard.press("Control+Enter")
+    expect(editor).to_have_count(0)
+    expect(reply).to_have_attribute("data-status", "published")
+    expect(page.locator("#feed .mention.is-selected .m-sent-text")).to_have_text(
+        "Number nine, what a goal!"
+    )
+    assert [status["content"] for status in fake.statuses][-1] == "<p>Number nine, what a goal!</p>"

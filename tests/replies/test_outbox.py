@@ -240,3 +240,49 @@ async def test_a_slow_network_holds_only_its_own_replies(
     # The X reply (dry-run) was out while Mastodon's answer was still awaited.
     assert outcomes[0] == ("reply.published", quick.json()["id"])
     assert ("reply.retrying", slow["id"]) in outcomes
+
+
+async def test_a_reply_the_network_refused_is_edited_and_sent_again_once(
+    fake: FakeMastodon,
+    olive: httpx.AsyncClient,
+    oscar: httpx.AsyncClient,
+    producer: httpx.AsyncClient,
+    event_id: int,
+) -> None:
+    fake.plan = ["422"]
+    reply = await reply_to_toot(olive, producer, event_id, text="Thanks!!! " * 3)
+    await wait_for_entry(producer, event_id, "reply.failed")
+    edit = f"/api/replies/{reply['id']}/edit"
+
+    assert (await oscar.post(edit, json={"text": "Thanks."})).status_code == 403
+    too_long = await olive.post(edit, json={"text": "x" * 501})
+    assert too_long.status_code == 422 and too_long.json()["over_by"] == 1
+    response = await olive.post(edit, json={"text": "Thanks, see you at halftime."})
+    assert response.status_code == 200, response.text
+    assert response.json()["text"] == "Thanks, see you at halftime."
+    await wait_for_entry(producer, event_id, "reply.published")
+    assert [status["content"] for status in fake.statuses] == [
+        "<p>Thanks, see you at halftime.</p>"
+    ]
+    # The refused text and the edited one went with different keys: never mistaken for it.
+    assert len({request["key"] for request in fake.requests}) == 2
+    (requeued,) = [e for e in await journal(producer, event_id) if e["type"] == "reply.requeued"]
+    assert requeued["data"]["edited"] is True and requeued["actor"] == "olive"
+    published = await olive.post(edit, json={"text": "Once more"})
+    assert published.status_code == 409 and "only a failed reply" in published.json()["detail"]
+
+
+async def test_a_reply_whose_attempts_ran_out_unanswered_is_retried_not_edited(
+    fake: FakeMastodon, settings: Settings,
+    olive: httpx.AsyncClient, producer: httpx.AsyncClient, event_id: int,
+) -> None:  # fmt: skip
+    settings.publish_max_attempts = 1
+    fake.plan = ["lose"]  # it may have been posted: only its key can tell
+    reply = await reply_to_toot(olive, producer, event_id)
+    (failed,) = await wait_for_entry(producer, event_id, "reply.failed")
+    assert "gave up after 1 attempts" in failed["data"]["reply"]["last_error"]
+    edited = await olive.post(f"/api/replies/{reply['id']}/edit", json={"text": "Other"})
+    assert edited.status_code == 409 and "may have been posted" in edited.json()["detail"]
+    assert (await olive.post(f"/api/replies/{reply['id']}/retry")).status_code == 200
+    await wait_for_entry(producer, event_id, "reply.published")
+    assert len(fake.statuses) == 1

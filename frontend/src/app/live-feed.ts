@@ -36,6 +36,8 @@ export interface FeedHooks {
   onEntries?(entries: readonly JournalEntry[]): void;
   /** A failed reply's Retry button on a row. */
   onRetry?(replyId: number): void;
+  /** A failed reply's Edit button on a row. */
+  onEditReply?(mention: Mention): void;
   /** A tag chip's × on a row. */
   onUntag?(mentionId: number, tag: string): void;
   /** The mentions of a first load or a reset, now in the store. */
@@ -91,6 +93,7 @@ export class LiveFeed {
       me,
       retriesAny,
       onRetry: (replyId) => this.hooks.onRetry?.(replyId),
+      onEditReply: (mention) => this.hooks.onEditReply?.(mention),
       onUntag: (mentionId, tag) => this.hooks.onUntag?.(mentionId, tag),
     });
     this.floods = new FloodRows(ui.list, VISIBLE_ROWS);

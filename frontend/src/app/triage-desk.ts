@@ -17,6 +17,7 @@ import { claimEndedMessage, claimRefused, handleOf } from "../triage/words";
 import { ClaimsView } from "../ui/claims-view";
 import { StatusLine } from "../ui/status-line";
 import { Annotations } from "./annotations";
+import { openReplyEditor } from "./edit-reply";
 import { ClaimsSync } from "./claims-sync";
 import { type Claimed, Composer, type ComposerHost, type Tone } from "./composer";
 import type { TriageElements } from "./triage-elements";
@@ -170,6 +171,15 @@ export class TriageDesk implements ComposerHost {
         (error: unknown) => this.say(`Not retried: ${reasonOf(error)}`, "error"),
       )
       .finally(() => this.inFlight.delete(key));
+  }
+
+  /** The reply the network refused, edited and sent again (its author or a producer). */
+  editReply(mention: Mention): void {
+    const reply = mention.reply;
+    if (!reply || reply.status !== "failed") return;
+    openReplyEditor(mention.network, reply.text, (text) =>
+      this.api.editReply(reply.id, text).then(() => this.say("The edited reply is queued.")),
+    );
   }
 
   // -- ComposerHost -----------------------------------------------------------------------

@@ -50,6 +50,7 @@ feed.listen({
     if (entries.some((entry) => entry.type.startsWith("reply."))) void refreshBudgets();
   },
   onRetry: (replyId) => triage.retry(replyId),
+  onEditReply: (mention) => triage.editReply(mention),
   onUntag: (mentionId, tag) => triage.annotations.untag(mentionId, tag),
   onSnapshot: () => {
     triage.snapshot();

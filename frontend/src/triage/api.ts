@@ -87,6 +87,11 @@ export class TriageApi {
     return this.call<Reply>("POST", `/api/replies/${replyId}/retry`);
   }
 
+  /** A failed reply with a new text, sent again. */
+  editReply(replyId: number, text: string): Promise<Reply> {
+    return this.call<Reply>("POST", `/api/replies/${replyId}/edit`, { text });
+  }
+
   async savedReplies(mentionId: number): Promise<SavedReply[]> {
     const answer = await this.call<SavedReplies>(
       "GET",

@@ -107,9 +107,11 @@ describe("FeedView", () => {
 
   it("shows who is typing, and hands a failed reply's Retry to its owner", () => {
     const retried: number[] = [];
+    const edited: number[] = [];
     const view = new FeedView(list, 5, () => undefined, {
       me: "olive",
       onRetry: (id) => retried.push(id),
+      onEditReply: (mention) => edited.push(mention.id),
     });
     const failed = makeMention(1, {
       state: "replied",
@@ -119,6 +121,8 @@ describe("FeedView", () => {
 
     view.setViewers(new Map(), new Map([[failed.id, ["Olive"]]]));
     list.querySelector<HTMLButtonElement>(".m-retry")?.click();
+    list.querySelector<HTMLButtonElement>(".m-edit-reply")?.click();
+    expect(edited).toEqual([failed.id]);
 
     expect(list.querySelector(".m-typing")?.textContent).toBe("Olive is typing…");
     expect(retried).toEqual([12]);

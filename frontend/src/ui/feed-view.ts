@@ -18,6 +18,8 @@ export interface FeedViewOptions {
   retriesAny?: boolean;
   /** A failed reply's Retry button was pressed. */
   onRetry?: (replyId: number) => void;
+  /** A failed reply's Edit button was pressed: its mention, with the reply. */
+  onEditReply?: (mention: Mention) => void;
   /** A tag chip's × was pressed. */
   onUntag?: (mentionId: number, tag: string) => void;
 }
@@ -45,6 +47,13 @@ export class FeedView {
       const retry = event.target.closest<HTMLElement>("button[data-retry]");
       if (retry) {
         this.options.onRetry?.(Number(retry.dataset.retry));
+        return;
+      }
+      const edit = event.target.closest<HTMLElement>("button[data-edit-reply]");
+      const edited = edit?.closest<HTMLElement>(".mention");
+      if (edit && edited) {
+        const mention = this.drawn.get(edited);
+        if (mention) this.options.onEditReply?.(mention);
         return;
       }
       const untag = event.target.closest<HTMLElement>("button[data-untag]");

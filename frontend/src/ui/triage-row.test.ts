@@ -98,13 +98,21 @@ describe("a row's triage", () => {
     expect(text(".m-reply-status")).toBe("Failed: 401 Unauthorized");
     expect(row.querySelector<HTMLElement>(".m-retry")?.dataset.retry).toBe("4");
     expect(text(".m-retry")).toBe("Retry");
+    // A failed one can be edited too; a retrying one may still land, so it cannot.
+    expect(row.querySelector<HTMLElement>(".m-edit-reply")?.dataset.editReply).toBe("4");
+    draw(makeMention(1, { state: "replied", reply: retrying }), "olive");
+    expect(row.querySelector(".m-edit-reply")).toBeNull();
+    const unanswered = { ...failed, last_error: "timeout (gave up after 6 attempts)" };
+    draw(makeMention(1, { state: "replied", reply: unanswered }), "olive");
+    expect(row.querySelector(".m-retry")).not.toBeNull();
+    expect(row.querySelector(".m-edit-reply")).toBeNull();
   });
 
   it("offers another operator's failed reply a Retry only to a producer", () => {
     const failed = makeMention(1, { state: "replied", reply: makeReply(1001, { status: "failed" }) });
     draw(failed, "quinn");
     expect(text(".m-reply-status")).toMatch(/^Failed/u);
-    expect(row.querySelector(".m-retry")).toBeNull();
+    expect(row.querySelector(".m-retry, .m-edit-reply")).toBeNull();
 
     row = renderMention(failed, TRACKED, { me: "pat", retriesAny: true });
     expect(row.querySelector(".m-retry")?.textContent).toBe("Retry");

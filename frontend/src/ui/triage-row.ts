@@ -158,6 +158,15 @@ function showOutcome(article: HTMLElement, mention: Mention, viewer: RowViewer):
         `${now ? "Retry now" : "Retry"} the reply to ${mention.author.handle}`,
       );
       box.append(" ", retry);
+      // Attempts that ran out unanswered may have posted: only Retry (same key) is safe.
+      const mayHavePosted = reply.last_error?.includes("(gave up after") ?? false;
+      if (reply.status === "failed" && !mayHavePosted) {
+        const edit = el("button", "btn btn-quiet m-edit-reply", "Edit");
+        edit.type = "button";
+        edit.dataset.editReply = String(reply.id);
+        edit.setAttribute("aria-label", `Edit the reply to ${mention.author.handle} and send it again`);
+        box.append(" ", edit);
+      }
     }
     box.title = reply.text;
     parts.push(box, sentText(reply));
