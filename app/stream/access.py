@@ -130,7 +130,10 @@ class AccessGuard:
             await asyncio.sleep(self._sweep_seconds)
             out = not self._broker.healthy
             if out or was_out:  # and once more when it is back: what it missed meanwhile
-                await self.sweep()
+                try:
+                    await self.sweep()
+                except Exception:
+                    logger.exception("could not look up the logins of open sockets")
             was_out = out
 
     async def sweep(self) -> int:

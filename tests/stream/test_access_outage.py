@@ -51,6 +51,7 @@ async def test_a_login_ended_while_redis_is_out_closes_its_sockets_on_the_other_
     try:
         admin_token = await make_token(db, "ada", "admin")
         olive_token = await make_token(db, "olive", "operator")
+        oscar_token = await make_token(db, "oscar", "operator")
     finally:
         await db.dispose()
     async with (
@@ -59,8 +60,10 @@ async def test_a_login_ended_while_redis_is_out_closes_its_sockets_on_the_other_
             base_url=live.http, headers={"Authorization": f"Bearer {admin_token}"}
         ) as admin,
         open_console(other_server.ws_url(stream_event), olive_token) as console,
+        open_console(other_server.ws_url(stream_event), oscar_token) as unchanged,
     ):
         await console.receive_type("hello")
+        await unchanged.receive_type("hello")
         users = (await admin.get("/api/users")).json()
         olive = next(user["id"] for user in users if user["username"] == "olive")
         fail(private_redis, fault)
@@ -68,5 +71,8 @@ async def test_a_login_ended_while_redis_is_out_closes_its_sockets_on_the_other_
         response = await admin.patch(f"/api/users/{olive}", json=change, timeout=WITHIN)
         assert response.status_code == 200, response.text
         assert await console.close_code(timeout=WITHIN) == ENDED
+        # A login that still works is looked up too, and left open.
+        await unchanged.socket.send('{"type": "ping"}')
+        await unchanged.receive_type("pong")
         if fault == "hung":
             private_redis.resume()
