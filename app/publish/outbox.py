@@ -43,8 +43,15 @@ from app.common.time import utcnow
 from app.config import Settings
 from app.db import Database
 from app.journal import service as journal
-from app.publish.publishers import Outgoing, Published, Publishers, PublishFailed, send_seconds
-from app.publish.queue import OutboxQueue, backoff, due_rows, is_due
+from app.publish.publishers import (
+    Outgoing,
+    Published,
+    Publisher,
+    Publishers,
+    PublishFailed,
+    send_seconds,
+)
+from app.publish.queue import Lane, OutboxQueue, backoff, due_rows, is_due
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +86,11 @@ class _Outcome:
     # A retry's wait, counted from when the outcome is written (not from when it came).
     retry_in: float | None
     future: asyncio.Future[None]
+
+
+def _retrieved(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 async def _get_row(session: AsyncSession, table: Table, row_id: int) -> dict[str, Any]:
@@ -142,13 +154,24 @@ class Outbox:
         never the next pass. At most ``BATCH`` run at once.
         """
         count = 0
+        # The rows of one lane in this pass share one look-up of their publisher (a cue's
+        # thirty posts ask for three, not thirty).
+        publishers: dict[Lane, asyncio.Task[Publisher]] = {}
         for queue in self._queues:
             room = BATCH - len(self._sends)
             if room <= 0:
                 break
             for row, outgoing in await self._take_due(queue, utcnow(), room):
+                lane = (row["event_id"], row["network"])
+                if lane not in publishers:
+                    lookup = self._publishers.for_event(row["network"], row["event_id"])
+                    publishers[lane] = asyncio.create_task(lookup)
+                    # Its failure is each send's to report; read here too, so a lane whose
+                    # sends never asked leaves no "exception never retrieved".
+                    publishers[lane].add_done_callback(_retrieved)
                 name = f"{queue.noun}-send-{row['id']}"
-                task = asyncio.create_task(self._send(queue, row, outgoing), name=name)
+                send = self._send(queue, row, outgoing, publishers[lane])
+                task = asyncio.create_task(send, name=name)
                 self._sends.add(task)
                 self._lanes[task] = (row["event_id"], row["network"])
                 task.add_done_callback(self._sent)
@@ -222,12 +245,19 @@ class Outbox:
 
     # -- sending ----------------------------------------------------------------------------
 
-    async def _send(self, queue: OutboxQueue, row: dict[str, Any], post: Outgoing) -> None:
+    async def _send(
+        self,
+        queue: OutboxQueue,
+        row: dict[str, Any],
+        post: Outgoing,
+        publisher_of_lane: asyncio.Task[Publisher],
+    ) -> None:
         if post.refused is not None:
             await self._failed(queue, row, post.refused, transient=False)
             return
         try:
-            publisher = await self._publishers.for_event(row["network"], row["event_id"])
+            # Shielded: one send cancelled does not cancel its lane's look-up for the others.
+            publisher = await asyncio.shield(publisher_of_lane)
             async with asyncio.timeout(
                 send_seconds(post, self._settings.publish_send_timeout_seconds)
             ):
