@@ -5,8 +5,6 @@ hung (SIGSTOP) before the login ends."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 import pytest
 
@@ -15,26 +13,13 @@ from app.db import Database
 from tests.conftest import make_token
 from tests.redis_server import PrivateRedis, private_redis
 from tests.stream.conftest import LiveServer, open_console, serve
-from tests.stream.test_broker_outage import fail
+from tests.stream.test_broker_outage import fail, stream_settings
 
-__all__ = ["private_redis"]
+__all__ = ["private_redis", "stream_settings"]
 
 ENDED = 4401
 # Generous for a busy two-core box: a hung Redis is given up after a few seconds.
 WITHIN = 30.0
-
-
-@pytest.fixture
-def stream_settings(database_url: str, tmp_path: Path, private_redis: PrivateRedis) -> Settings:
-    return Settings(
-        environment="test",
-        database_url=database_url,
-        data_dir=tmp_path,
-        broker_url=private_redis.url,
-        migrate_on_start=False,
-        stream_tick_ms=10,
-        stream_poll_seconds=0.5,
-    )
 
 
 @pytest.mark.parametrize("fault", ["hung", "stopped"])
