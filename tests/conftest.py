@@ -25,8 +25,10 @@ from app.config import Settings, normalise_database_url
 from app.db import Database, metadata, null_pool_engine
 from app.main import create_app
 from tests.factories import mention_payload
+from tests.fakes.bluesky import FakeBluesky
 from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.server import serve_asgi
+from tests.fakes.x import FakeX
 
 POSTGRES_URL = os.environ.get("CUEDESK_TEST_POSTGRES_URL", "")
 REDIS_URL = os.environ.get("CUEDESK_TEST_REDIS_URL", "")
@@ -224,5 +226,21 @@ async def mention_id(producer: httpx.AsyncClient, event_id: int) -> int:
 async def mastodon() -> AsyncIterator[tuple[FakeMastodon, str]]:
     """A fake Mastodon server on loopback (the edge of the world), and its URL."""
     fake = FakeMastodon()
+    async with serve_asgi(fake.app()) as url:
+        yield fake, url
+
+
+@pytest.fixture
+async def x() -> AsyncIterator[tuple[FakeX, str]]:
+    """A fake X API on loopback, and its URL."""
+    fake = FakeX()
+    async with serve_asgi(fake.app()) as url:
+        yield fake, url
+
+
+@pytest.fixture
+async def bluesky() -> AsyncIterator[tuple[FakeBluesky, str]]:
+    """A fake Bluesky PDS and AppView on loopback, and its URL."""
+    fake = FakeBluesky()
     async with serve_asgi(fake.app()) as url:
         yield fake, url

@@ -19,7 +19,8 @@ class Identity:
     user_id: str
 
 
-def _reason(response: httpx.Response) -> str:
+def reason_of(response: httpx.Response) -> str:
+    """The network's own words for a refusal, else the status line."""
     try:
         body: Any = response.json()
     except ValueError:
@@ -42,9 +43,9 @@ async def _get_json(
         except httpx.HTTPError as exc:
             raise CheckFailed(f"{what}: could not reach {base_url} ({exc!r})") from None
     if response.status_code == 401:
-        raise CheckFailed(f"{what}: the credential was refused (401: {_reason(response)})")
+        raise CheckFailed(f"{what}: the credential was refused (401: {reason_of(response)})")
     if response.status_code != 200:
-        raise CheckFailed(f"{what}: answered {response.status_code}: {_reason(response)}")
+        raise CheckFailed(f"{what}: answered {response.status_code}: {reason_of(response)}")
     try:
         body = response.json()
     except ValueError:

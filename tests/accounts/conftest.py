@@ -3,7 +3,6 @@ pointing at them, an admin, and a publishing worker that polls often."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -11,22 +10,7 @@ import pytest
 
 from app.config import Settings
 from tests.fakes.bluesky import FakeBluesky
-from tests.fakes.server import serve_asgi
 from tests.fakes.x import CLIENT_ID, FakeX
-
-
-@pytest.fixture
-async def x() -> AsyncIterator[tuple[FakeX, str]]:
-    fake = FakeX()
-    async with serve_asgi(fake.app()) as url:
-        yield fake, url
-
-
-@pytest.fixture
-async def bluesky() -> AsyncIterator[tuple[FakeBluesky, str]]:
-    fake = FakeBluesky()
-    async with serve_asgi(fake.app()) as url:
-        yield fake, url
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ fake X, Mastodon and Bluesky servers speaking their protocols."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -18,25 +17,10 @@ from tests.cues.helpers import add_cue, wait_for
 from tests.factories import png_bytes
 from tests.fakes.bluesky import APP_PASSWORD, HANDLE, FakeBluesky
 from tests.fakes.mastodon import TOKEN, FakeMastodon
-from tests.fakes.server import serve_asgi
 from tests.fakes.x import USER_ID, FakeX
 
 GOAL_ALT = "Number 9 heads the ball into the top corner"
 CROWD_ALT = "The away end on its feet, scarves up"
-
-
-@pytest.fixture
-async def x() -> AsyncIterator[tuple[FakeX, str]]:
-    fake = FakeX()
-    async with serve_asgi(fake.app()) as url:
-        yield fake, url
-
-
-@pytest.fixture
-async def bluesky() -> AsyncIterator[tuple[FakeBluesky, str]]:
-    fake = FakeBluesky()
-    async with serve_asgi(fake.app()) as url:
-        yield fake, url
 
 
 @pytest.fixture

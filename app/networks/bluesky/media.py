@@ -16,8 +16,7 @@ from typing import Any
 import httpx
 
 from app.networks import publish_http as http
-from app.networks.bluesky import limits
-from app.networks.bluesky.session import xrpc_error
+from app.networks.bluesky.refusal import refused
 from app.replies.publishers import OutgoingImage, PublishFailed
 
 EMBED = "app.bsky.embed.images"
@@ -47,25 +46,8 @@ async def _upload(request: Requester, number: int, image: OutgoingImage) -> dict
         headers={"Content-Type": image.media_type},
     )
     if response.status_code != 200:
-        raise _refused(number, response)
+        raise refused(response, image=number)
     blob = (http.json_of(response) or {}).get("blob")
     if not isinstance(blob, dict) or not isinstance(blob.get("ref"), dict):
         raise PublishFailed(f"Bluesky's answer to image {number} had no blob", transient=True)
     return blob
-
-
-def _refused(number: int, response: httpx.Response) -> PublishFailed:
-    error, message = xrpc_error(response)
-    if response.status_code == 429:
-        header = limits.read(response.headers)
-        return PublishFailed(
-            f"Bluesky answered 429 to image {number} ({error}): {message}",
-            transient=True,
-            rate_limited_until=header.reset_at if header else None,
-        )
-    if response.status_code >= 500:
-        return PublishFailed(
-            f"Bluesky answered {response.status_code} to image {number}: {message}",
-            transient=True,
-        )
-    return PublishFailed(f"Bluesky refused image {number} ({error}): {message}", transient=False)

@@ -20,6 +20,7 @@ import httpx
 from app.networks import publish_http as http
 from app.networks.bluesky import facets, limits
 from app.networks.bluesky.media import images_embed
+from app.networks.bluesky.refusal import EXPIRED, refused
 from app.networks.bluesky.session import SessionKeeper, xrpc_error
 from app.networks.limits import Budget, Clock, system_clock
 from app.replies.publishers import Outgoing, Published, PublishFailed
@@ -27,7 +28,6 @@ from app.replies.publishers import Outgoing, Published, PublishFailed
 NETWORK = "Bluesky"
 COLLECTION = "app.bsky.feed.post"
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
-_EXPIRED = {"ExpiredToken", "InvalidToken", "AuthRequired", "AuthenticationRequired"}
 
 
 def record_key(idempotency_key: str, created_at: datetime) -> str:
@@ -87,7 +87,7 @@ class BlueskyPublisher:
             found = await self._existing(session.did, session.handle, rkey)
             if found is not None:
                 return found
-        raise _refused(response)
+        raise refused(response)
 
     async def _authorised(
         self, method: str, url: str, *, observe: bool = True, **kwargs: Any
@@ -96,7 +96,7 @@ class BlueskyPublisher:
         ``observe``: its rate-limit headers are the posting budget's (not an upload's)."""
         session = await self.sessions.current()
         response = await self._call(method, url, session.access_jwt, observe, **kwargs)
-        if response.status_code in (400, 401) and xrpc_error(response)[0] in _EXPIRED:
+        if response.status_code in (400, 401) and xrpc_error(response)[0] in EXPIRED:
             session = await self.sessions.expired()
             response = await self._call(method, url, session.access_jwt, observe, **kwargs)
         return response
@@ -200,22 +200,3 @@ class BlueskyPublisher:
 def _published(uri: str, handle: str, rkey: str) -> Published:
     url = f"https://bsky.app/profile/{handle}/post/{rkey}" if handle else None
     return Published(external_id=uri, external_url=url, dry_run=False)
-
-
-def _refused(response: httpx.Response) -> PublishFailed:
-    error, message = xrpc_error(response)
-    if response.status_code == 429:
-        header = limits.read(response.headers)
-        return PublishFailed(
-            f"Bluesky answered 429 ({error}): {message}",
-            transient=True,
-            rate_limited_until=header.reset_at if header else None,
-        )
-    if response.status_code >= 500:
-        # The record key makes a second attempt safe whether or not this one wrote.
-        return PublishFailed(f"Bluesky answered {response.status_code}: {message}", transient=True)
-    if error in _EXPIRED:
-        return PublishFailed(
-            f"Bluesky refused the session ({error}): {message}; check the account", transient=False
-        )
-    return PublishFailed(f"Bluesky refused the post ({error}): {message}", transient=False)

@@ -20,6 +20,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
+from app.networks.checks import reason_of
 from app.replies.length import MASTODON_DEFAULT_LIMIT, URL_LENGTH, MastodonCounting
 
 SCOPES = "read:accounts read:statuses read:search write:statuses write:media"
@@ -52,18 +53,6 @@ def server_origin(url: str) -> str:
     return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
 
 
-def _error_of(response: httpx.Response) -> str:
-    try:
-        body: Any = response.json()
-    except ValueError:
-        return response.reason_phrase or f"HTTP {response.status_code}"
-    if isinstance(body, dict):
-        for key in ("error_description", "error"):
-            if isinstance(body.get(key), str):
-                return str(body[key])
-    return response.reason_phrase or f"HTTP {response.status_code}"
-
-
 async def _call(
     server_url: str, method: str, path: str, wait_seconds: float, **kwargs: Any
 ) -> httpx.Response:
@@ -93,7 +82,7 @@ async def read_counting(server_url: str, wait_seconds: float) -> MastodonCountin
         f"answered {response.status_code}"
     )
     if response.status_code != 200:
-        raise ConnectFailed(f"{not_mastodon}: {_error_of(response)}): check the address")
+        raise ConnectFailed(f"{not_mastodon}: {reason_of(response)}): check the address")
     try:
         body = response.json()
     except ValueError:
@@ -118,16 +107,10 @@ async def register_app(
     form = {"client_name": CLIENT_NAME, "redirect_uris": redirect_uri, "scopes": SCOPES}
     if website:
         form["website"] = website
-    response = await _call(server_url, "POST", "/api/v1/apps", wait_seconds, data=form)
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if response.status_code != 200 or not isinstance(body, dict) or not body.get("client_id"):
-        raise ConnectFailed(
-            f"{server_url} refused to register Cuedesk as an app "
-            f"({response.status_code}: {_error_of(response)})"
-        )
+    body = await _post_form(
+        server_url, "/api/v1/apps", form, wait_seconds, needs="client_id",
+        refusal=f"{server_url} refused to register Cuedesk as an app",
+    )  # fmt: skip
     return App(str(body["client_id"]), str(body.get("client_secret") or ""))
 
 
@@ -157,14 +140,24 @@ async def exchange_code(
         "code_verifier": verifier,
         "scope": SCOPES,
     }
-    response = await _call(server_url, "POST", "/oauth/token", wait_seconds, data=form)
+    body = await _post_form(
+        server_url, "/oauth/token", form, wait_seconds, needs="access_token",
+        refusal=f"{server_url} refused the code exchange",
+    )  # fmt: skip
+    return str(body["access_token"])
+
+
+async def _post_form(
+    server_url: str, path: str, form: dict[str, str], wait_seconds: float, *, needs: str,
+    refusal: str,
+) -> dict[str, Any]:  # fmt: skip
+    """The JSON object a form POST answers, holding ``needs``; else ``refusal``, with the
+    status and the server's words."""
+    response = await _call(server_url, "POST", path, wait_seconds, data=form)
     try:
         body = response.json()
     except ValueError:
         body = None
-    if response.status_code != 200 or not isinstance(body, dict) or not body.get("access_token"):
-        raise ConnectFailed(
-            f"{server_url} refused the code exchange ({response.status_code}: "
-            f"{_error_of(response)})"
-        )
-    return str(body["access_token"])
+    if response.status_code != 200 or not isinstance(body, dict) or not body.get(needs):
+        raise ConnectFailed(f"{refusal} ({response.status_code}: {reason_of(response)})")
+    return body
