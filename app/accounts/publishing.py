@@ -79,6 +79,9 @@ def _is_credential_refusal(message: str) -> bool:
 
 
 class AccountPublishers(Publishers):
+    """Each network's publisher: the event's connected account, else the settings'
+    Mastodon server (``CUEDESK_PUBLISH_MASTODON_URL``), else dry-run."""
+
     def __init__(self, settings: Settings, db: Database) -> None:
         super().__init__(settings)
         self._settings = settings
@@ -86,13 +89,12 @@ class AccountPublishers(Publishers):
         self.vault = Vault.from_settings(settings)
         self._built: dict[int, _Built] = {}
         self._fallback: dict[str, Publisher] = {}
-
-    def settings_mastodon(self, settings: Settings) -> Publisher:
-        return MastodonPublisher(
-            settings.publish_mastodon_url,
-            settings.publish_mastodon_token,
-            timeout=settings.publish_send_timeout_seconds,
-        )
+        if settings.publish_mastodon_url:
+            self._by_network["mastodon"] = MastodonPublisher(
+                settings.publish_mastodon_url,
+                settings.publish_mastodon_token,
+                timeout=settings.publish_send_timeout_seconds,
+            )
 
     async def for_event(self, network: str, event_id: int) -> Publisher:
         async with self._db.read_session() as session:

@@ -11,11 +11,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
-
-import httpx
 
 from app.config import Settings
 
@@ -132,119 +130,22 @@ class DryRunPublisher:
         return None
 
 
-class MastodonPublisher:
-    """``POST /api/v1/statuses`` with the key in ``Idempotency-Key``: the server answers a
-    repeated key with the status it already made (it remembers keys for about an hour).
-
-    Text only: a post with images is refused here rather than sent without them (the app
-    posts through app/networks/mastodon/publisher.py, which uploads them)."""
-
-    def __init__(self, base_url: str, token: str, timeout: float) -> None:
-        self._client = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"),
-            headers={"Authorization": f"Bearer {token}", "User-Agent": "Cuedesk"},
-            timeout=timeout,
-        )
-
-    async def publish(self, post: Outgoing) -> Published:
-        if post.images:
-            raise PublishFailed("This Mastodon publisher sends no images", transient=False)
-        try:
-            response = await self._client.post(
-                "/api/v1/statuses",
-                json=_status_body(post),
-                headers={"Idempotency-Key": post.idempotency_key},
-            )
-        except httpx.TimeoutException:
-            raise PublishFailed("Mastodon did not answer in time", transient=True) from None
-        except httpx.TransportError as exc:
-            raise PublishFailed(f"Could not reach Mastodon: {exc}", transient=True) from None
-        if response.status_code == 429 or response.status_code >= 500:
-            raise PublishFailed(
-                f"Mastodon answered {response.status_code}: {_error_text(response)}",
-                transient=True,
-                retry_after=_retry_after(response),
-            )
-        if response.status_code >= 400:
-            raise PublishFailed(
-                f"Mastodon refused the post ({response.status_code}): {_error_text(response)}",
-                transient=False,
-            )
-        try:
-            status = response.json()
-            external_id = str(status["id"])
-        except (ValueError, KeyError, TypeError):
-            # It was probably posted: a retry with the same key returns it rather than
-            # posting again, so this may pass.
-            raise PublishFailed("Mastodon's answer had no status id", transient=True) from None
-        url = status.get("url") if isinstance(status.get("url"), str) else None
-        return Published(external_id=external_id, external_url=url, dry_run=False)
-
-    async def close(self) -> None:
-        await self._client.aclose()
-
-
-def _status_body(post: Outgoing) -> dict[str, str]:
-    body = {"status": post.text}
-    if post.in_reply_to is not None:
-        body["in_reply_to_id"] = post.in_reply_to
-    return body
-
-
-def _error_text(response: httpx.Response) -> str:
-    try:
-        error = response.json().get("error")
-    except (ValueError, AttributeError):
-        error = None
-    return str(error) if error else response.reason_phrase or "no reason given"
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """Seconds to wait: ``Retry-After`` (seconds), else Mastodon's ``X-RateLimit-Reset``
-    (an ISO 8601 time) on a 429; None when the server says nothing usable."""
-    value = response.headers.get("Retry-After")
-    if value is not None:
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            return None
-    reset = response.headers.get("X-RateLimit-Reset")
-    if response.status_code != 429 or reset is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(reset.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
-
-
 class Publishers:
-    """The publisher of each network, as the settings choose them."""
+    """The publisher of each network: dry-run here; the app's registry
+    (app/accounts/publishing.py) adds the networks' own, so the outbox knows no network."""
 
     def __init__(self, settings: Settings) -> None:
         self.dry_run = DryRunPublisher()
+        # The networks' own publishers, chosen by the app's registry
+        # (app/accounts/publishing.py: the settings' Mastodon server, the accounts).
         self._by_network: dict[str, Publisher] = {}
-        if settings.publish_mastodon_url:
-            self._by_network["mastodon"] = self.settings_mastodon(settings)
-
-    def settings_mastodon(self, settings: Settings) -> Publisher:
-        """The Mastodon publisher of ``CUEDESK_PUBLISH_MASTODON_URL``: text only here; the
-        app's registry (app/accounts/publishing.py) builds the network's own, which sends
-        images too."""
-        return MastodonPublisher(
-            settings.publish_mastodon_url,
-            settings.publish_mastodon_token,
-            settings.publish_send_timeout_seconds,
-        )
 
     def for_network(self, network: str) -> Publisher:
         return self._by_network.get(network, self.dry_run)
 
     async def for_event(self, network: str, event_id: int) -> Publisher:
         """The publisher of a reply or post of this event (the accounts' registry picks the
-        event's own account; these settings have one per network)."""
+        event's own account)."""
         return self.for_network(network)
 
     async def close(self) -> None:

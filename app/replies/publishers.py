@@ -3,7 +3,6 @@ these names stay importable from here."""
 
 from app.publish.publishers import (
     DryRunPublisher,
-    MastodonPublisher,
     Outgoing,
     OutgoingImage,
     Published,
@@ -14,7 +13,6 @@ from app.publish.publishers import (
 
 __all__ = [
     "DryRunPublisher",
-    "MastodonPublisher",
     "Outgoing",
     "OutgoingImage",
     "PublishFailed",

@@ -9,12 +9,12 @@ import httpx
 import pytest
 from sqlalchemy import update
 
+from app.accounts.publishing import AccountPublishers
 from app.common.time import utcnow
 from app.config import Settings
 from app.db import Database
 from app.replies.models import Reply
 from app.replies.outbox import ReplyOutbox, backoff
-from app.replies.publishers import Publishers
 from tests.factories import mention_payload
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.replies.conftest import claim, wait_for_entry
@@ -187,7 +187,7 @@ async def test_two_workers_never_send_the_same_reply(
     event_id: int,
 ) -> None:
     # A second worker, as a second server process would run, racing the app's own.
-    other = ReplyOutbox(db, settings, Publishers(settings))
+    other = ReplyOutbox(db, settings, AccountPublishers(settings, db))
     await other.start()
     try:
         mentions = await ingest(

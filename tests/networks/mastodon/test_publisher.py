@@ -12,6 +12,7 @@ from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import serve_asgi
 
 ELSEWHERE = "https://other.example/@fan/109000000000000001"
+POST = Outgoing(idempotency_key="k1", network="mastodon", text="Thanks!", in_reply_to="42")
 
 
 @pytest.fixture
@@ -68,3 +69,47 @@ async def test_a_429_gives_the_reset_from_the_headers(fake: tuple[FakeMastodon, 
         await publisher.publish(Outgoing("k1", "mastodon", "Thanks!", "1"))
     await publisher.close()
     assert limited.value.rate_limited_until is not None
+
+
+async def test_mastodon_posts_a_reply_with_the_idempotency_key(
+    fake: tuple[FakeMastodon, str],
+) -> None:
+    mastodon, url = fake
+    publisher = MastodonPublisher(url, TOKEN, timeout=2)
+    try:
+        first = await publisher.publish(POST)
+        again = await publisher.publish(POST)
+    finally:
+        await publisher.close()
+    assert first == again
+    assert len(mastodon.statuses) == 1
+    assert mastodon.requests[0] == {
+        "key": "k1",
+        "body": {"status": "Thanks!", "in_reply_to_id": "42"},
+        "token": TOKEN,
+    }
+    assert first.external_url == mastodon.statuses[0]["url"]
+
+
+async def test_a_refused_token_is_a_failure_that_will_not_pass(
+    fake: tuple[FakeMastodon, str],
+) -> None:
+    publisher = MastodonPublisher(fake[1], "wrong", timeout=2)
+    try:
+        with pytest.raises(PublishFailed) as failed:
+            await publisher.publish(POST)
+    finally:
+        await publisher.close()
+    assert failed.value.transient is False
+    assert "refused the account's token" in str(failed.value)
+    assert "access token is invalid" in str(failed.value)
+
+
+async def test_an_unreachable_server_is_a_failure_that_may_pass() -> None:
+    publisher = MastodonPublisher("http://127.0.0.1:9", TOKEN, timeout=2)
+    try:
+        with pytest.raises(PublishFailed) as failed:
+            await publisher.publish(POST)
+    finally:
+        await publisher.close()
+    assert failed.value.transient is True
