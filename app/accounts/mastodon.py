@@ -23,6 +23,7 @@ from app.accounts.models import AccountStatus, MastodonApp, NetworkAccount
 from app.common.errors import Invalid
 from app.common.time import utcnow
 from app.config import Settings
+from app.db import Database
 from app.events import service as events
 from app.networks import checks, pkce
 from app.networks.mastodon import oauth
@@ -62,8 +63,8 @@ async def counting_for_event(
 
 
 async def start(
-    session: AsyncSession, vault: Vault, settings: Settings, *, server_url: str,
-    event_id: int | None, redirect_uri: str, login: str,
+    database: Database, session: AsyncSession, vault: Vault, settings: Settings, *,
+    server_url: str, event_id: int | None, redirect_uri: str, login: str,
 ) -> tuple[NetworkAccount, str]:  # fmt: skip
     """A pending Mastodon account and the server's consent page to send the admin to.
     Refused (422, saying why) when the server cannot be reached, is not Mastodon, or will
@@ -72,13 +73,19 @@ async def start(
     server = server_url.strip()
     try:
         server = oauth.server_origin(server_url)
-        # Before the database: a slow server holds no writer up.
+        # The server is asked before the write session is touched: a slow one holds no
+        # writer up.
         counting = await oauth.read_counting(server, timeout)
-        if event_id is not None:
-            await events.get_or_raise(session, event_id)
-        app_id, app = await _registered_app(session, vault, settings, server, redirect_uri)
+        async with database.read_session() as reading:
+            app_id, app = await _known_app(reading, vault, server, redirect_uri)
+        if app is None:
+            app = await oauth.register_app(server, redirect_uri, settings.public_url, timeout)
     except oauth.ConnectFailed as exc:
         raise Invalid(f"Mastodon did not connect: {exc}.", server_url=server) from None
+    if event_id is not None:
+        await events.get_or_raise(session, event_id)
+    if app_id is None:
+        app_id = await _remember_app(session, vault, server, redirect_uri, app)
     await _forget_abandoned(session)
     verifier, challenge = pkce.new_verifier()
     state = secrets.token_urlsafe(32)
@@ -105,11 +112,11 @@ async def start(
     return account, oauth.consent_url(server, app, redirect_uri, state, challenge)
 
 
-async def _registered_app(
-    session: AsyncSession, vault: Vault, settings: Settings, server: str, redirect_uri: str
-) -> tuple[int, oauth.App]:
-    """Cuedesk's app on the server for this callback and these scopes: the one registered
-    before, else a new one."""
+async def _known_app(
+    session: AsyncSession, vault: Vault, server: str, redirect_uri: str
+) -> tuple[int | None, oauth.App | None]:
+    """Cuedesk's app on the server for this callback and these scopes, if registered before
+    (and readable with this server's key)."""
     result = await session.execute(
         select(MastodonApp)
         .where(
@@ -125,9 +132,12 @@ async def _registered_app(
         except CannotDecrypt:
             continue  # sealed under a key this server lost: register anew
         return int(known.id or 0), oauth.App(sealed["client_id"], sealed["client_secret"])
-    app = await oauth.register_app(
-        server, redirect_uri, settings.public_url, settings.publish_send_timeout_seconds
-    )
+    return None, None
+
+
+async def _remember_app(
+    session: AsyncSession, vault: Vault, server: str, redirect_uri: str, app: oauth.App
+) -> int:
     row = MastodonApp(
         server_url=server,
         redirect_uri=redirect_uri,
@@ -136,7 +146,7 @@ async def _registered_app(
     )
     session.add(row)
     await session.flush()
-    return int(row.id or 0), app
+    return int(row.id or 0)
 
 
 async def _forget_abandoned(session: AsyncSession) -> None:
@@ -151,11 +161,40 @@ async def _forget_abandoned(session: AsyncSession) -> None:
 
 
 async def finish(
-    session: AsyncSession, vault: Vault, settings: Settings, *, state: str, code: str,
+    database: Database, vault: Vault, settings: Settings, *, state: str, code: str,
     error: str, error_description: str, login: str,
 ) -> Finished:  # fmt: skip
     """The server sent the admin back: with a code (exchanged for the account's token), or
-    with ``error`` (the consent was refused)."""
+    with ``error`` (the consent was refused). Three steps, so that the server's answers are
+    awaited holding no writer: the state is used up, the code exchanged, the account
+    written."""
+    async with database.transaction() as session:
+        ready = await _use_state(session, vault, state, code, error, error_description, login)
+    if isinstance(ready, Finished):
+        return ready
+    account_id, server, client, pending = ready
+    token, identity, problem = await _exchange(settings, server, client, pending, code)
+    async with database.transaction() as session:
+        account = await service.get(session, account_id)
+        if token is None:
+            account.secrets = ""
+        else:
+            account.secrets = vault.seal({"access_token": token})
+            account.secret_hint = mask(token)
+        if identity is None:
+            service.mark(account, AccountStatus.refused, problem)
+            return Finished(None, problem)
+        account.handle, account.network_user_id = identity.handle, identity.user_id
+        service.mark(account, AccountStatus.connected, None)
+    return Finished(account_id, None)
+
+
+async def _use_state(
+    session: AsyncSession, vault: Vault, state: str, code: str, error: str,
+    error_description: str, login: str,
+) -> Finished | tuple[int, str, oauth.App, dict[str, str]]:  # fmt: skip
+    """The pending account of ``state``, used up, with what the exchange needs; or how the
+    consent ended without one."""
     account = await _pending(session, state)
     if account is None and error:
         refused = error_description or error
@@ -178,11 +217,18 @@ async def finish(
     app = await session.get(MastodonApp, pending.get("app_id"))
     if problem is None and app is None:
         problem = f"Cuedesk's app on {server} is no longer known: start again"
-    if problem is not None or app is None:
+    client: oauth.App | None = None
+    if problem is None and app is not None:
+        try:
+            sealed = vault.open(app.secrets)
+            client = oauth.App(sealed["client_id"], sealed["client_secret"])
+        except CannotDecrypt as exc:
+            problem = f"{exc}: start again"
+    if problem is not None or client is None:
         await session.delete(account)
         return Finished(None, problem)
     account.oauth_state = None  # used once, whatever comes next
-    return await _exchange(account, vault, settings, app, pending, code)
+    return int(account.id or 0), server, client, pending
 
 
 async def _pending(session: AsyncSession, state: str) -> NetworkAccount | None:
@@ -214,28 +260,18 @@ def _why_not_to_go_on(
 
 
 async def _exchange(
-    account: NetworkAccount, vault: Vault, settings: Settings, app: MastodonApp,
-    pending: dict[str, str], code: str,
-) -> Finished:  # fmt: skip
-    server = account.server_url or ""
+    settings: Settings, server: str, client: oauth.App, pending: dict[str, str], code: str
+) -> tuple[str | None, checks.Identity | None, str]:
+    """The code exchanged for the account's token, and whose it is; or why not."""
     timeout = settings.publish_send_timeout_seconds
     try:
-        sealed = vault.open(app.secrets)
-        client = oauth.App(sealed["client_id"], sealed["client_secret"])
         token = await oauth.exchange_code(
             server, client, code, pending["code_verifier"], pending["redirect_uri"], timeout
         )
-    except (oauth.ConnectFailed, CannotDecrypt) as exc:
-        service.mark(account, AccountStatus.refused, str(exc))
-        account.secrets = ""
-        return Finished(None, str(exc))
-    account.secrets = vault.seal({"access_token": token})
-    account.secret_hint = mask(token)
+    except oauth.ConnectFailed as exc:
+        return None, None, str(exc)
     try:
         identity = await checks.check_mastodon(server, token, timeout)
     except checks.CheckFailed as exc:
-        service.mark(account, AccountStatus.refused, str(exc))
-        return Finished(None, str(exc))
-    account.handle, account.network_user_id = identity.handle, identity.user_id
-    service.mark(account, AccountStatus.connected, None)
-    return Finished(account.id, None)
+        return token, None, str(exc)
+    return token, identity, ""

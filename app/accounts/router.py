@@ -104,13 +104,13 @@ async def x_callback(
     request: Request, _admin: AdminUser, state: str = "", code: str = ""
 ) -> Response:
     """X's redirect back: the code is exchanged for tokens; the Accounts page says how.
-    A GET that writes (X redirects the browser here), hence its own transaction."""
+    A GET that writes (X redirects the browser here), hence its own transactions."""
     if not state or not code:
         reason = quote(request.query_params.get("error", "no code"))
         return RedirectResponse(f"/accounts?x_error={reason}", status_code=303)
-    async with get_database(request).transaction() as session:
-        account = await service.finish_x(session, _vault(request), _settings(request), state, code)
-        account_id = account.id
+    account_id = await service.finish_x(
+        get_database(request), _vault(request), _settings(request), state, code
+    )
     return RedirectResponse(f"/accounts?connected={account_id}", status_code=303)
 
 
@@ -128,9 +128,9 @@ async def authorize_mastodon(
     app there the first time, then the admin goes to ``authorize_url`` (the server's consent
     page, with PKCE), which sends them back to the callback."""
     account, url = await mastodon.start(
-        session, _vault(request), _settings(request), server_url=body.server_url,
-        event_id=body.event_id, redirect_uri=_callback_url(request, MASTODON_CALLBACK),
-        login=login.credential,
+        get_database(request), session, _vault(request), _settings(request),
+        server_url=body.server_url, event_id=body.event_id,
+        redirect_uri=_callback_url(request, MASTODON_CALLBACK), login=login.credential,
     )  # fmt: skip
     return {"account": service.public(account), "authorize_url": url}
 
@@ -141,13 +141,12 @@ async def mastodon_callback(
     error: str = "", error_description: str = "",
 ) -> Response:  # fmt: skip
     """The server's redirect back, with a code or a refusal; the Accounts page says which.
-    A GET that writes (the server redirects the browser here), hence its own transaction."""
-    async with get_database(request).transaction() as session:
-        finished = await mastodon.finish(
-            session, _vault(request), _settings(request), state=state[:256], code=code[:512],
-            error=error[:64], error_description=error_description[:300],
-            login=login.credential,
-        )  # fmt: skip
+    A GET that writes (the server redirects the browser here), hence its own transactions."""
+    finished = await mastodon.finish(
+        get_database(request), _vault(request), _settings(request), state=state[:256],
+        code=code[:512], error=error[:64], error_description=error_description[:300],
+        login=login.credential,
+    )  # fmt: skip
     if finished.problem is not None:
         reason = quote(finished.problem[:500], safe="")
         return RedirectResponse(f"/accounts?mastodon_error={reason}", status_code=303)
@@ -162,11 +161,14 @@ async def mastodon_callback(
 async def test_account(
     account_id: Id, request: Request, session: SessionDep, _admin: AdminUser
 ) -> dict[str, Any]:
-    """One harmless call with the credentials; ``message`` says exactly what failed."""
-    ok, message, account = await service.test(
-        session, _vault(request), _settings(request), account_id
-    )
-    return {"ok": ok, "message": message, "account": service.public(account)}
+    """One harmless call with the credentials; ``message`` says exactly what failed. The
+    account is read, the network called, and only then the outcome written."""
+    async with get_database(request).read_session() as reading:
+        tested = await service.get(reading, account_id)
+        reading.expunge(tested)  # kept as read: the read session's rollback expires it
+    outcome = await service.probe(tested, _vault(request), _settings(request))
+    account = await service.record_test(session, account_id, outcome)
+    return {"ok": outcome.ok, "message": outcome.message, "account": service.public(account)}
 
 
 @router.patch(

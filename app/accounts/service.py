@@ -4,6 +4,7 @@ account posts for an event. Secrets go through :mod:`app.accounts.crypto` only."
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -14,6 +15,7 @@ from app.accounts.models import AccountStatus, MastodonApp, NetworkAccount
 from app.common.errors import Invalid, NotFound
 from app.common.time import utcnow
 from app.config import Settings
+from app.db import Database
 from app.events import service as events
 from app.networks import checks, pkce
 from app.networks.mastodon import oauth as mastodon_oauth
@@ -143,19 +145,25 @@ def mark(account: NetworkAccount, status: AccountStatus, error: str | None) -> N
     account.updated_at = utcnow()
 
 
-async def test(
-    session: AsyncSession, vault: Vault, settings: Settings, account_id: int
-) -> tuple[bool, str, NetworkAccount]:
-    """One harmless call with the account's credentials; the account says how it went."""
-    account = await get(session, account_id)
-    account.last_tested_at = utcnow()
+@dataclass(frozen=True)
+class TestOutcome:
+    """What one harmless call with an account's credentials said, written after the call."""
+
+    ok: bool
+    message: str
+    identity: checks.Identity | None = None
+    counting: MastodonCounting | None = None
+
+
+async def probe(account: NetworkAccount, vault: Vault, settings: Settings) -> TestOutcome:
+    """One harmless call with the account's credentials. It touches no database: the caller
+    read ``account`` before and writes the outcome after (:func:`record_test`), so a slow
+    network holds SQLite's single writer up for no one."""
     if account.status == AccountStatus.pending:
         name = "X" if account.network == "x" else "Mastodon"
-        message = f"{name}'s consent was not given yet: connect it again"
-        account.last_error = message
-        return False, message, account
+        return TestOutcome(False, f"{name}'s consent was not given yet: connect it again")
     timeout = settings.publish_send_timeout_seconds
-    said = ""
+    said, counting = "", None
     try:
         secret = vault.open(account.secrets)
         if account.network == "x":
@@ -169,17 +177,30 @@ async def test(
             identity = await checks.check_mastodon(
                 account.server_url or "", secret["access_token"], timeout
             )
-            said = await _read_counting(account, timeout)
-    except checks.CheckFailed as exc:
-        mark(account, AccountStatus.refused, str(exc))
-        return False, str(exc), account
-    except Exception as exc:  # CannotDecrypt and the like: say it, never a 500
-        mark(account, AccountStatus.refused, str(exc))
-        return False, str(exc), account
-    account.handle = identity.handle or account.handle
-    account.network_user_id = identity.user_id or account.network_user_id
-    mark(account, AccountStatus.connected, None)
-    return True, f"Connected as @{account.handle}{said}", account
+            said, counting = await _read_counting(account.server_url or "", timeout)
+    except Exception as exc:  # CheckFailed, CannotDecrypt and the like: say it, never a 500
+        return TestOutcome(False, str(exc))
+    handle = identity.handle or account.handle
+    return TestOutcome(True, f"Connected as @{handle}{said}", identity, counting)
+
+
+async def record_test(
+    session: AsyncSession, account_id: int, outcome: TestOutcome
+) -> NetworkAccount:
+    """The account says how its test went (a pending one keeps waiting for its consent)."""
+    account = await get(session, account_id)
+    account.last_tested_at = utcnow()
+    if outcome.identity is not None:
+        account.handle = outcome.identity.handle or account.handle
+        account.network_user_id = outcome.identity.user_id or account.network_user_id
+        if outcome.counting is not None:
+            remember_counting(account, outcome.counting)
+        mark(account, AccountStatus.connected, None)
+    elif account.status == AccountStatus.pending:
+        account.last_error = outcome.message[:MAX_ERROR]
+    else:
+        mark(account, AccountStatus.refused, outcome.message)
+    return account
 
 
 def remember_counting(account: NetworkAccount, counting: MastodonCounting) -> None:
@@ -187,16 +208,14 @@ def remember_counting(account: NetworkAccount, counting: MastodonCounting) -> No
     account.characters_reserved_per_url = counting.characters_reserved_per_url
 
 
-async def _read_counting(account: NetworkAccount, wait_seconds: float) -> str:
+async def _read_counting(server: str, wait_seconds: float) -> tuple[str, MastodonCounting | None]:
     """Mastodon: how the account's server counts a status, read again at every test (an
-    admin may raise the limit); what the test says of it."""
-    server = account.server_url or ""
+    admin may raise the limit), and what the test says of it."""
     try:
         counting = await mastodon_oauth.read_counting(server, wait_seconds)
     except mastodon_oauth.ConnectFailed as exc:
-        return f" (the server's character limit could not be read: {exc})"
-    remember_counting(account, counting)
-    return f" (statuses of up to {counting.max_characters:,} characters)"
+        return f" (the server's character limit could not be read: {exc})", None
+    return f" (statuses of up to {counting.max_characters:,} characters)", counting
 
 
 def x_client(settings: Settings) -> oauth.Client:
@@ -242,39 +261,48 @@ async def start_x(
 
 
 async def finish_x(
-    session: AsyncSession, vault: Vault, settings: Settings, state: str, code: str
-) -> NetworkAccount:
-    """X sent the admin back with a code: exchange it (with the PKCE verifier) for tokens."""
-    result = await session.execute(
-        select(NetworkAccount).where(
-            account_table.c.oauth_state == state,
-            account_table.c.status == AccountStatus.pending.value,
+    database: Database, vault: Vault, settings: Settings, state: str, code: str
+) -> int:
+    """X sent the admin back with a code: exchange it (with the PKCE verifier) for tokens.
+    Three steps, so that X's answers are awaited holding no writer: the state is used up
+    (once, whatever comes next), the code exchanged, then the account written."""
+    async with database.transaction() as session:
+        result = await session.execute(
+            select(NetworkAccount).where(
+                account_table.c.oauth_state == state,
+                account_table.c.status == AccountStatus.pending.value,
+            )
         )
-    )
-    account = result.scalars().first()
-    if account is None:
-        raise Invalid("This X authorization is unknown or was already used: start again.")
-    pending = vault.open(account.secrets)
-    account.oauth_state = None
+        account = result.scalars().first()
+        if account is None:
+            raise Invalid("This X authorization is unknown or was already used: start again.")
+        pending = vault.open(account.secrets)
+        account.oauth_state = None
+        account_id = int(account.id or 0)
+    tokens: oauth.Tokens | None = None
+    identity: checks.Identity | None = None
+    problem = ""
     try:
         tokens = await oauth.exchange_code(
             x_client(settings), code, pending["code_verifier"], pending["redirect_uri"]
         )
-    except oauth.OAuthRefused as exc:
-        mark(account, AccountStatus.refused, str(exc))
-        account.secrets = ""
-        account.bearer_token_hint = ""
-        return account
-    store_x_tokens(account, vault, tokens)
-    try:
         identity = await checks.check_x(
             settings.x_api_url, tokens.access_token, settings.publish_send_timeout_seconds
         )
-        account.handle, account.network_user_id = identity.handle, identity.user_id
-        mark(account, AccountStatus.connected, None)
-    except checks.CheckFailed as exc:
-        mark(account, AccountStatus.refused, str(exc))
-    return account
+    except (oauth.OAuthRefused, checks.CheckFailed) as exc:
+        problem = str(exc)
+    async with database.transaction() as session:
+        account = await get(session, account_id)
+        if tokens is None:
+            account.secrets, account.bearer_token_hint = "", ""
+        else:
+            store_x_tokens(account, vault, tokens)
+        if identity is None:
+            mark(account, AccountStatus.refused, problem)
+        else:
+            account.handle, account.network_user_id = identity.handle, identity.user_id
+            mark(account, AccountStatus.connected, None)
+    return account_id
 
 
 def store_x_tokens(account: NetworkAccount, vault: Vault, tokens: oauth.Tokens) -> None:

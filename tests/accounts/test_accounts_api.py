@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -55,6 +56,30 @@ async def test_test_connection_says_who_the_account_is(
     assert tested["ok"] is True and tested["message"] == f"Connected as @{HANDLE}"
     assert tested["account"]["network_user_id"].startswith("did:plc:")
     assert tested["account"]["status"] == "connected"
+
+
+async def test_a_slow_network_under_test_holds_no_other_write_up(
+    admin: httpx.AsyncClient, bluesky: tuple[FakeBluesky, str], settings: Settings
+) -> None:
+    """An admin's Test waits on the network holding no write lock: SQLite has one writer,
+    and ingest, claims and replies must go on meanwhile."""
+    settings.publish_send_timeout_seconds = 60  # the network answers long after the write
+    account = await connect_bluesky(admin)
+    fake = bluesky[0]
+    fake.login_gate = asyncio.Event()
+    testing = asyncio.create_task(admin.post(f"/api/accounts/{account['id']}/test"))
+    try:
+        await asyncio.wait_for(fake.login_waiting.wait(), timeout=20)
+        # Another write while the network is held: before, it waited for the Test's answer.
+        created = await asyncio.wait_for(
+            admin.post("/api/events", json={"name": "Meanwhile", "hashtags": ["meanwhile"]}),
+            timeout=10,
+        )
+        assert created.status_code == 201, created.text
+    finally:
+        fake.login_gate.set()
+    tested = (await testing).json()
+    assert tested["ok"] is True and tested["account"]["status"] == "connected"
 
 
 async def test_a_refused_app_password_shows_on_the_account_with_the_networks_reason(

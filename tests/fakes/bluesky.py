@@ -62,6 +62,10 @@ class FakeBluesky:
     # Blobs uploaded: their CID → {"mimeType", "size"}; and each upload as received.
     blobs: dict[str, dict[str, Any]] = field(default_factory=dict)
     uploads: list[dict[str, Any]] = field(default_factory=list)
+    # While ``login_gate`` is set and not yet open, createSession answers only once it
+    # opens (a slow network); ``login_waiting`` says that a login is being held.
+    login_gate: asyncio.Event | None = None
+    login_waiting: asyncio.Event = field(default_factory=asyncio.Event)
 
     def app(self) -> Starlette:
         x = "/xrpc/"
@@ -115,6 +119,9 @@ class FakeBluesky:
 
     async def _login(self, request: Request) -> JSONResponse:
         body = await request.json()
+        if self.login_gate is not None:
+            self.login_waiting.set()
+            await self.login_gate.wait()
         if body.get("identifier") not in (HANDLE, DID) or body.get("password") != APP_PASSWORD:
             return self._error(401, "AuthenticationRequired", "Invalid identifier or password")
         self.logins += 1
