@@ -181,11 +181,9 @@ async def finish(
         else:
             account.secrets = vault.seal({"access_token": token})
             account.secret_hint = mask(token)
-        if identity is None:
-            service.mark(account, AccountStatus.refused, problem)
-            return Finished(None, problem)
-        account.handle, account.network_user_id = identity.handle, identity.user_id
-        service.mark(account, AccountStatus.connected, None)
+        service.settle_consent(account, identity, problem)
+    if identity is None:
+        return Finished(None, problem)
     return Finished(account_id, None)
 
 

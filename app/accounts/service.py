@@ -297,12 +297,17 @@ async def finish_x(
             account.secrets, account.bearer_token_hint = "", ""
         else:
             store_x_tokens(account, vault, tokens)
-        if identity is None:
-            mark(account, AccountStatus.refused, problem)
-        else:
-            account.handle, account.network_user_id = identity.handle, identity.user_id
-            mark(account, AccountStatus.connected, None)
+        settle_consent(account, identity, problem)
     return account_id
+
+
+def settle_consent(account: NetworkAccount, identity: checks.Identity | None, problem: str) -> None:
+    """A consent's end: connected as ``identity``, or refused for ``problem``."""
+    if identity is None:
+        mark(account, AccountStatus.refused, problem)
+    else:
+        account.handle, account.network_user_id = identity.handle, identity.user_id
+        mark(account, AccountStatus.connected, None)
 
 
 def store_x_tokens(account: NetworkAccount, vault: Vault, tokens: oauth.Tokens) -> None:
