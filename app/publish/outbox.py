@@ -61,6 +61,10 @@ OUTBOX_WAKER = "outbox"
 # is thirty posts, sent together).
 BATCH = 50
 MAX_ERROR_LENGTH = 1000
+# How long the recorder waits for sends still out before it commits what came back: a
+# cue's posts return within milliseconds of each other, and each commit is most of a
+# post's recording cost.
+RECORD_WINDOW = 0.02
 # Ends the error of a row failed after its attempts ran out on transient failures: one of
 # them may have posted (unlike a refusal), so only a resend with its key is safe.
 GAVE_UP = " (gave up after"
@@ -118,6 +122,10 @@ class Outbox:
         self._lanes: dict[asyncio.Task[None], tuple[int, str]] = {}
         self._held: dict[tuple[int, str], datetime] = {}
         self._outcomes: list[_Outcome] = []
+        # Sends whose outcome is not yet handed to the recorder, and a signal for each one
+        # that is (the recorder's window closes early once none is left).
+        self._unanswered: set[asyncio.Task[None]] = set()
+        self._outcome_added = asyncio.Event()
         self._recorder: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -173,6 +181,7 @@ class Outbox:
                 send = self._send(queue, row, outgoing, publishers[lane])
                 task = asyncio.create_task(send, name=name)
                 self._sends.add(task)
+                self._unanswered.add(task)
                 self._lanes[task] = (row["event_id"], row["network"])
                 task.add_done_callback(self._sent)
                 count += 1
@@ -180,6 +189,7 @@ class Outbox:
 
     def _sent(self, task: asyncio.Task[None]) -> None:
         self._sends.discard(task)
+        self._unanswered.discard(task)
         self._lanes.pop(task, None)
         self._wake.set()  # room for another send, or the next post of a thread
         if not task.cancelled() and task.exception() is not None:
@@ -303,12 +313,15 @@ class Outbox:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         outcome = _Outcome(queue, row, values, verb, final_failure, retry_in, future)
         self._outcomes.append(outcome)
+        self._unanswered.discard(asyncio.current_task())  # type: ignore[arg-type]
+        self._outcome_added.set()
         if self._recorder is None or self._recorder.done():
             self._recorder = asyncio.create_task(self._record_pending(), name="outbox-record")
         await asyncio.shield(future)
 
     async def _record_pending(self) -> None:
         while self._outcomes:
+            await self._wait_for_the_rest()
             pending, self._outcomes = self._outcomes, []
             by_event: dict[int, list[_Outcome]] = {}
             for outcome in pending:
@@ -324,6 +337,17 @@ class Outbox:
                     for outcome in outcomes:
                         if not outcome.future.done():
                             outcome.future.set_result(None)
+
+    async def _wait_for_the_rest(self) -> None:
+        """Wait up to ``RECORD_WINDOW`` while sends are still out, so that outcomes coming
+        back together share one commit; at once when every send has answered."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + RECORD_WINDOW
+        while self._unanswered and (remaining := deadline - loop.time()) > 0:
+            self._outcome_added.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(remaining):
+                    await self._outcome_added.wait()
 
     async def _record_of_event(self, event_id: int, outcomes: list[_Outcome]) -> None:
         async with self._db.transaction() as session:
