@@ -313,7 +313,7 @@ class Outbox:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         outcome = _Outcome(queue, row, values, verb, final_failure, retry_in, future)
         self._outcomes.append(outcome)
-        self._unanswered.discard(asyncio.current_task())  # type: ignore[arg-type]
+        self._unanswered.discard(asyncio.current_task())
         self._outcome_added.set()
         if self._recorder is None or self._recorder.done():
             self._recorder = asyncio.create_task(self._record_pending(), name="outbox-record")
