@@ -45,12 +45,14 @@ class ReadCounter:
     def __init__(self, cap: int) -> None:
         self.cap = cap
         self.month = ""
+        self._of = (0, 0)
         self.count = 0
 
     def _roll(self, now: datetime) -> None:
-        month = now.strftime("%Y-%m")
-        if month != self.month:
-            self.month, self.count = month, 0
+        # Called for every post read: strftime costs more than the rest of the count.
+        if (now.year, now.month) != self._of:
+            self._of = (now.year, now.month)
+            self.month, self.count = f"{now.year:04d}-{now.month:02d}", 0
 
     def seed(self, figures: dict[str, object], now: datetime) -> None:
         """Carry on from what a source reported before a restart, if it was this month."""
