@@ -3,7 +3,7 @@ Cuedesk registered once per server), and how the event's server counts a status.
 
 The flow: :func:`start` reads the server's instance (is it Mastodon, how it counts),
 registers Cuedesk there unless it already is, and keeps a pending account whose state is
-bound to the admin's login, used once, and good for :data:`STATE_LIFETIME`;
+bound to the admin's login, used once, and good for :data:`app.accounts.service.STATE_LIFETIME`;
 :func:`finish` takes the server's answer (a code, or a refusal) and never raises for what
 the server or the admin did: it says what happened in words for the Accounts page.
 """
@@ -11,15 +11,14 @@ the server or the admin did: it says what happened in words for the Accounts pag
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service
 from app.accounts.crypto import CannotDecrypt, Vault, mask
 from app.accounts.models import AccountStatus, MastodonApp, NetworkAccount
+from app.accounts.service import STATE_LIFETIME, Finished
 from app.common.errors import Invalid
 from app.common.time import utcnow
 from app.config import Settings
@@ -30,17 +29,8 @@ from app.networks.mastodon import oauth
 from app.replies.length import MastodonCounting
 
 NETWORK = "mastodon"
-STATE_LIFETIME = timedelta(minutes=10)
 account_table = NetworkAccount.__table__  # type: ignore[attr-defined]
 app_table = MastodonApp.__table__  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class Finished:
-    """How the consent ended: the account connected, or why not."""
-
-    account_id: int | None
-    problem: str | None
 
 
 async def counting_for_event(
@@ -86,7 +76,7 @@ async def start(
         await events.get_or_raise(session, event_id)
     if app_id is None:
         app_id = await _remember_app(session, vault, server, redirect_uri, app)
-    await _forget_abandoned(session)
+    await service.forget_abandoned(session, NETWORK)
     verifier, challenge = pkce.new_verifier()
     state = secrets.token_urlsafe(32)
     now = utcnow()
@@ -147,17 +137,6 @@ async def _remember_app(
     session.add(row)
     await session.flush()
     return int(row.id or 0)
-
-
-async def _forget_abandoned(session: AsyncSession) -> None:
-    """Consents started and never finished, past their lifetime, are of no use to anyone."""
-    await session.execute(
-        delete(NetworkAccount).where(
-            account_table.c.network == NETWORK,
-            account_table.c.status == AccountStatus.pending.value,
-            account_table.c.created_at < utcnow() - STATE_LIFETIME,
-        )
-    )
 
 
 async def finish(

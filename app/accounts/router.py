@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import RedirectResponse
 
-from app.accounts import mastodon, service, spent
+from app.accounts import mastodon, service, spent, x_consent
 from app.accounts.crypto import Vault
 from app.accounts.publishing import AccountPublishers
 from app.accounts.schemas import (
@@ -88,30 +88,35 @@ async def connect_account(
 
 @router.post("/x/authorize", response_model=AuthorizeStarted, status_code=201)
 async def authorize_x(
-    body: XAuthorize, request: Request, session: SessionDep, _admin: AdminUser
-) -> dict[str, Any]:
+    body: XAuthorize, request: Request, session: SessionDep, _admin: AdminUser,
+    login: CurrentLogin,
+) -> dict[str, Any]:  # fmt: skip
     """Start connecting an X account: send the admin to ``authorize_url`` (X's consent
     page, OAuth 2.0 with PKCE); X sends them back to the callback."""
-    account, url = await service.start_x(
+    account, url = await x_consent.start(
         session, _vault(request), _settings(request), body.event_id,
-        _callback_url(request, X_CALLBACK), body.bearer_token,
+        _callback_url(request, X_CALLBACK), login.credential, body.bearer_token,
     )  # fmt: skip
     return {"account": service.public(account), "authorize_url": url}
 
 
 @router.get("/x/callback", include_in_schema=False)
 async def x_callback(
-    request: Request, _admin: AdminUser, state: str = "", code: str = ""
+    request: Request, _admin: AdminUser, login: CurrentLogin, state: str = "", code: str = ""
 ) -> Response:
     """X's redirect back: the code is exchanged for tokens; the Accounts page says how.
     A GET that writes (X redirects the browser here), hence its own transactions."""
     if not state or not code:
         reason = quote(request.query_params.get("error", "no code"))
         return RedirectResponse(f"/accounts?x_error={reason}", status_code=303)
-    account_id = await service.finish_x(
-        get_database(request), _vault(request), _settings(request), state, code
-    )
-    return RedirectResponse(f"/accounts?connected={account_id}", status_code=303)
+    finished = await x_consent.finish(
+        get_database(request), _vault(request), _settings(request), state=state[:256],
+        code=code[:512], login=login.credential,
+    )  # fmt: skip
+    if finished.problem is not None:
+        reason = quote(finished.problem[:500], safe="")
+        return RedirectResponse(f"/accounts?x_error={reason}", status_code=303)
+    return RedirectResponse(f"/accounts?connected={finished.account_id}", status_code=303)
 
 
 @router.post(

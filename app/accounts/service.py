@@ -3,11 +3,11 @@ account posts for an event. Secrets go through :mod:`app.accounts.crypto` only."
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.crypto import Vault, mask
@@ -15,9 +15,8 @@ from app.accounts.models import AccountStatus, MastodonApp, NetworkAccount
 from app.common.errors import Invalid, NotFound
 from app.common.time import utcnow
 from app.config import Settings
-from app.db import Database
 from app.events import service as events
-from app.networks import checks, pkce
+from app.networks import checks
 from app.networks.mastodon import oauth as mastodon_oauth
 from app.networks.x import oauth
 from app.replies.length import MastodonCounting
@@ -230,75 +229,29 @@ def x_client(settings: Settings) -> oauth.Client:
     )
 
 
-async def start_x(
-    session: AsyncSession, vault: Vault, settings: Settings, event_id: int | None,
-    redirect_uri: str, bearer_token: str | None = None,
-) -> tuple[NetworkAccount, str]:  # fmt: skip
-    """A pending X account and the consent page to send the admin to; ``bearer_token``, the
-    X app's, is kept for the filtered stream."""
-    client = x_client(settings)
-    if event_id is not None:
-        await events.get_or_raise(session, event_id)
-    verifier, challenge = pkce.new_verifier()
-    state = secrets.token_urlsafe(32)
-    now = utcnow()
-    pending: dict[str, str] = {"code_verifier": verifier, "redirect_uri": redirect_uri}
-    if bearer_token:
-        pending["bearer_token"] = bearer_token
-    account = NetworkAccount(
-        network="x",
-        event_id=event_id,
-        secrets=vault.seal(pending),
-        bearer_token_hint=mask(bearer_token or ""),
-        status=AccountStatus.pending.value,
-        oauth_state=state,
-        created_at=now,
-        updated_at=now,
+# A consent (X's, Mastodon's) is bound to the admin's login that started it, used once, and
+# good for this long.
+STATE_LIFETIME = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Finished:
+    """How a consent ended: the account connected, or why not, in words for the Accounts
+    page."""
+
+    account_id: int | None
+    problem: str | None
+
+
+async def forget_abandoned(session: AsyncSession, network: str) -> None:
+    """Consents started and never finished, past their lifetime, are of no use to anyone."""
+    await session.execute(
+        delete(NetworkAccount).where(
+            account_table.c.network == network,
+            account_table.c.status == AccountStatus.pending.value,
+            account_table.c.created_at < utcnow() - STATE_LIFETIME,
+        )
     )
-    session.add(account)
-    await session.flush()
-    return account, oauth.consent_url(client, redirect_uri, state, challenge)
-
-
-async def finish_x(
-    database: Database, vault: Vault, settings: Settings, state: str, code: str
-) -> int:
-    """X sent the admin back with a code: exchange it (with the PKCE verifier) for tokens.
-    Three steps, so that X's answers are awaited holding no writer: the state is used up
-    (once, whatever comes next), the code exchanged, then the account written."""
-    async with database.transaction() as session:
-        result = await session.execute(
-            select(NetworkAccount).where(
-                account_table.c.oauth_state == state,
-                account_table.c.status == AccountStatus.pending.value,
-            )
-        )
-        account = result.scalars().first()
-        if account is None:
-            raise Invalid("This X authorization is unknown or was already used: start again.")
-        pending = vault.open(account.secrets)
-        account.oauth_state = None
-        account_id = int(account.id or 0)
-    tokens: oauth.Tokens | None = None
-    identity: checks.Identity | None = None
-    problem = ""
-    try:
-        tokens = await oauth.exchange_code(
-            x_client(settings), code, pending["code_verifier"], pending["redirect_uri"]
-        )
-        identity = await checks.check_x(
-            settings.x_api_url, tokens.access_token, settings.publish_send_timeout_seconds
-        )
-    except (oauth.OAuthRefused, checks.CheckFailed) as exc:
-        problem = str(exc)
-    async with database.transaction() as session:
-        account = await get(session, account_id)
-        if tokens is None:
-            account.secrets, account.bearer_token_hint = "", ""
-        else:
-            store_x_tokens(account, vault, tokens)
-        settle_consent(account, identity, problem)
-    return account_id
 
 
 def settle_consent(account: NetworkAccount, identity: checks.Identity | None, problem: str) -> None:

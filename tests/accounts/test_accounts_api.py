@@ -171,11 +171,13 @@ async def test_x_connects_through_oauth_with_pkce(
     assert account["token_expires_at"] is not None
     stored = await raw_rows(db)
     assert not any(token in stored for token in fake.access_tokens | fake.refresh_tokens)
-    # The same state cannot be used twice.
+    # The same state cannot be used twice: the Accounts page says so.
     replay = await admin.get(
         "/api/accounts/x/callback", params={"state": query["state"][0], "code": "code-1"}
     )
-    assert replay.status_code == 422
+    assert replay.status_code == 303
+    said = parse_qs(urlsplit(replay.headers["location"]).query)
+    assert said["x_error"] == ["this X authorization is unknown, or was already used: start again"]
 
 
 async def test_a_new_secret_key_reads_the_old_rows_and_rotation_moves_them(
