@@ -302,7 +302,7 @@ class SourceManager:
                 launch.started_at,
                 sink,
                 changes=ChangeWriter(self.db, self.batcher, event_id),
-                reporter=JournalReporter(self.db, event_id, source_id),
+                reporter=JournalReporter(self.db, self.batcher, event_id, source_id),
                 settings=self.settings,
                 resources=self.resources,
                 previous_state=launch.state,

@@ -22,8 +22,9 @@ class JournalReporter:
     """A source's :class:`~app.ingest.sources.base.SourceReporter`: each report is one
     transaction (state on the source's row and ``source.state_changed``; the gaps)."""
 
-    def __init__(self, db: Database, event_id: int, source_id: int) -> None:
+    def __init__(self, db: Database, batcher: Batcher, event_id: int, source_id: int) -> None:
         self._db = db
+        self._batcher = batcher
         self._event_id = event_id
         self._source_id = source_id
 
@@ -43,6 +44,9 @@ class JournalReporter:
             "to_at": isoformat_z(to_at),
             "backfilled": backfilled,
         }
+        # A gap is closed once what the back-fill found is stored: an operator who sees it
+        # closed finds the missed mentions in the feed, not a batch later.
+        await self._batcher.flush()
         async with self._db.transaction() as session:
             await service.record_gap(session, self._event_id, "source.gap_closed", data)
 

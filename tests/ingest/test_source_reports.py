@@ -38,6 +38,9 @@ async def listening(
                 mastodon_servers=[{"url": url, "token": TOKEN}]
             ).mastodon_servers,
             "listen_state_report_seconds": 0.0,
+            # Batches that wait well past a back-fill: a gap must not close before what
+            # the back-fill found is stored.
+            "ingest_batch_max_delay_ms": 300,
         }
     )
     application = create_app(listen)
@@ -129,6 +132,10 @@ async def test_a_sources_state_and_its_gap_are_journaled_and_shown_by_get_source
     assert "connected" in states and "reconnecting" in states
     external = [e["data"]["external_id"] for e in entries if e["type"] == "mention.received"]
     assert sorted(external) == sorted([first["uri"], missed["uri"]])
+    # In the feed before the gap says it is closed.
+    back_filled = next(e for e in entries if e["data"].get("external_id") == missed["uri"])
+    closing = next(e for e in entries if e["type"] == "source.gap_closed")
+    assert back_filled["seq"] < closing["seq"]
 
     async def shown_connected() -> bool:
         listed = (await client.get(f"/api/events/{event_id}/sources")).json()
