@@ -29,7 +29,6 @@ from app.networks.mastodon import oauth
 from app.replies.length import MastodonCounting
 
 NETWORK = "mastodon"
-account_table = NetworkAccount.__table__  # type: ignore[attr-defined]
 app_table = MastodonApp.__table__  # type: ignore[attr-defined]
 
 
@@ -172,7 +171,7 @@ async def _use_state(
 ) -> Finished | tuple[int, str, oauth.App, dict[str, str]]:  # fmt: skip
     """The pending account of ``state``, used up, with what the exchange needs; or how the
     consent ended without one."""
-    account = await _pending(session, state)
+    account = await service.pending_consent(session, NETWORK, state)
     if account is None and error:
         refused = error_description or error
         return Finished(None, f"the server refused the authorization ({refused})")
@@ -208,23 +207,10 @@ async def _use_state(
     return int(account.id or 0), server, client, pending
 
 
-async def _pending(session: AsyncSession, state: str) -> NetworkAccount | None:
-    if not state:
-        return None
-    result = await session.execute(
-        select(NetworkAccount).where(
-            account_table.c.oauth_state == state,
-            account_table.c.network == NETWORK,
-            account_table.c.status == AccountStatus.pending.value,
-        )
-    )
-    return result.scalars().first()
-
-
 def _why_not_to_go_on(
     account: NetworkAccount, server: str, code: str, error: str, error_description: str
 ) -> str | None:
-    if account.created_at < utcnow() - STATE_LIFETIME:
+    if service.consent_too_old(account):
         minutes = int(STATE_LIFETIME.total_seconds() // 60)
         return f"the consent on {server} took longer than {minutes} minutes: start again"
     if error == "access_denied":

@@ -243,6 +243,24 @@ class Finished:
     problem: str | None
 
 
+async def pending_consent(session: AsyncSession, network: str, state: str) -> NetworkAccount | None:
+    """The account whose consent on ``network`` is waiting for ``state``, if any."""
+    if not state:
+        return None
+    result = await session.execute(
+        select(NetworkAccount).where(
+            account_table.c.oauth_state == state,
+            account_table.c.network == network,
+            account_table.c.status == AccountStatus.pending.value,
+        )
+    )
+    return result.scalars().first()
+
+
+def consent_too_old(account: NetworkAccount) -> bool:
+    return account.created_at < utcnow() - STATE_LIFETIME
+
+
 async def forget_abandoned(session: AsyncSession, network: str) -> None:
     """Consents started and never finished, past their lifetime, are of no use to anyone."""
     await session.execute(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service
@@ -25,7 +24,6 @@ from app.networks import checks, pkce
 from app.networks.x import oauth
 
 NETWORK = "x"
-account_table = NetworkAccount.__table__  # type: ignore[attr-defined]
 
 
 async def start(
@@ -97,7 +95,7 @@ async def _use_state(
 ) -> Finished | tuple[int, dict[str, str]]:
     """The pending account of ``state``, used up, with what the exchange needs; or why the
     consent cannot go on."""
-    account = await _pending(session, state)
+    account = await service.pending_consent(session, NETWORK, state)
     if account is None:
         return Finished(None, "this X authorization is unknown, or was already used: start again")
     try:
@@ -107,22 +105,9 @@ async def _use_state(
         return Finished(None, f"{exc}: start again")
     if pending.get("login") != login:
         return Finished(None, "this X authorization was started from another login: start it again")
-    if account.created_at < utcnow() - STATE_LIFETIME:
+    if service.consent_too_old(account):
         await session.delete(account)
         minutes = int(STATE_LIFETIME.total_seconds() // 60)
         return Finished(None, f"the consent on X took longer than {minutes} minutes: start again")
     account.oauth_state = None  # used once, whatever comes next
     return int(account.id or 0), pending
-
-
-async def _pending(session: AsyncSession, state: str) -> NetworkAccount | None:
-    if not state:
-        return None
-    result = await session.execute(
-        select(NetworkAccount).where(
-            account_table.c.oauth_state == state,
-            account_table.c.network == NETWORK,
-            account_table.c.status == AccountStatus.pending.value,
-        )
-    )
-    return result.scalars().first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,6 +12,8 @@ from sqlalchemy import text
 
 from app.accounts import service
 from app.accounts.crypto import Vault
+from app.accounts.models import NetworkAccount
+from app.common.time import utcnow
 from app.config import Settings
 from app.db import Database
 from app.main import create_app
@@ -32,6 +35,15 @@ async def raw_rows(db: Database) -> str:
     async with db.read_session() as session:
         rows = (await session.execute(text("SELECT * FROM network_account"))).all()
     return repr(rows)
+
+
+async def age_the_pending_consent(db: Database, minutes: int) -> None:
+    """The one pending consent as if it had been started ``minutes`` ago."""
+    async with db.transaction() as session:
+        (pending,) = (await session.execute(text("SELECT id FROM network_account"))).all()
+        account = await session.get(NetworkAccount, pending[0])
+        assert account is not None
+        account.created_at = utcnow() - timedelta(minutes=minutes)
 
 
 async def test_a_connected_account_is_stored_encrypted_and_shown_masked(

@@ -4,7 +4,6 @@ posts. Whatever goes wrong on the way says why on the Accounts page."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,12 +12,10 @@ from sqlalchemy import text
 
 from app.accounts import service
 from app.accounts.crypto import Vault
-from app.accounts.models import NetworkAccount
-from app.common.time import utcnow
 from app.config import Settings
 from app.db import Database
 from app.networks.mastodon.oauth import SCOPES
-from tests.accounts.test_accounts_api import raw_rows
+from tests.accounts.test_accounts_api import age_the_pending_consent, raw_rows
 from tests.cues.helpers import wait_for
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.x import FakeX
@@ -154,11 +151,7 @@ async def test_a_consent_that_took_too_long_is_refused(
 ) -> None:
     fake, url = mastodon
     callback = await consent(await start(admin, url))
-    async with db.transaction() as session:
-        (pending,) = (await session.execute(text("SELECT id FROM network_account"))).all()
-        account = await session.get(NetworkAccount, pending[0])
-        assert account is not None
-        account.created_at = utcnow() - timedelta(minutes=11)
+    await age_the_pending_consent(db, minutes=11)
     said = await come_back(admin, callback)
     assert said["mastodon_error"] == [
         f"the consent on {url} took longer than 10 minutes: start again"

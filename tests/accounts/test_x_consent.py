@@ -4,16 +4,13 @@ Mastodon's are."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-from sqlalchemy import text
 
-from app.accounts.models import NetworkAccount
-from app.common.time import utcnow
 from app.db import Database
+from tests.accounts.test_accounts_api import age_the_pending_consent
 from tests.fakes.x import FakeX
 
 
@@ -50,11 +47,7 @@ async def test_an_x_consent_that_took_too_long_is_refused_and_forgotten(
     admin: httpx.AsyncClient, x: tuple[FakeX, str], db: Database
 ) -> None:
     callback = await consent_given(admin, x[0], "code-1")
-    async with db.transaction() as session:
-        (pending,) = (await session.execute(text("SELECT id FROM network_account"))).all()
-        account = await session.get(NetworkAccount, pending[0])
-        assert account is not None
-        account.created_at = utcnow() - timedelta(minutes=11)
+    await age_the_pending_consent(db, minutes=11)
     said = await come_back(admin, callback)
     assert said["x_error"] == ["the consent on X took longer than 10 minutes: start again"]
     assert (await admin.get("/api/accounts")).json()["accounts"] == []
