@@ -179,15 +179,9 @@ async def _use_state(
         return Finished(
             None, "this Mastodon authorization is unknown, or was already used: start again"
         )
-    try:
-        pending = vault.open(account.secrets)
-    except CannotDecrypt as exc:
-        await session.delete(account)
-        return Finished(None, f"{exc}: start again")
-    if pending.get("login") != login:
-        return Finished(
-            None, "this Mastodon authorization was started from another login: start it again"
-        )
+    pending = await service.open_consent(session, vault, account, login, "Mastodon")
+    if isinstance(pending, Finished):
+        return pending
     server = account.server_url or ""
     problem = _why_not_to_go_on(account, server, code, error, error_description)
     app = await session.get(MastodonApp, pending.get("app_id"))

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.crypto import Vault, mask
+from app.accounts.crypto import CannotDecrypt, Vault, mask
 from app.accounts.models import AccountStatus, MastodonApp, NetworkAccount
 from app.common.errors import Invalid, NotFound
 from app.common.time import utcnow
@@ -255,6 +255,24 @@ async def pending_consent(session: AsyncSession, network: str, state: str) -> Ne
         )
     )
     return result.scalars().first()
+
+
+async def open_consent(
+    session: AsyncSession, vault: Vault, account: NetworkAccount, login: str, network_name: str
+) -> dict[str, Any] | Finished:
+    """What a pending consent keeps (its verifier...), if ``login`` started it; or why not.
+    One that can no longer be read is forgotten."""
+    try:
+        pending = vault.open(account.secrets)
+    except CannotDecrypt as exc:
+        await session.delete(account)
+        return Finished(None, f"{exc}: start again")
+    if pending.get("login") != login:
+        return Finished(
+            None,
+            f"this {network_name} authorization was started from another login: start it again",
+        )
+    return pending
 
 
 def consent_too_old(account: NetworkAccount) -> bool:

@@ -13,7 +13,7 @@ import secrets
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service
-from app.accounts.crypto import CannotDecrypt, Vault, mask
+from app.accounts.crypto import Vault, mask
 from app.accounts.models import AccountStatus, NetworkAccount
 from app.accounts.service import STATE_LIFETIME, Finished
 from app.common.time import utcnow
@@ -98,13 +98,9 @@ async def _use_state(
     account = await service.pending_consent(session, NETWORK, state)
     if account is None:
         return Finished(None, "this X authorization is unknown, or was already used: start again")
-    try:
-        pending = vault.open(account.secrets)
-    except CannotDecrypt as exc:
-        await session.delete(account)
-        return Finished(None, f"{exc}: start again")
-    if pending.get("login") != login:
-        return Finished(None, "this X authorization was started from another login: start it again")
+    pending = await service.open_consent(session, vault, account, login, "X")
+    if isinstance(pending, Finished):
+        return pending
     if service.consent_too_old(account):
         await session.delete(account)
         minutes = int(STATE_LIFETIME.total_seconds() // 60)
