@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import NullPool, Pool
 from sqlmodel import SQLModel
 
+from app.common.sqlite_driver import OneHopDbapi
+
 logger = logging.getLogger(__name__)
 
 SQLModel.metadata.naming_convention = {
@@ -73,7 +75,9 @@ def _make_engine(
 ) -> AsyncEngine:
     pool_args: dict[str, Any] = {"poolclass": poolclass} if poolclass else {}
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 15}, **pool_args)
+        engine = create_async_engine(
+            url, connect_args={"timeout": 15}, module=OneHopDbapi(), **pool_args
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
 
         @event.listens_for(engine.sync_engine, "begin")

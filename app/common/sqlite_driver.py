@@ -1,0 +1,133 @@
+"""SQLite through aiosqlite, one hand-over to its thread a statement instead of four.
+
+aiosqlite runs every sqlite3 call in the connection's own thread, and SQLAlchemy's adapter
+makes a call for each step of a statement: open a cursor, execute, fetch the rows, close.
+Each step is a trip to that thread and back to the event loop (a queue, a GIL hand-over and
+a wake-up of the loop), and at a few thousand mentions a second those trips cost more CPU
+than SQLite's own work. This cursor runs the whole statement as one function in the
+connection's thread, as SQLAlchemy's aiosqlite dialect itself does for its isolation-level
+setter, and keeps what the statement returned (rows, description, rowcount, last row id)
+for SQLAlchemy to read synchronously.
+
+Errors are the ones sqlite3 raises, handed over by the same path as SQLAlchemy's adapter, so
+SQLAlchemy wraps them exactly as before (``IntegrityError``, ``OperationalError``...).
+"""
+
+from __future__ import annotations
+
+import collections
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+import aiosqlite
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
+from sqlalchemy.util import EMPTY_DICT
+from sqlalchemy.util.concurrency import await_
+
+# What one statement left behind: description, rows, rowcount, lastrowid.
+_Outcome = tuple[Any, Sequence[Any], int, int | None]
+
+
+def _run_one(connection: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
+    cursor = connection.cursor()
+    try:
+        cursor.execute(operation, parameters)
+        description = cursor.description
+        rows = cursor.fetchall() if description else ()
+        return description, rows, cursor.rowcount, cursor.lastrowid
+    finally:
+        cursor.close()
+
+
+def _run_many(connection: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
+    cursor = connection.cursor()
+    try:
+        cursor.executemany(operation, parameters)
+        return cursor.description, (), cursor.rowcount, cursor.lastrowid
+    finally:
+        cursor.close()
+
+
+class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
+    """A buffered cursor whose statement runs in one call to the connection's thread."""
+
+    __slots__ = ("_description", "_lastrowid", "_rowcount")
+
+    def __init__(self, adapt_connection: AsyncAdapt_aiosqlite_connection) -> None:
+        # No driver cursor is opened here: each execute opens and closes its own in the
+        # thread. The base class's slots still get the values its methods read.
+        self._adapt_connection = adapt_connection
+        self._connection = adapt_connection._connection
+        self._cursor = None  # type: ignore[assignment]
+        self._soft_closed_memoized = EMPTY_DICT
+        self._rows = collections.deque()
+        self._description: Any = None
+        self._rowcount = -1
+        self._lastrowid: int | None = None
+
+    @property
+    def description(self) -> Any:
+        return self._description
+
+    @property
+    def rowcount(self) -> int:
+        return self._rowcount
+
+    @property
+    def lastrowid(self) -> int:
+        return self._lastrowid  # type: ignore[return-value]
+
+    @property
+    def arraysize(self) -> int:
+        return 1
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        pass  # every row is fetched at once anyway
+
+    def _keep(self, outcome: _Outcome) -> None:
+        self._description, rows, self._rowcount, self._lastrowid = outcome
+        self._rows = collections.deque(rows)
+
+    def execute(self, operation: Any, parameters: Any = None) -> None:
+        driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        try:
+            outcome = await_(driver._execute(_run_one, driver._conn, operation, parameters or ()))
+        except Exception as error:
+            self._adapt_connection._handle_exception(error)
+        self._keep(outcome)
+
+    def executemany(self, operation: Any, seq_of_parameters: Any) -> None:
+        driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        try:
+            outcome = await_(driver._execute(_run_many, driver._conn, operation, seq_of_parameters))
+        except Exception as error:
+            self._adapt_connection._handle_exception(error)
+        self._keep(outcome)
+
+    async def _async_soft_close(self) -> None:
+        return  # nothing is open in the driver: the rows are already here
+
+    def close(self) -> None:
+        self._rows.clear()
+
+
+class OneHopConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ()
+    _cursor_cls: type[AsyncAdapt_aiosqlite_cursor] = OneHopCursor
+
+
+class OneHopDbapi(AsyncAdapt_aiosqlite_dbapi):
+    """The DBAPI module to give ``create_async_engine(..., module=...)`` for SQLite."""
+
+    def __init__(self) -> None:
+        super().__init__(aiosqlite, sqlite3)
+
+    def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
+        adapted = super().connect(*arg, **kw)
+        return OneHopConnection(self, adapted._connection)
