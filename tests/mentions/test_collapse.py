@@ -254,3 +254,15 @@ def test_a_group_quiet_for_longer_than_the_window_is_forgotten() -> None:
     stale = window_rows("ole ole ole!", wave + "!")
     store(floods, window, stale, late)
     assert [row["cluster_id"] for row in stale] == [None, None]
+
+
+def test_a_full_window_forgets_the_least_recently_active_group_first() -> None:
+    recent = collapse._Recent(limit=3)
+    heads = {name: collapse._Head(n) for n, name in enumerate("abcd")}
+    for at, name in enumerate("abc"):
+        recent.put(name, heads[name], float(at))
+    recent.put("a", heads["a"], 3.0)  # "a" is active again: "b" is now the oldest
+    recent.put("d", heads["d"], 4.0)
+    assert [name for name in "abcd" if recent.get(name)] == ["a", "c", "d"]
+    recent.forget_before(3.5)
+    assert [name for name in "abcd" if recent.get(name)] == ["d"]
