@@ -90,25 +90,20 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     def arraysize(self, value: int) -> None:
         pass  # every row is fetched at once anyway
 
-    def _keep(self, outcome: _Outcome) -> None:
-        self._description, rows, self._rowcount, self._lastrowid = outcome
-        self._rows = collections.deque(rows)
-
     def execute(self, operation: Any, parameters: Any = None) -> None:
-        driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]
-        try:
-            outcome = await_(driver._execute(_run_one, driver._conn, operation, parameters or ()))
-        except Exception as error:
-            self._adapt_connection._handle_exception(error)
-        self._keep(outcome)
+        self._run_in_thread(_run_one, operation, parameters or ())
 
     def executemany(self, operation: Any, seq_of_parameters: Any) -> None:
+        self._run_in_thread(_run_many, operation, seq_of_parameters)
+
+    def _run_in_thread(self, run: Any, operation: Any, parameters: Any) -> None:
         driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         try:
-            outcome = await_(driver._execute(_run_many, driver._conn, operation, seq_of_parameters))
+            outcome = await_(driver._execute(run, driver._conn, operation, parameters))
         except Exception as error:
             self._adapt_connection._handle_exception(error)
-        self._keep(outcome)
+        self._description, rows, self._rowcount, self._lastrowid = outcome
+        self._rows = collections.deque(rows)
 
     async def _async_soft_close(self) -> None:
         return  # nothing is open in the driver: the rows are already here
