@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import NullPool, Pool
 from sqlmodel import SQLModel
 
-from app.common.sqlite_driver import OneHopDbapi
+from app.common.sqlite_driver import OneHopConnection, OneHopDbapi
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,8 @@ def _make_engine(
         def _begin(conn: Any) -> None:
             # Writers take the write lock up front: a deferred transaction that later
             # writes can fail with "database is locked" instead of waiting its turn.
-            conn.exec_driver_sql(f"BEGIN {sqlite_begin or ''}".strip())
+            dbapi_connection: OneHopConnection = conn.connection.dbapi_connection
+            dbapi_connection.begin_with_first_statement(f"BEGIN {sqlite_begin or ''}".strip())
 
         return engine
     if poolclass:

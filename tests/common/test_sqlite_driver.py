@@ -1,14 +1,19 @@
 """SQLite's one-hop cursor answers as the stock aiosqlite adapter does: the rows, the counts
-the claim fencing reads, the ids of inserted rows, and SQLAlchemy's own errors."""
+the claim fencing reads, the ids of inserted rows, and SQLAlchemy's own errors; and a
+transaction makes no trip to SQLite's thread of its own beyond its commit or rollback."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
+import aiosqlite
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.common.sqlite_driver import OneHopCursor
 from app.db import Database
@@ -104,3 +109,78 @@ async def test_a_statement_on_a_closed_connection_is_an_operational_error(
         with pytest.raises(OperationalError):
             await connection.execute(text("SELECT 1"))
         await connection.invalidate()
+
+
+class _TripCounter:
+    """Stands in for an aiosqlite connection's queue to its thread: counts what is sent."""
+
+    def __init__(self, queue: Any) -> None:
+        self.queue = queue
+        self.trips = 0
+
+    def put_nowait(self, item: Any) -> None:
+        self.trips += 1
+        self.queue.put_nowait(item)
+
+
+async def _count_trips(engine: AsyncEngine) -> _TripCounter:
+    """Count the trips of the pool's one connection (opened here if it is not yet)."""
+    async with engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        driver: aiosqlite.Connection = raw.driver_connection  # type: ignore[assignment]
+        counter = _TripCounter(driver._tx)
+        driver._tx = counter  # type: ignore[assignment]
+        await connection.rollback()
+    counter.trips = 0
+    return counter
+
+
+async def test_a_read_makes_one_trip_for_its_statement_and_one_to_end(
+    sqlite_db: Database,
+) -> None:
+    counter = await _count_trips(sqlite_db.read_engine)
+    async with sqlite_db.read_session() as session:
+        await session.execute(select(cues.c.id))
+    # BEGIN rides with the SELECT; the pool's reset of the ended transaction makes none.
+    assert counter.trips == 2
+
+
+async def test_a_write_makes_one_trip_a_statement_and_one_to_commit(
+    sqlite_db: Database,
+) -> None:
+    counter = await _count_trips(sqlite_db.engine)
+    async with sqlite_db.transaction() as session:
+        await session.execute(insert(cues).values(name="kickoff", position=1))
+        await session.execute(update(cues).values(position=2))
+    assert counter.trips == 3
+    async with sqlite_db.read_session() as session:
+        assert (await session.execute(select(cues.c.position))).scalar_one() == 2
+
+
+async def test_a_write_transaction_holds_the_writer_from_its_first_statement(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    other = sqlite3.connect(tmp_path / "driver.db", timeout=0, isolation_level=None)
+    try:
+        async with sqlite_db.transaction() as session:
+            await session.execute(select(cues.c.id))
+            # Taken at its BEGIN IMMEDIATE, which came with that read: no other writer now.
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+async def test_a_transaction_that_ran_no_statement_leaves_nothing_open(
+    sqlite_db: Database,
+) -> None:
+    counter = await _count_trips(sqlite_db.engine)
+    async with sqlite_db.engine.begin():
+        pass
+    assert counter.trips == 0
+    async with sqlite_db.engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        driver: aiosqlite.Connection = raw.driver_connection  # type: ignore[assignment]
+        assert not driver._conn.in_transaction
