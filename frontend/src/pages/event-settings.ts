@@ -46,6 +46,11 @@ sources.wireSimulator(byId<HTMLFormElement>("simulator-form"), byId("simulator-e
 const vipsForm = byId<HTMLFormElement>("vips-form");
 const vipsText = byId<HTMLTextAreaElement>("vips-text");
 const vipsSaved = byId("vips-saved");
+// The list arrives last of the page's loads: it must not wipe what the producer began typing.
+let vipsTyped = false;
+vipsText.addEventListener("input", () => {
+  vipsTyped = true;
+});
 onSubmit(vipsForm, byId("vips-error"), async () => {
   vipsSaved.textContent = "";
   const answer = await putJSON<{ vips: VipLine[]; added: number; removed: number }>(
@@ -70,7 +75,7 @@ async function load(): Promise<void> {
   }
   try {
     const vips = await getJSON<{ vips: VipLine[] }>(`${base}/vips`);
-    vipsText.value = formatVips(vips.vips);
+    if (!vipsTyped) vipsText.value = formatVips(vips.vips);
   } catch (error) {
     byId("vips-error").textContent = reasonOf(error);
   }
