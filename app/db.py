@@ -70,6 +70,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# The execution option of the connections that :meth:`Database.single_read` hands out.
+_SINGLE_STATEMENT = "cuedesk_single_statement"
+
+
 def _make_engine(
     url: str, *, sqlite_begin: str | None = None, poolclass: type[Pool] | None = None
 ) -> AsyncEngine:
@@ -82,6 +86,8 @@ def _make_engine(
 
         @event.listens_for(engine.sync_engine, "begin")
         def _begin(conn: Any) -> None:
+            if conn.get_execution_options().get(_SINGLE_STATEMENT):
+                return  # SQLite gives the one statement a snapshot of its own
             # Writers take the write lock up front: a deferred transaction that later
             # writes can fail with "database is locked" instead of waiting its turn.
             dbapi_connection: OneHopConnection = conn.connection.dbapi_connection
@@ -165,6 +171,10 @@ class Database:
             self.engine, class_=session_class, expire_on_commit=False
         )
         self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        self._single_reads = async_sessionmaker(
+            self.read_engine.execution_options(**{_SINGLE_STATEMENT: True}),
+            expire_on_commit=False,
+        )
         # Hands the journal entries of each commit to the broker; set by the app.
         self.publisher = publisher
         # Named wake-ups (``"outbox"``) that after-commit work pokes: the process's workers
@@ -247,6 +257,20 @@ class Database:
     @contextlib.asynccontextmanager
     async def read_session(self) -> AsyncIterator[AsyncSession]:
         async with self._read_sessions() as session:
+            try:
+                yield session
+            finally:
+                await session.rollback()
+
+    @contextlib.asynccontextmanager
+    async def single_read(self) -> AsyncIterator[AsyncSession]:
+        """A read session for one statement, such as the caller's login on every request.
+
+        On SQLite the statement runs without BEGIN and ROLLBACK around it, one trip to the
+        database's thread instead of two; SQLite still reads it from one snapshot. A second
+        statement would see a snapshot of its own: use :meth:`read_session` for several.
+        """
+        async with self._single_reads() as session:
             try:
                 yield session
             finally:

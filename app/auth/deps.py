@@ -66,12 +66,12 @@ def refuse_cross_site(request: Request, *, require_origin: bool) -> None:
 
 
 async def current_user(request: Request) -> User:
-    """The caller, looked up in a read session of its own: the request's write transaction
+    """The caller, looked up in one statement of its own: the request's write transaction
     (and on SQLite the single writer) starts only when the endpoint writes, so an endpoint
     may do slow work first, such as hashing a new password."""
     authorization = request.headers.get("authorization", "")
     login: service.Login | None = None
-    async with get_database(request).read_session() as session:
+    async with get_database(request).single_read() as session:
         if authorization:
             scheme, _, token = authorization.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():

@@ -184,3 +184,18 @@ async def test_a_transaction_that_ran_no_statement_leaves_nothing_open(
         raw = await connection.get_raw_connection()
         driver: aiosqlite.Connection = raw.driver_connection  # type: ignore[assignment]
         assert not driver._conn.in_transaction
+
+
+async def test_a_single_read_makes_one_trip_and_leaves_nothing_open(sqlite_db: Database) -> None:
+    async with sqlite_db.transaction() as session:
+        await session.execute(insert(cues).values(name="kickoff", position=1))
+    counter = await _count_trips(sqlite_db.read_engine)
+    async with sqlite_db.single_read() as session:
+        names = (await session.execute(select(cues.c.name))).scalars().all()
+    assert names == ["kickoff"]
+    assert counter.trips == 1
+    async with sqlite_db.read_engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        driver: aiosqlite.Connection = raw.driver_connection  # type: ignore[assignment]
+        assert not driver._conn.in_transaction
+
