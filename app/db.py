@@ -80,7 +80,12 @@ def _make_engine(
     pool_args: dict[str, Any] = {"poolclass": poolclass} if poolclass else {}
     if url.startswith("sqlite"):
         engine = create_async_engine(
-            url, connect_args={"timeout": 15}, module=OneHopDbapi(), **pool_args
+            url,
+            # Off so that statements_inline can run a statement in the loop's thread; the
+            # pool still hands a connection to one user at a time.
+            connect_args={"timeout": 15, "check_same_thread": False},
+            module=OneHopDbapi(),
+            **pool_args,
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
 

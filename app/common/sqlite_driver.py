@@ -22,11 +22,13 @@ a transaction that never ran a statement) makes no trip, as sqlite3 itself would
 from __future__ import annotations
 
 import collections
+import contextlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import aiosqlite
+from sqlalchemy import Connection
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
@@ -115,7 +117,10 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         adapt_connection: OneHopConnection = self._adapt_connection  # type: ignore[assignment]
         begin = adapt_connection.take_pending_begin()
         try:
-            outcome = await_(driver._execute(run, driver._conn, begin, operation, parameters))
+            if adapt_connection.inline and begin is None:
+                outcome = run(driver._conn, None, operation, parameters)
+            else:
+                outcome = await_(driver._execute(run, driver._conn, begin, operation, parameters))
         except Exception as error:
             self._adapt_connection._handle_exception(error)
         self._description, rows, self._rowcount, self._lastrowid = outcome
@@ -129,12 +134,14 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("_pending_begin",)
+    __slots__ = ("_pending_begin", "inline")
     _cursor_cls: type[AsyncAdapt_aiosqlite_cursor] = OneHopCursor
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         self._pending_begin: str | None = None
+        # Set by :func:`statements_inline`: statements run in the caller's thread.
+        self.inline = False
 
     def begin_with_first_statement(self, begin: str) -> None:
         """Run ``begin`` (``BEGIN``, ``BEGIN IMMEDIATE``) just before the next statement, in
@@ -171,3 +178,27 @@ class OneHopDbapi(AsyncAdapt_aiosqlite_dbapi):
     def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
         adapted = super().connect(*arg, **kw)
         return OneHopConnection(self, adapted._connection)
+
+
+@contextlib.contextmanager
+def statements_inline(connection: Connection) -> Iterator[None]:
+    """Run this transaction's statements in the event loop's own thread, without the trip
+    to SQLite's thread, for code on the connection (inside ``run_sync``) whose statements
+    are few and bounded, such as one ingest batch.
+
+    A trip costs about 75 µs of CPU; a batch's insert of a hundred mentions costs SQLite
+    about 2 ms, which the loop then spends itself, against 5 trips saved and no GIL
+    hand-over for every row the thread steps through. What may wait stays in the thread:
+    the ``BEGIN IMMEDIATE`` that queues behind another process's writer rides with the first
+    statement, which still makes its trip, and so does the commit, where SQLite checkpoints.
+    No effect on other databases.
+    """
+    dbapi_connection = connection.connection.dbapi_connection
+    if not isinstance(dbapi_connection, OneHopConnection):
+        yield
+        return
+    dbapi_connection.inline = True
+    try:
+        yield
+    finally:
+        dbapi_connection.inline = False

@@ -11,8 +11,7 @@ from __future__ import annotations
 import weakref
 from typing import Any, Protocol
 
-from sqlalchemy import column, or_, select, table
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Connection, bindparam, column, or_, select, table
 
 from app.db import Database
 
@@ -72,18 +71,22 @@ def public(blocked: str | None) -> dict[str, Any]:
     return {"ok": blocked is None, "reason": blocked}
 
 
-async def handles_for_event(session: AsyncSession, event_id: int) -> dict[str, str]:
-    """Each network's posting handle for the event, in one query: the event's own account
-    before the one for every event, the latest first."""
-    result = await session.execute(
-        select(_account.c.network, _account.c.handle)
-        .where(
-            _account.c.status != _PENDING,
-            or_(_account.c.event_id == event_id, _account.c.event_id.is_(None)),
-        )
-        .order_by(_account.c.event_id.is_(None), _account.c.id.desc())
+# Built once: ingest runs it for every batch, and building it costs as much as running it.
+_HANDLES_FOR_EVENT = (
+    select(_account.c.network, _account.c.handle)
+    .where(
+        _account.c.status != _PENDING,
+        or_(_account.c.event_id == bindparam("event_id"), _account.c.event_id.is_(None)),
     )
+    .order_by(_account.c.event_id.is_(None), _account.c.id.desc())
+)
+
+
+def handles_for_event(connection: Connection, event_id: int) -> dict[str, str]:
+    """Each network's posting handle for the event, in one query: the event's own account
+    before the one for every event, the latest first. Runs on the transaction's connection
+    (inside ``run_sync``), as the rest of ingest does."""
     found: dict[str, str] = {}
-    for network, handle in result:
+    for network, handle in connection.execute(_HANDLES_FOR_EVENT, {"event_id": event_id}):
         found.setdefault(network, handle)
     return {network: handle for network, handle in found.items() if handle}

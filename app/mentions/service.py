@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.people import holder_dict
 from app.common.bulk import BulkInsert
+from app.common.sqlite_driver import statements_inline
 from app.common.time import isoformat_z, utcnow
 from app.db import after_commit, database_of
 from app.journal import service as journal
@@ -219,27 +220,30 @@ async def ingest(
     # its own greenlet and session bookkeeping, several times the work of the statement.
     # The connection does not autoflush: pending ORM changes go first, as they did.
     await session.flush()
-    # The posting handles decide which mentions can be answered (one small query a batch).
     database = database_of(session)
-    rules = answerable.rules_of(database)
-    handles = await answerable.handles_for_event(session, event_id) if rules else {}
     connection = await session.connection()
-    floods = collapse.floods_of(database)
     outcome: IngestOutcome = await connection.run_sync(
-        _store,
+        _store_inline,
         event_id,
         list(fresh.values()),
         len(items),
         source_id,
         actor,
-        (handles, rules),
-        floods,
+        answerable.rules_of(database),
+        collapse.floods_of(database),
     )
     journal.publish_after_commit(session, event_id, outcome.entries)
     if outcome.window is not None and outcome.entries:
         window, last = outcome.window, outcome.entries[-1]["seq"]
         after_commit(session, lambda: collapse.confirm(window, last))
     return outcome
+
+
+def _store_inline(connection: Connection, *args: Any) -> IngestOutcome:
+    # A batch is a handful of bounded statements: on SQLite the trips to its thread would
+    # cost more than the statements (app/common/sqlite_driver.py).
+    with statements_inline(connection):
+        return _store(connection, *args)
 
 
 def _store(
@@ -249,7 +253,7 @@ def _store(
     asked: int,
     source_id: int | None,
     actor: str | None,
-    answering: tuple[dict[str, str], answerable.ReplyRules | None],
+    rules: answerable.ReplyRules | None,
     floods: collapse.Floods | None = None,
 ) -> IngestOutcome:
     # Read under the counter lock: a VIP list change (which takes the same lock) is either
@@ -257,10 +261,12 @@ def _store(
     last_seq, vips = vip_priority.lock_counter_and_load_vips(connection, event_id)
     if not fresh:
         return IngestOutcome()
+    # The posting handles decide which mentions can be answered (one small query a batch).
+    handles = answerable.handles_for_event(connection, event_id) if rules else {}
     received_at = utcnow()
     received_at_z = isoformat_z(received_at)
     rows = [
-        _row(event_id, last_seq + n, item, received_at, source_id, vips, *answering)
+        _row(event_id, last_seq + n, item, received_at, source_id, vips, handles, rules)
         for n, item in enumerate(fresh, start=1)
     ]
     window = floods.window(connection, event_id, last_seq) if floods else None

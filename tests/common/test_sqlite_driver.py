@@ -11,11 +11,22 @@ from typing import Any
 
 import aiosqlite
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.common.sqlite_driver import OneHopCursor
+from app.common.sqlite_driver import OneHopCursor, statements_inline
 from app.db import Database
 
 metadata = MetaData()
@@ -199,3 +210,43 @@ async def test_a_single_read_makes_one_trip_and_leaves_nothing_open(sqlite_db: D
         driver: aiosqlite.Connection = raw.driver_connection  # type: ignore[assignment]
         assert not driver._conn.in_transaction
 
+
+async def test_statements_inline_make_no_trip_but_the_begin_and_the_commit_do(
+    sqlite_db: Database,
+) -> None:
+    def store_batch(connection: Connection) -> list[str]:
+        with statements_inline(connection):
+            connection.execute(insert(cues).values(name="kickoff", position=1))
+            connection.execute(insert(cues), [{"name": f"cue {n}", "position": 0} for n in "ab"])
+            connection.execute(update(cues).where(cues.c.name == "cue a").values(position=9))
+            return list(connection.execute(select(cues.c.name).order_by(cues.c.id)).scalars())
+
+    counter = await _count_trips(sqlite_db.engine)
+    async with sqlite_db.transaction() as session:
+        connection = await session.connection()
+        names = await connection.run_sync(store_batch)
+    assert names == ["kickoff", "cue a", "cue b"]
+    assert counter.trips == 2  # BEGIN IMMEDIATE with the first insert, then the commit
+    async with sqlite_db.read_session() as session:
+        rows = (await session.execute(select(cues.c.name, cues.c.position))).all()
+    assert sorted(rows) == [("cue a", 9), ("cue b", 0), ("kickoff", 1)]
+
+
+async def test_an_inline_duplicate_is_an_integrity_error_and_its_transaction_is_undone(
+    sqlite_db: Database,
+) -> None:
+    def store_twice(connection: Connection) -> None:
+        with statements_inline(connection):
+            connection.execute(insert(cues).values(name="goal", position=1))
+            connection.execute(insert(cues).values(name="halftime", position=2))
+            connection.execute(insert(cues).values(name="goal", position=3))
+
+    with pytest.raises(IntegrityError):
+        async with sqlite_db.transaction() as session:
+            connection = await session.connection()
+            await connection.run_sync(store_twice)
+    async with sqlite_db.transaction() as session:
+        await session.execute(insert(cues).values(name="full time", position=4))
+    async with sqlite_db.read_session() as session:
+        names = (await session.execute(select(cues.c.name))).scalars().all()
+    assert names == ["full time"]
