@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import text
 
-from app.db import Database, after_commit
+from app.db import Database, after_commit, null_pool_engine
 from app.journal import service as journal
+from tests.conftest import POSTGRES_URL
 
 
 async def test_after_commit_work_runs_once_the_data_is_stored(
@@ -103,3 +105,33 @@ async def test_slow_work_before_a_transactions_first_statement_holds_no_other_wr
         assert fast["seq"] == 2
     finally:
         await db.dispose()
+
+
+# A server closing a connection exists only on PostgreSQL: defined only when there is one.
+if POSTGRES_URL:
+
+    async def test_a_connection_postgresql_closed_is_replaced_before_a_request_gets_it(
+        postgres_database: str,
+    ) -> None:
+        db = Database(postgres_database)
+        admin = null_pool_engine(postgres_database)
+        try:
+            async with db.engine.connect() as connection:
+                result = await connection.execute(text("SELECT pg_backend_pid()"))
+                pooled_pid = result.scalar_one()
+                raw = await connection.get_raw_connection()
+                pooled = raw.driver_connection
+                await connection.rollback()
+            # The server ends the idle pooled connection, as a restart would.
+            async with admin.connect() as other:
+                await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pooled_pid})
+            for _ in range(100):  # until asyncpg has read the end of its socket
+                if pooled.is_closed():  # type: ignore[union-attr]
+                    break
+                await asyncio.sleep(0.05)
+            async with db.read_session() as session:
+                pid = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+            assert pid != pooled_pid
+        finally:
+            await admin.dispose()
+            await db.dispose()
