@@ -138,7 +138,7 @@ def create_app(
         gc.freeze()
         # Ingest allocates some thirty objects a mention that die young by reference count;
         # at the default threshold (700) the collector ran every twenty-odd mentions, a
-        # tenth of the ingest service's CPU (bench/ingest.py --service). Cycles are rare
+        # tenth of the ingest service's CPU or more (docs/benchmarks.md). Cycles are rare
         # here, so collecting less often keeps little garbage longer.
         gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
         try:

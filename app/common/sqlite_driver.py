@@ -187,11 +187,11 @@ def statements_inline(connection: Connection) -> Iterator[None]:
     are few and bounded, such as one ingest batch.
 
     A trip costs about 75 µs of CPU; a batch's insert of a hundred mentions costs SQLite
-    about 2 ms, which the loop then spends itself, against 5 trips saved and no GIL
-    hand-over for every row the thread steps through. What may wait stays in the thread:
-    the ``BEGIN IMMEDIATE`` that queues behind another process's writer rides with the first
-    statement, which still makes its trip, and so does the commit, where SQLite checkpoints.
-    No effect on other databases.
+    about 2 ms, which the loop then spends itself, for five trips saved. The loop is held
+    no longer than the statements take (the batch is bounded). What may wait stays in the
+    thread: the ``BEGIN IMMEDIATE`` that queues behind another process's writer rides with
+    the first statement, which still makes its trip, and so does the commit, where SQLite
+    checkpoints. No effect on other databases.
     """
     dbapi_connection = connection.connection.dbapi_connection
     if not isinstance(dbapi_connection, OneHopConnection):
