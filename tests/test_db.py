@@ -1,4 +1,5 @@
-"""The one after-commit mechanism, and SQLite's single writer taken only when writing."""
+"""The one after-commit mechanism, SQLite's single writer taken only when writing, and no
+closed PostgreSQL connection handed out by the pool."""
 
 from __future__ import annotations
 
