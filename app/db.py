@@ -276,16 +276,10 @@ class Database:
         if receiver is not None:
             receiver(message)
 
-    @contextlib.asynccontextmanager
-    async def read_session(self) -> AsyncIterator[AsyncSession]:
-        async with self._read_sessions() as session:
-            try:
-                yield session
-            finally:
-                await session.rollback()
+    def read_session(self) -> contextlib.AbstractAsyncContextManager[AsyncSession]:
+        return _reading(self._read_sessions)
 
-    @contextlib.asynccontextmanager
-    async def single_read(self) -> AsyncIterator[AsyncSession]:
+    def single_read(self) -> contextlib.AbstractAsyncContextManager[AsyncSession]:
         """A read session for one statement, such as the caller's login on every request.
 
         The statement runs without BEGIN and ROLLBACK around it: on SQLite one trip to the
@@ -293,11 +287,7 @@ class Database:
         (autocommit). Either still reads it from one snapshot; a second statement would see
         a snapshot of its own: use :meth:`read_session` for several.
         """
-        async with self._single_reads() as session:
-            try:
-                yield session
-            finally:
-                await session.rollback()
+        return _reading(self._single_reads)
 
     async def dispose(self) -> None:
         for task in tuple(self._after_commit_tasks):
@@ -310,6 +300,16 @@ class Database:
 def null_pool_engine(url: str) -> AsyncEngine:
     """A short-lived engine for migrations and command-line tools."""
     return _make_engine(url, sqlite_begin="IMMEDIATE", poolclass=NullPool)
+
+
+@contextlib.asynccontextmanager
+async def _reading(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session of ``sessions`` that writes nothing: rolled back at the end."""
+    async with sessions() as session:
+        try:
+            yield session
+        finally:
+            await session.rollback()
 
 
 def get_database(request: Request) -> Database:

@@ -17,6 +17,8 @@ machine), so the transaction's own trips are cut too. Its ``BEGIN`` rides along 
 first statement (:meth:`OneHopConnection.begin_with_first_statement`), and a commit or a
 rollback with nothing open in SQLite (the pool's reset of a connection already rolled back,
 a transaction that never ran a statement) makes no trip, as sqlite3 itself would do nothing.
+Code whose statements are few and bounded, such as an ingest batch, runs them with no trip
+at all (:func:`statements_inline`).
 """
 
 from __future__ import annotations
@@ -107,12 +109,12 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         pass  # every row is fetched at once anyway
 
     def execute(self, operation: Any, parameters: Any = None) -> None:
-        self._run_in_thread(_run_one, operation, parameters or ())
+        self._run_statement(_run_one, operation, parameters or ())
 
     def executemany(self, operation: Any, seq_of_parameters: Any) -> None:
-        self._run_in_thread(_run_many, operation, seq_of_parameters)
+        self._run_statement(_run_many, operation, seq_of_parameters)
 
-    def _run_in_thread(self, run: Any, operation: Any, parameters: Any) -> None:
+    def _run_statement(self, run: Any, operation: Any, parameters: Any) -> None:
         driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         adapt_connection: OneHopConnection = self._adapt_connection  # type: ignore[assignment]
         begin = adapt_connection.take_pending_begin()
